@@ -1,0 +1,107 @@
+/**
+ * Configuration, parsed once at start-up from the environment (and `--demo` on the command line).
+ * A bad value stops the program with a message naming the variable (see src/server.ts).
+ *
+ *   PORT                    port to listen on (default 3000; 0 picks a free port, used by tests)
+ *   PRAKSIS_DATA_DIR        where the store keeps its files (default ./data)
+ *   PRAKSIS_SURVEYS_DIR     study definitions and frames (default ./surveys)
+ *   PRAKSIS_ADMIN_PASSWORD  evaluator password (min 8 characters); generated at first start if unset
+ *   PRAKSIS_API_KEY         evaluator API key (min 16 characters); generated at first start if unset
+ *   PRAKSIS_DEMO            1/true loads synthetic demo responses into an empty store (also `--demo`)
+ *   PRAKSIS_TRUST_PROXY     Express "trust proxy" setting when behind a reverse proxy (true, a hop count or addresses)
+ */
+import { z } from 'zod';
+import { problems, type ProblemDetail } from './errors.ts';
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  surveysDir: string;
+  adminPassword?: string;
+  apiKey?: string;
+  demo: boolean;
+  /** Passed to `app.set('trust proxy', …)`; undefined means not behind a proxy. */
+  trustProxy?: boolean | number | string;
+}
+
+/** Empty strings count as "not set", as a shell `FOO= npm start` means. */
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const ZBool = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+  z.enum(['0', '1', 'true', 'false', 'yes', 'no'], { error: 'must be 0, 1, true or false' }),
+);
+
+const ZEnv = z.object({
+  PORT: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number between 0 and 65535')
+      .transform(Number)
+      .pipe(z.number().int().min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535'))
+      .default(3000),
+  ),
+  PRAKSIS_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./data')),
+  PRAKSIS_SURVEYS_DIR: z.preprocess(unsetIfEmpty, z.string().default('./surveys')),
+  PRAKSIS_ADMIN_PASSWORD: z.preprocess(unsetIfEmpty, z.string().min(8, 'must be at least 8 characters long').optional()),
+  PRAKSIS_API_KEY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .min(16, 'must be at least 16 characters long')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an HTTP header)')
+      .optional(),
+  ),
+  PRAKSIS_DEMO: z.preprocess(unsetIfEmpty, ZBool.optional()),
+  PRAKSIS_TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().optional()),
+});
+
+const KNOWN_FLAGS = new Set(['--demo']);
+
+function trustProxyValue(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return raw.trim(); // addresses / subnets / "loopback", handed to proxy-addr as Express does
+}
+
+/**
+ * Parse the configuration. Pure: reads only its arguments.
+ * @param env   process.env or a test object
+ * @param argv  command-line arguments after the script (e.g. `['--demo']`)
+ * @throws Problem 900.1 whose details name every bad variable or flag
+ */
+export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
+  const details: ProblemDetail[] = [];
+  for (const arg of argv) {
+    if (!KNOWN_FLAGS.has(arg)) details.push({ path: arg, message: 'unknown option (the only option is --demo)' });
+  }
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      details.push({ path: issue.path.join('.'), message: issue.message });
+    }
+  }
+  if (!parsed.success || details.length > 0) {
+    throw problems.invalidConfig(
+      `Invalid configuration:\n${details.map((d) => `  ${d.path}: ${d.message}`).join('\n')}`,
+      details,
+    );
+  }
+  const e = parsed.data;
+  const envDemo = e.PRAKSIS_DEMO === '1' || e.PRAKSIS_DEMO === 'true' || e.PRAKSIS_DEMO === 'yes';
+  const config: Config = {
+    port: e.PORT,
+    dataDir: e.PRAKSIS_DATA_DIR,
+    surveysDir: e.PRAKSIS_SURVEYS_DIR,
+    demo: envDemo || argv.includes('--demo'),
+  };
+  if (e.PRAKSIS_ADMIN_PASSWORD !== undefined) config.adminPassword = e.PRAKSIS_ADMIN_PASSWORD;
+  if (e.PRAKSIS_API_KEY !== undefined) config.apiKey = e.PRAKSIS_API_KEY;
+  const trustProxy = trustProxyValue(e.PRAKSIS_TRUST_PROXY);
+  if (trustProxy !== undefined) config.trustProxy = trustProxy;
+  return config;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.ts';
+import { isProblem, type Problem } from '../src/errors.ts';
+
+function problemOf(fn: () => unknown): Problem {
+  try {
+    fn();
+  } catch (error) {
+    if (isProblem(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a Problem');
+}
+
+describe('parseConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    expect(parseConfig({}, [])).toEqual({ port: 3000, dataDir: './data', surveysDir: './surveys', demo: false });
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig(
+      {
+        PORT: '8080',
+        PRAKSIS_DATA_DIR: '/srv/praksis',
+        PRAKSIS_SURVEYS_DIR: '/srv/surveys',
+        PRAKSIS_ADMIN_PASSWORD: 'correct horse',
+        PRAKSIS_API_KEY: 'k'.repeat(32),
+        PRAKSIS_DEMO: 'true',
+        PRAKSIS_TRUST_PROXY: 'loopback',
+      },
+      [],
+    );
+    expect(config).toEqual({
+      port: 8080,
+      dataDir: '/srv/praksis',
+      surveysDir: '/srv/surveys',
+      adminPassword: 'correct horse',
+      apiKey: 'k'.repeat(32),
+      demo: true,
+      trustProxy: 'loopback',
+    });
+  });
+
+  it('accepts port 0 (a free port, for tests) and treats empty values as unset', () => {
+    expect(parseConfig({ PORT: '0' }).port).toBe(0);
+    expect(parseConfig({ PORT: '', PRAKSIS_ADMIN_PASSWORD: '' })).toEqual(parseConfig({}));
+  });
+
+  it('turns demo on with --demo or PRAKSIS_DEMO=1, off with 0/false', () => {
+    expect(parseConfig({}, ['--demo']).demo).toBe(true);
+    expect(parseConfig({ PRAKSIS_DEMO: '1' }).demo).toBe(true);
+    expect(parseConfig({ PRAKSIS_DEMO: '0' }).demo).toBe(false);
+    expect(parseConfig({ PRAKSIS_DEMO: 'false' }).demo).toBe(false);
+  });
+
+  it('parses trust proxy as boolean, hop count or address list', () => {
+    expect(parseConfig({ PRAKSIS_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(parseConfig({ PRAKSIS_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(parseConfig({ PRAKSIS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '3.5' }, 'PORT'],
+    [{ PRAKSIS_ADMIN_PASSWORD: 'short' }, 'PRAKSIS_ADMIN_PASSWORD'],
+    [{ PRAKSIS_API_KEY: 'too-short' }, 'PRAKSIS_API_KEY'],
+    [{ PRAKSIS_API_KEY: 'has spaces inside the key' }, 'PRAKSIS_API_KEY'],
+    [{ PRAKSIS_DEMO: 'maybe' }, 'PRAKSIS_DEMO'],
+  ])('rejects %o naming %s', (env, variable) => {
+    const problem = problemOf(() => parseConfig(env, []));
+    expect(problem.code).toBe(900.1);
+    expect(problem.details.map((d) => d.path)).toEqual([variable]);
+    expect(problem.message).toContain(variable);
+  });
+
+  it('rejects unknown command-line options', () => {
+    const problem = problemOf(() => parseConfig({}, ['--demoo']));
+    expect(problem.message).toContain('--demoo');
+  });
+
+  it('reports every bad variable at once', () => {
+    const problem = problemOf(() => parseConfig({ PORT: 'x', PRAKSIS_DEMO: 'y' }, []));
+    expect(problem.details.map((d) => d.path).sort()).toEqual(['PORT', 'PRAKSIS_DEMO']);
+  });
+});
