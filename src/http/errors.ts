@@ -1,0 +1,91 @@
+/**
+ * The one error middleware: every failure becomes a Problem and is rendered as JSON under /api
+ * or as a friendly Danish page elsewhere, with the right status and never a stack trace.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { Problem, isProblem, problems } from '../errors.ts';
+
+export const BODY_LIMIT = '1mb';
+const BODY_LIMIT_TEXT = '1 MB';
+
+/** Errors thrown by body-parser carry `type` and `status`; turn them into Problems. */
+export function toProblem(err: unknown): Problem | undefined {
+  if (isProblem(err)) return err;
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
+  switch (e.type) {
+    case 'entity.too.large':
+      return problems.tooLarge(BODY_LIMIT_TEXT);
+    case 'parameters.too.many':
+      return new Problem(413.2, 413, 'The form has too many fields.');
+    case 'entity.parse.failed':
+      return problems.badJson();
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new Problem(415.1, 415, typeof e.message === 'string' ? e.message : 'Unsupported content encoding.');
+    case 'request.aborted':
+      return new Problem(400.4, 400, 'The request was aborted.');
+    default:
+      break;
+  }
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (status !== undefined && status >= 400 && status < 500 && e.expose === true) {
+    return new Problem(400.2, status, typeof e.message === 'string' ? e.message : 'Bad request.');
+  }
+  return undefined;
+}
+
+const danish: Record<number, { heading: string; text: string }> = {
+  400: { heading: 'Noget gik galt med det, du sendte', text: 'Siden kunne ikke læse formularen. Gå tilbage og prøv igen.' },
+  401: { heading: 'Du skal logge ind', text: 'Denne side kræver, at du er logget ind.' },
+  403: { heading: 'Handlingen er ikke tilladt', text: 'Siden er måske udløbet. Genindlæs siden og prøv igen.' },
+  404: { heading: 'Siden findes ikke', text: 'Tjek adressen, eller gå til forsiden.' },
+  410: { heading: 'Spørgeskemaet er lukket', text: 'Det er ikke længere muligt at svare på dette spørgeskema.' },
+  413: { heading: 'Det, du sendte, er for stort', text: `Formularen må højst fylde ${BODY_LIMIT_TEXT}. Forkort dine svar og prøv igen.` },
+  415: { heading: 'Formatet understøttes ikke', text: 'Siden kunne ikke læse formularens format.' },
+  429: { heading: 'For mange forsøg', text: 'Vent et øjeblik, og prøv så igen.' },
+  500: { heading: 'Der skete en fejl hos os', text: 'Dine svar er ikke gemt. Prøv igen om lidt.' },
+};
+
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(problems.notFound('The page'));
+};
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  let problem = toProblem(err);
+  if (!problem) {
+    // Our fault: log it for the operator (no request details, so nothing about the respondent).
+    console.error(err);
+    problem = new Problem(500.1, 500, 'Something went wrong on our side.');
+  }
+  res.status(problem.status);
+  if (problem.status === 401 && req.path.startsWith('/api/')) res.setHeader('WWW-Authenticate', 'Bearer realm="praksis"');
+
+  if (req.originalUrl.startsWith('/api/')) {
+    if (problem.code === 400.3) {
+      res.json({ problems: problem.details.map((d) => ({ question: d.path, message: d.message })) });
+      return;
+    }
+    const error: { code: number; message: string; details?: { path: string; message: string }[] } = {
+      code: problem.code,
+      message: problem.message,
+    };
+    if (problem.details.length > 0) error.details = problem.details;
+    res.json({ error });
+    return;
+  }
+
+  const text = danish[problem.status] ?? danish[problem.status >= 500 ? 500 : 400]!;
+  res.render('error', { title: text.heading, heading: text.heading, text: text.text, status: problem.status, code: problem.code }, (renderErr, html) => {
+    if (renderErr) {
+      console.error(renderErr);
+      res.type('text/plain; charset=utf-8').send(`${text.heading}\n${text.text}\n`);
+      return;
+    }
+    res.type('html').send(html);
+  });
+};

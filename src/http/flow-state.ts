@@ -1,0 +1,51 @@
+/**
+ * The respondent flow is stateless on the server: the answers of earlier pages travel in a hidden
+ * form field as base64url JSON. It is re-validated on every step and in full before anything is
+ * stored, so a tampered field can do no more than a hand-written API request.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ZAnswerValue, type TAnswers } from '../survey/schema.ts';
+
+export const ZSubmissionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16–64 letters, digits, - or _');
+
+const ZFlowState = z
+  .object({
+    v: z.literal(1),
+    /** Random id chosen when the questionnaire was started: a double submit stores one response. */
+    sid: ZSubmissionId,
+    /** The municipality chosen so far (open-link mode), three digits. */
+    m: z.string().regex(/^\d{3}$/).optional(),
+    a: z.record(z.string().max(200), ZAnswerValue),
+  })
+  .strict();
+export type FlowState = z.infer<typeof ZFlowState>;
+
+export function newSubmissionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function newFlowState(): FlowState {
+  return { v: 1, sid: newSubmissionId(), a: {} };
+}
+
+export function encodeFlowState(state: FlowState): string {
+  return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+}
+
+/** Returns undefined when the field is missing or not a state this server wrote. */
+export function decodeFlowState(text: unknown): FlowState | undefined {
+  if (typeof text !== 'string' || text.length === 0 || !/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  try {
+    const parsed = ZFlowState.safeParse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers without the given question ids (and their `_other` texts). */
+export function withoutQuestions(answers: TAnswers, ids: readonly string[]): TAnswers {
+  const drop = new Set(ids.flatMap((id) => [id, `${id}_other`]));
+  return Object.fromEntries(Object.entries(answers).filter(([key]) => !drop.has(key)));
+}
