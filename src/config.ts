@@ -9,6 +9,9 @@
  *   PRAKSIS_API_KEY         evaluator API key (min 16 characters); generated at first start if unset
  *   PRAKSIS_DEMO            1/true loads synthetic demo responses into an empty store (also `--demo`)
  *   PRAKSIS_TRUST_PROXY     Express "trust proxy" setting when behind a reverse proxy (true, a hop count or addresses)
+ *   PRAKSIS_RATE_LIMIT      answer submissions (POSTs of questionnaire pages and of /api/v1/responses) allowed per
+ *                           minute per client address, kept in memory only (default 120); `off` switches it off
+ *   PRAKSIS_LOGIN_LIMIT     failed evaluator sign-ins allowed per 15 minutes per client address (default 10)
  */
 import { z } from 'zod';
 import { problems, type ProblemDetail } from './errors.ts';
@@ -22,7 +25,14 @@ export interface Config {
   demo: boolean;
   /** Passed to `app.set('trust proxy', …)`; undefined means not behind a proxy. */
   trustProxy?: boolean | number | string;
+  /** Submissions per minute per client address, or 'off'. */
+  rateLimit: number | 'off';
+  /** Failed sign-ins per 15 minutes per client address. */
+  loginLimit: number;
 }
+
+export const DEFAULT_RATE_LIMIT = 120;
+export const DEFAULT_LOGIN_LIMIT = 10;
 
 /** Empty strings count as "not set", as a shell `FOO= npm start` means. */
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -55,6 +65,25 @@ const ZEnv = z.object({
   ),
   PRAKSIS_DEMO: z.preprocess(unsetIfEmpty, ZBool.optional()),
   PRAKSIS_TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  PRAKSIS_RATE_LIMIT: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^(off|[1-9]\d{0,6})$/, 'must be "off" or a whole number of submissions per minute (1 or more)')
+      .transform((v): number | 'off' => (v === 'off' ? 'off' : Number(v)))
+      .default(DEFAULT_RATE_LIMIT),
+  ),
+  PRAKSIS_LOGIN_LIMIT: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{0,5}$/, 'must be a whole number of failed sign-ins (1 or more)')
+      .transform(Number)
+      .default(DEFAULT_LOGIN_LIMIT),
+  ),
 });
 
 const KNOWN_FLAGS = new Set(['--demo']);
@@ -98,6 +127,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     dataDir: e.PRAKSIS_DATA_DIR,
     surveysDir: e.PRAKSIS_SURVEYS_DIR,
     demo: envDemo || argv.includes('--demo'),
+    rateLimit: e.PRAKSIS_RATE_LIMIT,
+    loginLimit: e.PRAKSIS_LOGIN_LIMIT,
   };
   if (e.PRAKSIS_ADMIN_PASSWORD !== undefined) config.adminPassword = e.PRAKSIS_ADMIN_PASSWORD;
   if (e.PRAKSIS_API_KEY !== undefined) config.apiKey = e.PRAKSIS_API_KEY;

@@ -14,7 +14,14 @@ function problemOf(fn: () => unknown): Problem {
 
 describe('parseConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
-    expect(parseConfig({}, [])).toEqual({ port: 3000, dataDir: './data', surveysDir: './surveys', demo: false });
+    expect(parseConfig({}, [])).toEqual({
+      port: 3000,
+      dataDir: './data',
+      surveysDir: './surveys',
+      demo: false,
+      rateLimit: 120,
+      loginLimit: 10,
+    });
   });
 
   it('reads every variable', () => {
@@ -27,6 +34,8 @@ describe('parseConfig', () => {
         PRAKSIS_API_KEY: 'k'.repeat(32),
         PRAKSIS_DEMO: 'true',
         PRAKSIS_TRUST_PROXY: 'loopback',
+        PRAKSIS_RATE_LIMIT: '600',
+        PRAKSIS_LOGIN_LIMIT: '5',
       },
       [],
     );
@@ -38,6 +47,8 @@ describe('parseConfig', () => {
       apiKey: 'k'.repeat(32),
       demo: true,
       trustProxy: 'loopback',
+      rateLimit: 600,
+      loginLimit: 5,
     });
   });
 
@@ -59,7 +70,17 @@ describe('parseConfig', () => {
     expect(parseConfig({ PRAKSIS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
   });
 
+  it('switches the submission rate limit off with PRAKSIS_RATE_LIMIT=off (any case)', () => {
+    expect(parseConfig({ PRAKSIS_RATE_LIMIT: 'off' }).rateLimit).toBe('off');
+    expect(parseConfig({ PRAKSIS_RATE_LIMIT: ' OFF ' }).rateLimit).toBe('off');
+  });
+
   it.each([
+    [{ PRAKSIS_RATE_LIMIT: '0' }, 'PRAKSIS_RATE_LIMIT'],
+    [{ PRAKSIS_RATE_LIMIT: 'none' }, 'PRAKSIS_RATE_LIMIT'],
+    [{ PRAKSIS_RATE_LIMIT: '-5' }, 'PRAKSIS_RATE_LIMIT'],
+    [{ PRAKSIS_LOGIN_LIMIT: '0' }, 'PRAKSIS_LOGIN_LIMIT'],
+    [{ PRAKSIS_LOGIN_LIMIT: 'off' }, 'PRAKSIS_LOGIN_LIMIT'],
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],
