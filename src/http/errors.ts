@@ -28,6 +28,7 @@ export function toProblem(err: unknown): Problem | undefined {
     default:
       break;
   }
+  if (err instanceof URIError) return new Problem(400.5, 400, 'The address contains invalid percent-encoding.');
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status !== undefined && status >= 400 && status < 500 && e.expose === true) {
     return new Problem(400.2, status, typeof e.message === 'string' ? e.message : 'Bad request.');
@@ -66,15 +67,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (problem.status === 401 && req.path.startsWith('/api/')) res.setHeader('WWW-Authenticate', 'Bearer realm="praksis"');
 
   if (req.originalUrl.startsWith('/api/')) {
+    const error = { code: problem.code, message: problem.message, details: problem.details };
     if (problem.code === 400.3) {
-      res.json({ problems: problem.details.map((d) => ({ question: d.path, message: d.message })) });
+      // §7 of the API: invalid answers list every problem as {question, message}.
+      res.json({ error, problems: problem.details.map((d) => ({ question: d.path, message: d.message })) });
       return;
     }
-    const error: { code: number; message: string; details?: { path: string; message: string }[] } = {
-      code: problem.code,
-      message: problem.message,
-    };
-    if (problem.details.length > 0) error.details = problem.details;
     res.json({ error });
     return;
   }
