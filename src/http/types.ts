@@ -34,6 +34,7 @@ export interface ResponsesAccess {
   add(response: NewResponse, submissionId?: string): Promise<{ id: string; created: boolean }>;
   addMany(responses: TResponse[]): Promise<unknown>;
   count(filter?: { study?: string; questionnaire?: string }): number | Promise<number>;
+  list(filter?: { study?: string; questionnaire?: string }): TResponse[] | Promise<TResponse[]>;
 }
 
 export interface StoreAccess {
