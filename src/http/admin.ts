@@ -31,7 +31,6 @@ export function adminRoutes(defs: Definitions, store: StoreAccess, limiter = new
   const limitKey = (req: Request) => req.ip ?? 'unknown';
 
   router.use((req, res, next) => {
-    res.locals.demo = settings.read().demo;
     res.locals.admin = true;
     res.locals.signedIn = hasValidSession(req, settings);
     res.setHeader('Cache-Control', 'no-store');
