@@ -29,8 +29,10 @@ export function locate(defs: Definitions, studyId: string, questionnaireId: stri
 }
 
 /** Today's date in Denmark, YYYY-MM-DD. */
+const danishDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' });
+
 export function todayInDenmark(now = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(now);
+  return danishDay.format(now);
 }
 
 export type FieldworkStatus = 'open' | 'not-yet' | 'closed';
@@ -51,6 +53,14 @@ export function assertOpen(study: TStudy): void {
 }
 
 /** The municipalities a respondent can choose in open-link mode, sorted by Danish name. */
+const danishOrder = new Intl.Collator('da');
+const eligibleByFrame = new WeakMap<TFrame, TMunicipality[]>();
+
 export function eligibleMunicipalities(frame: TFrame): TMunicipality[] {
-  return frame.municipalities.filter((m) => m.eligible).sort((a, b) => a.name.localeCompare(b.name, 'da'));
+  let list = eligibleByFrame.get(frame);
+  if (!list) {
+    list = frame.municipalities.filter((m) => m.eligible).sort((a, b) => danishOrder.compare(a.name, b.name));
+    eligibleByFrame.set(frame, list);
+  }
+  return list;
 }
