@@ -1,0 +1,147 @@
+/**
+ * Builds the Express app (it does not listen: src/server.ts does, tests use port 0).
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
+import { generateDemoResponses } from './demo/generate.ts';
+import { adminRoutes } from './http/admin.ts';
+import { LoginLimiter } from './http/auth.ts';
+import { apiRoutes } from './http/api.ts';
+import { assetRoutes, bundleQuestionnaireScript } from './http/assets.ts';
+import { Problem } from './errors.ts';
+import { BODY_LIMIT, errorHandler, notFound } from './http/errors.ts';
+import { todayInDenmark } from './http/lookup.ts';
+import { limitSubmissions } from './http/rate-limit.ts';
+import { respondentRoutes } from './http/respondent.ts';
+import type { Definitions, StoreAccess } from './http/types.ts';
+
+export interface AppOptions {
+  /**
+   * The parts of the config the app uses. Missing values take the documented defaults, so the
+   * submission rate limit is ON unless `rateLimit: 'off'` is given (load tests must pass it).
+   */
+  config?: Partial<Pick<Config, 'trustProxy' | 'rateLimit' | 'loginLimit'>>;
+  definitions: Definitions;
+  /** An open store; `ensureCredentials` (src/http/auth.ts) must have run on its settings. */
+  store: StoreAccess;
+}
+
+export const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
+
+/**
+ * Security headers (helmet) for every response. The CSP allows scripts and styles from our own
+ * origin only: no inline script, no inline style, no eval. `upgrade-insecure-requests` is left out
+ * so that plain-HTTP installs on a local network keep working; behind TLS, HSTS does that job.
+ */
+export const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'script-src-attr': ["'none'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+      'base-uri': ["'none'"],
+      'object-src': ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+});
+
+/** Where answers are submitted (the respondent flow, the API, the fieldwork links): rate-limited. */
+export const SUBMISSION_PATHS = ['/s/*rest', '/i/*rest', '/api/v1/responses'];
+
+/** The JSON API takes JSON only: anything else is refused before the body is read. */
+const apiJsonOnly: express.RequestHandler = (req, _res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD') return next();
+  const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && Number(req.headers['content-length'] ?? 1) > 0 && !req.is('application/json')) {
+    next(new Problem(415.2, 415, 'The API accepts only JSON: send "Content-Type: application/json".'));
+    return;
+  }
+  next();
+};
+
+/**
+ * Compiles every template into EJS's cache before the first request, so that a burst of first
+ * visitors does not compile the same template a hundred times (and a template with a syntax
+ * error stops the start instead of failing a respondent's page).
+ */
+export async function compileTemplates(dir = viewsDir): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ejs')).map((e) => join(e.parentPath, e.name));
+  for (const filename of files) {
+    ejs.compile(await readFile(filename, 'utf8'), { filename, cache: true });
+  }
+  return files.length;
+}
+
+export async function createApp(options: AppOptions): Promise<Express> {
+  const { definitions, store } = options;
+  const settings = store.settings.read();
+  if (!settings.sessionSecret || !settings.adminPasswordHash || !settings.apiKeyHash) {
+    throw new Error('createApp: run ensureCredentials(store.settings, config) first');
+  }
+  // Build the browser script now so a broken bundle fails at start-up, not on a respondent's page.
+  await bundleQuestionnaireScript();
+  await compileTemplates();
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.config?.trustProxy !== undefined) app.set('trust proxy', options.config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  // Compile each template once, also outside NODE_ENV=production (templates change only with a release).
+  app.set('view cache', true);
+
+  app.use(securityHeaders);
+  // Every page shows the "Demodata" banner while the store holds the synthetic demo responses.
+  app.use((_req, res, next) => {
+    res.locals.demo = store.settings.read().demo;
+    next();
+  });
+  app.use('/assets', assetRoutes());
+  app.post(SUBMISSION_PATHS, limitSubmissions(options.config?.rateLimit ?? DEFAULT_RATE_LIMIT));
+  app.use('/api', apiJsonOnly);
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  app.use('/api/v1', apiRoutes(definitions, store));
+  app.use('/admin', adminRoutes(definitions, store, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
+  app.use(respondentRoutes(definitions, store));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}
+
+export type DemoResult = { loaded: true; responses: number } | { loaded: false; existing: number };
+
+/**
+ * `--demo`: fill an EMPTY store with the seeded synthetic responses of every loaded study and
+ * record it in the settings (the pages then show a "Demodata" banner). A non-empty store is left alone.
+ */
+export async function loadDemoIfEmpty(store: StoreAccess, definitions: Definitions, seed = 2016): Promise<DemoResult> {
+  const existing = await store.responses.count();
+  if (existing > 0) return { loaded: false, existing };
+  const responses = definitions.studies.flatMap((study) => {
+    const frame = definitions.frames.get(study.frame);
+    return frame ? generateDemoResponses(study, frame, { seed }) : [];
+  });
+  await store.responses.addMany(responses);
+  await store.settings.update((s) => {
+    s.demo = { loadedAt: todayInDenmark(), responses: responses.length };
+  });
+  return { loaded: true, responses: responses.length };
+}
