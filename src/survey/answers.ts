@@ -1,0 +1,279 @@
+/**
+ * Answer validation: one page of the questionnaire (`validateSection`, the HTML flow) and a
+ * whole submission (`validateSubmission`, the last page and the API). Pure: plain values in,
+ * plain values out. Every problem is reported, not just the first; messages are Danish because
+ * respondents read them.
+ *
+ * Stored values: single/scale → option code; multi → list of codes in option order; text →
+ * trimmed string; number → number. "Andet, angiv" text is stored under `<questionId>_other`.
+ * The municipality question's value becomes the response's municipality, not an answer.
+ */
+import type { TFrame } from '../frame/schema.ts';
+import { conditionQuestions, isQuestionVisible } from './condition.ts';
+import type { TAnswers, TAnswerValue, TQuestion, TQuestionnaire } from './schema.ts';
+
+export interface AnswerProblem {
+  /** The question id (or `<id>_other`, or `municipality` for the top-level field). */
+  question: string;
+  message: string;
+}
+
+export type RawAnswer = string | string[] | undefined;
+
+export type SubmissionResult =
+  | { ok: true; municipality: string; answers: TAnswers }
+  | { ok: false; problems: AnswerProblem[] };
+
+export const messages = {
+  chooseOne: 'Vælg et svar.',
+  chooseAtLeastOne: 'Vælg mindst én svarmulighed.',
+  chooseMunicipality: 'Vælg din kommune.',
+  writeText: 'Skriv et svar.',
+  writeNumber: 'Skriv et tal.',
+  unknownOption: (code: string) => `"${code}" er ikke en af svarmulighederne.`,
+  duplicateOption: (code: string) => `Svarmuligheden "${code}" er valgt mere end én gang.`,
+  wrongType: (expected: string) => `Svaret har en forkert form: forventede ${expected}.`,
+  notANumber: 'Skriv et tal, fx 12.',
+  notInteger: 'Skriv et helt tal.',
+  tooSmall: (min: number) => `Tallet må ikke være mindre end ${min}.`,
+  tooLarge: (max: number) => `Tallet må ikke være større end ${max}.`,
+  tooLong: (max: number) => `Svaret er for langt: højst ${max} tegn.`,
+  tooFew: (min: number) => `Vælg mindst ${min} svarmuligheder.`,
+  tooMany: (max: number) => `Vælg højst ${max} svarmuligheder.`,
+  exclusive: (label: string) => `"${label}" kan ikke vælges sammen med andre svar.`,
+  otherMissing: 'Skriv, hvad "Andet" dækker over.',
+  otherTooLong: (max: number) => `Teksten er for lang: højst ${max} tegn.`,
+  otherWithoutOther: 'Feltet "Andet, angiv" må kun udfyldes, når "Andet" er valgt.',
+  hidden: 'Spørgsmålet er ikke vist ud fra de tidligere svar og må ikke besvares.',
+  unknownQuestion: (id: string) => `"${id}" er ikke et spørgsmål i dette spørgeskema.`,
+  unknownMunicipality: (code: string) => `"${code}" er ikke en kommunekode i undersøgelsen.`,
+  ineligibleMunicipality: (name: string) => `${name} Kommune deltager ikke i undersøgelsen.`,
+  municipalityMismatch: 'Kommunen i svarene og feltet "municipality" er forskellige.',
+  municipalityMissing: 'Angiv kommunen (feltet "municipality").',
+} as const;
+
+/** The longest "Andet, angiv" text kept. */
+export const OTHER_MAX_LENGTH = 500;
+
+function allQuestions(questionnaire: TQuestionnaire): TQuestion[] {
+  return questionnaire.sections.flatMap((s) => s.questions);
+}
+
+function isEmpty(raw: unknown): boolean {
+  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') || (Array.isArray(raw) && raw.length === 0);
+}
+
+interface Checked {
+  value?: TAnswerValue;
+  other?: string;
+  problems: AnswerProblem[];
+}
+
+/** Checks one visible question's raw value (form string(s) or JSON value). */
+function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unknown, otherRaw: unknown, strictOther: boolean): Checked {
+  const problems: AnswerProblem[] = [];
+  const fail = (message: string, question = q.id): Checked => ({ problems: [...problems, { question, message }] });
+  if (isEmpty(raw)) {
+    if (!q.required) {
+      if (strictOther && !isEmpty(otherRaw)) return fail(messages.otherWithoutOther, `${q.id}_other`);
+      return { problems };
+    }
+    const message = q.type === 'multi' ? messages.chooseAtLeastOne : q.type === 'text' ? messages.writeText : q.type === 'number' ? messages.writeNumber : messages.chooseOne;
+    return fail(message);
+  }
+
+  let value: TAnswerValue;
+  switch (q.type) {
+    case 'single':
+    case 'scale': {
+      if (typeof raw !== 'string') return fail(messages.wrongType('én svarkode (tekst)'));
+      if (!q.options.some((o) => o.code === raw)) return fail(messages.unknownOption(raw));
+      value = raw;
+      break;
+    }
+    case 'multi': {
+      const list = Array.isArray(raw) ? raw : [raw];
+      if (!list.every((x): x is string => typeof x === 'string')) return fail(messages.wrongType('en liste af svarkoder'));
+      const unknown = list.filter((code) => !q.options.some((o) => o.code === code));
+      if (unknown.length > 0) return fail(unknown.map(messages.unknownOption).join(' '));
+      const duplicate = list.find((code, i) => list.indexOf(code) !== i);
+      if (duplicate !== undefined) return fail(messages.duplicateOption(duplicate));
+      const exclusive = q.options.find((o) => o.nonSubstantive && list.includes(o.code));
+      if (exclusive && list.length > 1) return fail(messages.exclusive(exclusive.label));
+      if (q.minSelected !== undefined && list.length < q.minSelected && !exclusive) return fail(messages.tooFew(q.minSelected));
+      if (q.maxSelected !== undefined && list.length > q.maxSelected) return fail(messages.tooMany(q.maxSelected));
+      value = q.options.filter((o) => list.includes(o.code)).map((o) => o.code);
+      break;
+    }
+    case 'text': {
+      if (typeof raw !== 'string') return fail(messages.wrongType('en tekst'));
+      const text = raw.trim();
+      if (text.length > q.maxLength) return fail(messages.tooLong(q.maxLength));
+      value = text;
+      break;
+    }
+    case 'number': {
+      let n: number;
+      if (typeof raw === 'number') n = raw;
+      else if (typeof raw === 'string' && /^\s*-?\d+([.,]\d+)?\s*$/.test(raw)) n = Number(raw.trim().replace(',', '.'));
+      else if (typeof raw === 'string') return fail(messages.notANumber);
+      else return fail(messages.wrongType('et tal'));
+      if (!Number.isFinite(n)) return fail(messages.notANumber);
+      if (q.integer && !Number.isInteger(n)) return fail(messages.notInteger);
+      if (q.min !== undefined && n < q.min) return fail(messages.tooSmall(q.min));
+      if (q.max !== undefined && n > q.max) return fail(messages.tooLarge(q.max));
+      value = n;
+      break;
+    }
+  }
+
+  const result: Checked = { value, problems };
+  if (q.type === 'single' || q.type === 'scale' || q.type === 'multi') {
+    const otherOption = q.options.find((o) => o.other);
+    const chosen = Array.isArray(value) ? value : [String(value)];
+    if (otherOption && chosen.includes(otherOption.code)) {
+      if (isEmpty(otherRaw)) return fail(messages.otherMissing, `${q.id}_other`);
+      if (typeof otherRaw !== 'string') return fail(messages.wrongType('en tekst'), `${q.id}_other`);
+      const text = otherRaw.trim();
+      if (text.length > OTHER_MAX_LENGTH) return fail(messages.otherTooLong(OTHER_MAX_LENGTH), `${q.id}_other`);
+      result.other = text;
+    } else if (strictOther && !isEmpty(otherRaw)) {
+      return fail(messages.otherWithoutOther, `${q.id}_other`);
+    }
+  } else if (strictOther && !isEmpty(otherRaw)) {
+    return fail(messages.unknownQuestion(`${q.id}_other`), `${q.id}_other`);
+  }
+  return result;
+}
+
+function checkMunicipality(frame: TFrame, code: unknown, question: string): { code?: string; problem?: AnswerProblem } {
+  if (typeof code !== 'string') return { problem: { question, message: messages.wrongType('en kommunekode (tekst)') } };
+  const m = frame.municipalities.find((x) => x.code === code);
+  if (!m) return { problem: { question, message: messages.unknownMunicipality(code) } };
+  if (!m.eligible) return { problem: { question, message: messages.ineligibleMunicipality(m.name) } };
+  return { code: m.code };
+}
+
+/** Whether a question's condition refers to a question that had a problem (then it is not judged). */
+function dependsOnInvalid(q: TQuestion, invalid: Set<string>): boolean {
+  return q.showIf !== undefined && conditionQuestions(q.showIf).some((id) => invalid.has(id));
+}
+
+/**
+ * One page of the HTML flow. `earlier` holds the validated answers of the other pages; questions
+ * of this section that are hidden (by earlier answers or by answers on this page) are ignored
+ * (a hidden question is never stored). "Andet" text typed and then un-chosen is dropped quietly.
+ */
+export function validateSection(
+  questionnaire: TQuestionnaire,
+  sectionId: string,
+  earlier: TAnswers,
+  raw: Record<string, RawAnswer>,
+  frame: TFrame,
+): { answers: TAnswers; municipality?: string; problems: AnswerProblem[] } {
+  const section = questionnaire.sections.find((s) => s.id === sectionId);
+  if (!section) throw new Error(`validateSection: no section "${sectionId}" in questionnaire "${questionnaire.id}"`);
+  const answers: TAnswers = {};
+  const problems: AnswerProblem[] = [];
+  const known: TAnswers = { ...earlier };
+  const invalid = new Set<string>();
+  let municipality: string | undefined;
+  const get = (key: string): RawAnswer => (Object.hasOwn(raw, key) ? raw[key] : undefined);
+
+  for (const q of section.questions) {
+    if (dependsOnInvalid(q, invalid) || !isQuestionVisible(q, known)) continue;
+    if (q.type === 'municipality') {
+      const value = get(q.id);
+      if (isEmpty(value)) {
+        if (q.required) problems.push({ question: q.id, message: messages.chooseMunicipality });
+        continue;
+      }
+      const checked = checkMunicipality(frame, Array.isArray(value) ? value[0] : value, q.id);
+      if (checked.problem) problems.push(checked.problem);
+      else municipality = checked.code;
+      continue;
+    }
+    const checked = checkQuestion(q, get(q.id), get(`${q.id}_other`), false);
+    problems.push(...checked.problems);
+    if (checked.problems.length > 0) invalid.add(q.id);
+    if (checked.value !== undefined) {
+      answers[q.id] = checked.value;
+      known[q.id] = checked.value;
+    }
+    if (checked.other !== undefined) answers[`${q.id}_other`] = checked.other;
+  }
+  return municipality === undefined ? { answers, problems } : { answers, municipality, problems };
+}
+
+/**
+ * A whole submission. `hidden: 'reject'` (the API) reports answers to questions the earlier answers
+ * hide, unknown keys and stray "Andet" texts; `hidden: 'drop'` (the HTML flow's last step) drops them.
+ * The municipality comes from the municipality question's answer or the top-level `municipality`
+ * (a token link fixes it); if both are given they must agree.
+ */
+export function validateSubmission(
+  questionnaire: TQuestionnaire,
+  frame: TFrame,
+  submission: { municipality?: string | undefined; answers: Record<string, unknown> },
+  options: { hidden: 'reject' | 'drop' },
+): SubmissionResult {
+  const strict = options.hidden === 'reject';
+  const given = submission.answers;
+  const get = (key: string): unknown => (Object.hasOwn(given, key) ? given[key] : undefined);
+  const problems: AnswerProblem[] = [];
+  const questions = allQuestions(questionnaire);
+
+  if (strict) {
+    const known = new Set<string>();
+    for (const q of questions) {
+      known.add(q.id);
+      if ((q.type === 'single' || q.type === 'scale' || q.type === 'multi') && q.options.some((o) => o.other)) known.add(`${q.id}_other`);
+    }
+    for (const key of Object.keys(given)) {
+      if (!known.has(key)) problems.push({ question: key, message: messages.unknownQuestion(key) });
+    }
+  }
+
+  const answers: TAnswers = {};
+  const invalid = new Set<string>();
+  let municipality: string | undefined;
+  let municipalityAsked = false;
+
+  for (const q of questions) {
+    if (dependsOnInvalid(q, invalid)) continue;
+    if (!isQuestionVisible(q, answers)) {
+      if (strict && (!isEmpty(get(q.id)) || !isEmpty(get(`${q.id}_other`)))) problems.push({ question: q.id, message: messages.hidden });
+      continue;
+    }
+    if (q.type === 'municipality') {
+      municipalityAsked = true;
+      const value = get(q.id);
+      if (isEmpty(value)) {
+        if (submission.municipality === undefined && q.required) problems.push({ question: q.id, message: messages.chooseMunicipality });
+        continue;
+      }
+      const checked = checkMunicipality(frame, value, q.id);
+      if (checked.problem) problems.push(checked.problem);
+      else if (submission.municipality !== undefined && submission.municipality !== checked.code) {
+        problems.push({ question: 'municipality', message: messages.municipalityMismatch });
+      } else municipality = checked.code;
+      continue;
+    }
+    const checked = checkQuestion(q, get(q.id), get(`${q.id}_other`), strict);
+    problems.push(...checked.problems);
+    if (checked.problems.length > 0) invalid.add(q.id);
+    if (checked.value !== undefined) answers[q.id] = checked.value;
+    if (checked.other !== undefined) answers[`${q.id}_other`] = checked.other;
+  }
+
+  if (municipality === undefined && submission.municipality !== undefined && !problems.some((p) => p.question === 'municipality')) {
+    const checked = checkMunicipality(frame, submission.municipality, 'municipality');
+    if (checked.problem) problems.push(checked.problem);
+    else municipality = checked.code;
+  }
+  if (municipality === undefined && problems.length === 0) {
+    problems.push({ question: 'municipality', message: municipalityAsked ? messages.chooseMunicipality : messages.municipalityMissing });
+  }
+  if (problems.length > 0 || municipality === undefined) return { ok: false, problems };
+  return { ok: true, municipality, answers };
+}
