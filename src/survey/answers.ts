@@ -53,7 +53,7 @@ export const messages = {
 } as const;
 
 /** The longest "Andet, angiv" text kept. */
-export const OTHER_MAX_LENGTH = 500;
+export const OTHER_MAX_LENGTH = 2000;
 
 function allQuestions(questionnaire: TQuestionnaire): TQuestion[] {
   return questionnaire.sections.flatMap((s) => s.questions);
@@ -162,7 +162,8 @@ function dependsOnInvalid(q: TQuestion, invalid: Set<string>): boolean {
 /**
  * One page of the HTML flow. `earlier` holds the validated answers of the other pages; questions
  * of this section that are hidden (by earlier answers or by answers on this page) are ignored
- * (a hidden question is never stored). "Andet" text typed and then un-chosen is dropped quietly.
+ * (a hidden question is never stored). "Andet" text without "Andet" chosen is an error (the
+ * respondent sees it and can clear it), so nothing typed disappears silently.
  */
 export function validateSection(
   questionnaire: TQuestionnaire,
@@ -193,7 +194,7 @@ export function validateSection(
       else municipality = checked.code;
       continue;
     }
-    const checked = checkQuestion(q, get(q.id), get(`${q.id}_other`), false);
+    const checked = checkQuestion(q, get(q.id), get(`${q.id}_other`), true);
     problems.push(...checked.problems);
     if (checked.problems.length > 0) invalid.add(q.id);
     if (checked.value !== undefined) {
