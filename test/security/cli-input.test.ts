@@ -59,7 +59,7 @@ describe('invalid configuration stops the server before it touches anything', ()
 describe('an invalid study definition stops the server naming file and JSON path', () => {
   const definitionCases: [string, (s: Record<string, unknown>) => unknown, RegExp][] = [
     ['not JSON at all', () => '{ "id": "integration_2016", ', /JSON/i],
-    ['a question id with path traversal', (s) => JSON.parse(JSON.stringify(s).replace(/"id":"(q[a-z0-9_]*)"/, '"id":"../../etc/passwd"')), /questionnaires\[\d+\]\.sections\[\d+\]\.questions\[\d+\]\.id/],
+    ['a question id with path traversal', (s) => JSON.parse(JSON.stringify(s).replace(/("questions":\[\{"id":")[a-z0-9_]+"/, '$1../../etc/passwd"')), /questionnaires\[\d+\]\.sections\[\d+\]\.questions\[\d+\]\.id/],
     ['a question of an unknown type', (s) => JSON.parse(JSON.stringify(s).replace(/"type":"scale"/, '"type":"slider"')), /questionnaires\[\d+\]\.sections\[\d+\]\.questions\[\d+\]/],
     ['a study without questionnaires', (s) => ({ ...s, questionnaires: [] }), /questionnaires/],
   ];
