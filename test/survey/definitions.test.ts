@@ -1,0 +1,72 @@
+/** The shipped definitions: the 2016 study's figures are where the report shows them. */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDefinitions } from '../../src/storage/definitions.ts';
+import type { TQuestion } from '../../src/survey/schema.ts';
+
+const surveysDir = fileURLToPath(new URL('../../surveys/', import.meta.url));
+const defs = await loadDefinitions(surveysDir);
+const study = defs.studies.find((s) => s.id === 'integration_2016')!;
+const questionsOf = (id: string): TQuestion[] => study.questionnaires.find((q) => q.id === id)!.sections.flatMap((s) => s.questions);
+const figuresOf = (id: string) => new Map(questionsOf(id).flatMap((q) => (q.figure ? [[q.figure.number, q] as const] : [])));
+
+describe('surveys/', () => {
+  it('holds the 2016 study with a leader and a caseworker questionnaire', () => {
+    expect(study.title).toBe('Evaluering af kommunernes brug af integrationskontrakter og helbredsmæssige vurderinger');
+    expect(study.questionnaires.map((q) => [q.id, q.group])).toEqual([['ledere', 'Ledere'], ['praktikere', 'Praktikere']]);
+  });
+
+  const both = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 18, 19, 21];
+  it.each([
+    ['ledere', [...both, 16, 22], [17, 20]],
+    ['praktikere', [...both, 17, 20], [16, 22]],
+  ] as const)('%s: every figure the report shows for the group, and no other', (id, present, absent) => {
+    const figures = figuresOf(id);
+    for (const n of present) expect(figures.has(n), `Figur ${n} in ${id}`).toBe(true);
+    for (const n of absent) expect(figures.has(n), `Figur ${n} not in ${id}`).toBe(false);
+    expect([...figures.keys()].sort((a, b) => a - b)).toEqual([...present].sort((a, b) => a - b));
+  });
+
+  it('uses the report\'s frequency scale with "Ved ikke" flagged and "Altid eller næsten altid" declared', () => {
+    const q = figuresOf('ledere').get(1)!;
+    expect(q.type).toBe('scale');
+    if (q.type !== 'scale') return;
+    expect(q.options.map((o) => o.label)).toEqual(['Altid', 'Næsten altid (mere end 80 pct.)', 'Ofte (60-80 pct.)', 'Sommetider (40-60 pct.)', 'Sjældent (under 40 pct.)', 'Aldrig', 'Ved ikke']);
+    expect(q.options.filter((o) => o.nonSubstantive).map((o) => o.code)).toEqual(['ved_ikke']);
+    expect(q.figure!.combined.map((c) => c.label)).toContain('Altid eller næsten altid');
+  });
+
+  it('asks Figur 2, 15 and 20 only of those who do not always meet the requirement', () => {
+    for (const [id, n] of [['ledere', 2], ['praktikere', 2], ['ledere', 15], ['praktikere', 15], ['praktikere', 20]] as const) {
+      const q = figuresOf(id).get(n)!;
+      expect(q.showIf, `Figur ${n} (${id})`).toBeDefined();
+      expect(JSON.stringify(q.showIf)).not.toContain('"altid"');
+    }
+  });
+
+  it('has multi-selects with "Andet, angiv" for Figur 8, 9, 10 and 20', () => {
+    for (const [id, n] of [['ledere', 8], ['ledere', 9], ['ledere', 10], ['praktikere', 20]] as const) {
+      const q = figuresOf(id).get(n)!;
+      expect(q.type).toBe('multi');
+      if (q.type === 'multi') expect(q.options.some((o) => o.other)).toBe(true);
+    }
+  });
+
+  it('asks role and municipality in both questionnaires', () => {
+    for (const id of ['ledere', 'praktikere']) {
+      const types = questionsOf(id).map((q) => q.type);
+      expect(types).toContain('municipality');
+      expect(questionsOf(id).find((q) => q.id === 'rolle')?.type).toBe('single');
+    }
+  });
+
+  it('has the frame of 98 municipalities in five regions (29/17/22/19/11)', () => {
+    const frame = defs.frames.get(study.frame)!;
+    expect(frame.municipalities).toHaveLength(98);
+    const byRegion = Object.fromEntries(frame.regions.map((r) => [r.name, frame.municipalities.filter((m) => m.region === r.code).length]));
+    expect(byRegion).toEqual({ 'Region Hovedstaden': 29, 'Region Sjælland': 17, 'Region Syddanmark': 22, 'Region Midtjylland': 19, 'Region Nordjylland': 11 });
+    expect(frame.municipalities.find((m) => m.code === '851')?.name).toBe('Aalborg');
+    expect(frame.municipalities.find((m) => m.code === '101')?.name).toBe('København');
+    expect(frame.municipalities.filter((m) => m.eligible)).toHaveLength(87);
+  });
+});
