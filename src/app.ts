@@ -18,7 +18,8 @@ import { BODY_LIMIT, errorHandler, notFound } from './http/errors.ts';
 import { todayInDenmark } from './http/lookup.ts';
 import { limitSubmissions } from './http/rate-limit.ts';
 import { respondentRoutes } from './http/respondent.ts';
-import type { Definitions, StoreAccess } from './http/types.ts';
+import type { Store } from './storage/index.ts';
+import type { Definitions } from './survey/load.ts';
 
 export interface AppOptions {
   /**
@@ -28,7 +29,7 @@ export interface AppOptions {
   config?: Partial<Pick<Config, 'trustProxy' | 'rateLimit' | 'loginLimit'>>;
   definitions: Definitions;
   /** An open store; `ensureCredentials` (src/http/auth.ts) must have run on its settings. */
-  store: StoreAccess;
+  store: Store;
 }
 
 export const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
@@ -132,7 +133,7 @@ export type DemoResult = { loaded: true; responses: number } | { loaded: false; 
  * `--demo`: fill an EMPTY store with the seeded synthetic responses of every loaded study and
  * record it in the settings (the pages then show a "Demodata" banner). A non-empty store is left alone.
  */
-export async function loadDemoIfEmpty(store: StoreAccess, definitions: Definitions, seed = 2016): Promise<DemoResult> {
+export async function loadDemoIfEmpty(store: Store, definitions: Definitions, seed = 2016): Promise<DemoResult> {
   const existing = await store.responses.count();
   if (existing > 0) return { loaded: false, existing };
   const responses = definitions.studies.flatMap((study) => {

@@ -15,14 +15,15 @@ import {
 } from './auth.ts';
 import { describeCondition } from './describe.ts';
 import { eligibleMunicipalities, fieldworkStatus, locate } from './lookup.ts';
-import type { Definitions, StoreAccess } from './types.ts';
+import type { Store } from '../storage/index.ts';
+import type { Definitions } from '../survey/load.ts';
 
 /** Only local paths under /admin are followed after sign-in (no open redirect). */
 function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/admin(\/[A-Za-z0-9_\-/]*)?$/.test(value) ? value : '/admin';
 }
 
-export function adminRoutes(defs: Definitions, store: StoreAccess, limiter = new LoginLimiter()): Router {
+export function adminRoutes(defs: Definitions, store: Store, limiter = new LoginLimiter()): Router {
   const router = Router();
   const settings = store.settings;
   const csrfToken = provideCsrfToken(settings);

@@ -9,7 +9,8 @@ import { validateSubmission } from '../survey/answers.ts';
 import { requireApiKey } from './auth.ts';
 import { ZSubmissionId } from './flow-state.ts';
 import { assertOpen, findStudy, locate } from './lookup.ts';
-import type { Definitions, StoreAccess } from './types.ts';
+import type { Store } from '../storage/index.ts';
+import type { Definitions } from '../survey/load.ts';
 
 const ZSubmission = z
   .object({
@@ -38,7 +39,7 @@ function ownAnswers(raw: Record<string, unknown>): { answers: Record<string, unk
   return { answers: { ...answers }, reserved };
 }
 
-export function apiRoutes(defs: Definitions, store: StoreAccess): Router {
+export function apiRoutes(defs: Definitions, store: Store): Router {
   const router = Router();
 
   router.get('/studies', (_req, res) => {

@@ -12,7 +12,7 @@ import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type Bina
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.ts';
 import { problems } from '../errors.ts';
-import type { SettingsAccess } from './types.ts';
+import type { SettingsStore } from '../storage/index.ts';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
 
@@ -66,7 +66,7 @@ export interface GeneratedCredentials {
  * Returns the credentials generated now, to be printed once by the caller.
  */
 export async function ensureCredentials(
-  settings: SettingsAccess,
+  settings: SettingsStore,
   config: Pick<Config, 'adminPassword' | 'apiKey'>,
 ): Promise<GeneratedCredentials> {
   const current = settings.read();
@@ -147,13 +147,13 @@ function safeEqualText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function sessionKey(settings: SettingsAccess): Buffer | undefined {
+function sessionKey(settings: SettingsStore): Buffer | undefined {
   const s = settings.read();
   if (!s.sessionSecret || !s.adminPasswordHash) return undefined;
   return hmac(s.sessionSecret, `session|${s.adminPasswordHash}`);
 }
 
-export function issueSession(req: Request, res: Response, settings: SettingsAccess, now = Date.now()): void {
+export function issueSession(req: Request, res: Response, settings: SettingsStore, now = Date.now()): void {
   const key = sessionKey(settings);
   if (!key) throw new Error('session secret missing: ensureCredentials() was not run');
   const expires = Math.floor(now / 1000) + SESSION_HOURS * 3600;
@@ -166,7 +166,7 @@ export function clearSession(req: Request, res: Response): void {
   appendCookie(res, `${SESSION_COOKIE}=; ${cookieAttributes(req, 0, 'Lax', '/')}`);
 }
 
-export function hasValidSession(req: Request, settings: SettingsAccess, now = Date.now()): boolean {
+export function hasValidSession(req: Request, settings: SettingsStore, now = Date.now()): boolean {
   const value = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   if (!value) return false;
   const match = /^admin\.(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(value);
@@ -179,7 +179,7 @@ export function hasValidSession(req: Request, settings: SettingsAccess, now = Da
 }
 
 /** Pages of the evaluator area: redirect to the login page when signed out. */
-export function requireAdminPage(settings: SettingsAccess): RequestHandler {
+export function requireAdminPage(settings: SettingsStore): RequestHandler {
   return (req, res, next) => {
     if (hasValidSession(req, settings)) return next();
     res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
@@ -187,7 +187,7 @@ export function requireAdminPage(settings: SettingsAccess): RequestHandler {
 }
 
 /** Evaluator API endpoints: `Authorization: Bearer <key>`, else 401 JSON. */
-export function requireApiKey(settings: SettingsAccess): RequestHandler {
+export function requireApiKey(settings: SettingsStore): RequestHandler {
   return (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -202,14 +202,14 @@ export function requireApiKey(settings: SettingsAccess): RequestHandler {
 // ---------------------------------------------------------------------------------------------
 // CSRF (signed double submit)
 
-function csrfSecret(settings: SettingsAccess): string {
+function csrfSecret(settings: SettingsStore): string {
   const secret = settings.read().sessionSecret;
   if (!secret) throw new Error('session secret missing: ensureCredentials() was not run');
   return secret;
 }
 
 /** Sets the CSRF nonce cookie if needed and exposes `csrfToken` to the views. Use on admin GET pages. */
-export function provideCsrfToken(settings: SettingsAccess): RequestHandler {
+export function provideCsrfToken(settings: SettingsStore): RequestHandler {
   return (req, res, next) => {
     let nonce = parseCookies(req.headers.cookie).get(CSRF_COOKIE);
     if (!nonce || !/^[A-Za-z0-9_-]{32,64}$/.test(nonce)) {
@@ -222,7 +222,7 @@ export function provideCsrfToken(settings: SettingsAccess): RequestHandler {
 }
 
 /** Rejects a state-changing request whose `_csrf` field does not match the cookie (403). */
-export function requireCsrf(settings: SettingsAccess): RequestHandler {
+export function requireCsrf(settings: SettingsStore): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const nonce = parseCookies(req.headers.cookie).get(CSRF_COOKIE);
     const body: unknown = req.body;

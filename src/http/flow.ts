@@ -13,7 +13,7 @@ import type { TAnswers, TQuestionnaire } from '../survey/schema.ts';
 import { decodeFlowState, newFlowState, withoutQuestions, type FlowState } from './flow-state.ts';
 import { eligibleMunicipalities, type Located } from './lookup.ts';
 import { buildPage, rawFromBody, sectionIsShown, valuesFromState, type FieldProblem, type RawValue } from './questionnaire-page.ts';
-import type { NewResponse } from './types.ts';
+import type { NewResponse } from '../storage/index.ts';
 
 export interface FlowOptions {
   at: Located;

@@ -4,7 +4,7 @@
 import type { TFrame, TMunicipality } from '../frame/schema.ts';
 import { problems } from '../errors.ts';
 import type { TQuestionnaire, TStudy } from '../survey/schema.ts';
-import type { Definitions } from './types.ts';
+import type { Definitions } from '../survey/load.ts';
 
 export interface Located {
   study: TStudy;

@@ -7,7 +7,8 @@ import { Router } from 'express';
 import { problems } from '../errors.ts';
 import { handlePagePost, pageIndexOf, renderFirstPage, type FlowOptions } from './flow.ts';
 import { fieldworkStatus, locate, type Located } from './lookup.ts';
-import type { Definitions, StoreAccess } from './types.ts';
+import type { Store } from '../storage/index.ts';
+import type { Definitions } from '../survey/load.ts';
 
 export { pruneHidden } from './flow.ts';
 
@@ -17,7 +18,7 @@ function requireOpen(at: Located): void {
   }
 }
 
-export function respondentRoutes(defs: Definitions, store: StoreAccess): Router {
+export function respondentRoutes(defs: Definitions, store: Store): Router {
   const router = Router();
 
   const openLink = (at: Located): FlowOptions => {

@@ -12,7 +12,7 @@ import { errorHandler } from '../../src/http/errors.ts';
 import { handlePagePost, renderFirstPage, type FlowOptions } from '../../src/http/flow.ts';
 import type { FlowState } from '../../src/http/flow-state.ts';
 import { locate } from '../../src/http/lookup.ts';
-import type { NewResponse } from '../../src/http/types.ts';
+import type { NewResponse } from '../../src/storage/index.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { Client, allQuestions, parsePage, questionnaireByGroup, surveysDir, theStudy } from './helpers.ts';
 import { fillForm, fullPlan } from './walk.ts';
