@@ -1,0 +1,78 @@
+/**
+ * A small RFC 4180 CSV reader (quoted fields, doubled quotes, CRLF/LF, BOM). Pure: text in,
+ * header + rows out. Used by the `praksis estimate` CLI and tests.
+ */
+export interface ParsedCsv {
+  header: string[];
+  rows: string[][];
+}
+
+export function parseCsv(text: string): ParsedCsv {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let i = 0;
+  let quoted = false;
+  let line = 1;
+  const n = src.length;
+  while (i < n) {
+    const ch = src[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (src[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i += 1;
+        continue;
+      }
+      if (ch === '\n') line += 1;
+      field += ch;
+      i += 1;
+      continue;
+    }
+    if (ch === '"' && field === '') {
+      quoted = true;
+      i += 1;
+      continue;
+    }
+    if (ch === ',') {
+      record.push(field);
+      field = '';
+      i += 1;
+      continue;
+    }
+    if (ch === '\n' || ch === '\r') {
+      record.push(field);
+      field = '';
+      if (!(record.length === 1 && record[0] === '')) records.push(record);
+      record = [];
+      i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
+      line += 1;
+      continue;
+    }
+    // Fast path: copy a run of plain characters at once.
+    let j = i + 1;
+    while (j < n) {
+      const c = src.charCodeAt(j);
+      if (c === 44 || c === 10 || c === 13 || c === 34) break;
+      j += 1;
+    }
+    field += src.slice(i, j);
+    i = j;
+  }
+  if (quoted) throw new Error(`the CSV has an unterminated quoted field (line ${line})`);
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new Error('the CSV is empty');
+  rows.forEach((r, k) => {
+    if (r.length !== header.length) throw new Error(`CSV row ${k + 2} has ${r.length} fields, the header has ${header.length}`);
+  });
+  return { header, rows };
+}
