@@ -113,7 +113,8 @@ export async function createApp(options: AppOptions): Promise<Express> {
     next();
   });
   app.use('/assets', assetRoutes());
-  app.post(SUBMISSION_PATHS, limitSubmissions(options.config?.rateLimit ?? DEFAULT_RATE_LIMIT));
+  const rateLimit = options.config?.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (rateLimit !== 'off') app.post(SUBMISSION_PATHS, limitSubmissions(rateLimit));
   app.use('/api', apiJsonOnly);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
   app.use(express.json({ limit: BODY_LIMIT }));

@@ -17,7 +17,10 @@ const ZSubmission = z
     study: z.string().min(1),
     questionnaire: z.string().min(1),
     municipality: z.string().optional(),
-    answers: z.record(z.string(), z.unknown()),
+    // Checked as a plain object only: the answers themselves are validated against the questionnaire.
+    answers: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      message: 'must be an object {questionId: value}',
+    }),
     submissionId: ZSubmissionId.optional(),
   })
   .strict();
@@ -30,13 +33,14 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * ids (ids start with a lower-case letter and are plain words): they are reported, not passed on.
  */
 function ownAnswers(raw: Record<string, unknown>): { answers: Record<string, unknown>; reserved: string[] } {
-  const answers: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const answers: Record<string, unknown> = {};
   const reserved: string[] = [];
   for (const key of Object.keys(raw)) {
+    // Assigning any other key to a plain object creates an own property; only these are special.
     if (RESERVED_KEYS.has(key)) reserved.push(key);
     else answers[key] = raw[key];
   }
-  return { answers: { ...answers }, reserved };
+  return { answers, reserved };
 }
 
 export function apiRoutes(defs: Definitions, store: Store): Router {

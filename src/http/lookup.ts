@@ -31,8 +31,13 @@ export function locate(defs: Definitions, studyId: string, questionnaireId: stri
 /** Today's date in Denmark, YYYY-MM-DD. */
 const danishDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' });
 
+let lastDay = { second: -1, day: '' };
+
 export function todayInDenmark(now = new Date()): string {
-  return danishDay.format(now);
+  // Formatting a date with a time zone costs microseconds; every request asks, so keep it a second.
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastDay.second) lastDay = { second, day: danishDay.format(now) };
+  return lastDay.day;
 }
 
 export type FieldworkStatus = 'open' | 'not-yet' | 'closed';
