@@ -16,6 +16,7 @@ type Command = { summary: string; load: () => Promise<{ run: (args: string[], io
 
 const commands: Record<string, Command> = {
   validate: { summary: 'validate <file>            check a study definition or frame file', load: () => import('./validate.ts') },
+  estimate: { summary: 'estimate <data.csv> --var <column> [...]   design-based estimates', load: () => import('./estimate.ts') },
 };
 
 export function usage(): string {

@@ -1,0 +1,309 @@
+/**
+ * `praksis estimate <data.csv> --var <column> [...]`: design-based estimates of one categorical
+ * column, the same numbers as R's survey package (see README "Estimation"). Bad input exits 1
+ * with one clear line; usage errors exit 2.
+ */
+import { readFile } from 'node:fs/promises';
+import { isProblem } from '../errors.ts';
+import { compareGroups, estimateCategorical, makeDesign, type GroupDifference, type CategoryEstimate, type CiMethod, type Combined, type Summary } from '../estimation/index.ts';
+import { parseCsv } from '../export/csv-parse.ts';
+import { equalWeights, postStratify, rake, sizeWeights, type Calibration, type Margin } from '../weighting/index.ts';
+import type { CliIo } from './main.ts';
+
+const USAGE = `usage: praksis estimate <data.csv> --var <column>
+    [--cluster <column>] [--strata <column>] [--fpc <column>]
+    [--weight <column> | --equalize <column> | --size <column> (with --equalize's cluster)]
+    [--poststratify <column>=<targets.csv>] [--rake <column>=<targets.csv> ...]
+    [--domain <column>=<value>] [--drop <category> ...]
+    [--combine <name>=<category>+<category>[+...]]
+    [--by <column> [--compare <a>:<b>]]
+    [--ci logit|wald|beta] [--level 0.95] [--json]`;
+
+class UsageError extends Error {}
+class InputError extends Error {}
+
+interface Options {
+  file: string;
+  variable: string;
+  cluster?: string;
+  strata?: string;
+  fpc?: string;
+  weight?: string;
+  equalize?: string;
+  size?: string;
+  poststratify?: { column: string; file: string };
+  rake: { column: string; file: string }[];
+  domain: { column: string; value: string }[];
+  drop: string[];
+  combine: Combined[];
+  by?: string;
+  compare?: [string, string];
+  ci: CiMethod;
+  level: number;
+  json: boolean;
+}
+
+const SINGLE_VALUED = new Set(['--var', '--cluster', '--strata', '--fpc', '--weight', '--equalize', '--size', '--poststratify', '--by', '--compare', '--ci', '--level']);
+const REPEATABLE = new Set(['--rake', '--domain', '--drop', '--combine']);
+
+function splitPair(flag: string, value: string, separator: string): [string, string] {
+  const at = value.indexOf(separator);
+  if (at <= 0 || at === value.length - 1) throw new UsageError(`${flag} expects <a>${separator}<b>, got "${value}"`);
+  return [value.slice(0, at), value.slice(at + 1)];
+}
+
+export function parseArgs(args: string[]): Options {
+  const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
+  const positional: string[] = [];
+  let json = false;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+      if (!SINGLE_VALUED.has(flag) && !REPEATABLE.has(flag)) throw new UsageError(`unknown option ${flag}`);
+      const value = inline ?? args[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+      if (REPEATABLE.has(flag)) lists.set(flag, [...(lists.get(flag) ?? []), value]);
+      else {
+        if (values.has(flag)) throw new UsageError(`${flag} is given twice`);
+        values.set(flag, value);
+      }
+      continue;
+    }
+    positional.push(arg);
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the data file' : `one data file only, got ${positional.join(' ')}`);
+  const variable = values.get('--var');
+  if (!variable) throw new UsageError('--var <column> is required');
+  const weightFlags = ['--weight', '--equalize', '--size'].filter((f) => values.has(f));
+  if (values.has('--weight') && weightFlags.length > 1) throw new UsageError('--weight cannot be combined with --equalize or --size');
+  if (values.has('--size') && !values.has('--equalize')) throw new UsageError('--size needs --equalize <cluster column> (w = size / rows of the cluster)');
+  if (values.has('--poststratify') && lists.has('--rake')) throw new UsageError('use --poststratify or --rake, not both');
+  if (values.has('--compare') && !values.has('--by')) throw new UsageError('--compare needs --by <column>');
+  const ci = (values.get('--ci') ?? 'logit') as CiMethod;
+  if (!['logit', 'wald', 'beta'].includes(ci)) throw new UsageError(`--ci must be logit, wald or beta, not "${ci}"`);
+  const level = Number(values.get('--level') ?? '0.95');
+  if (!(level > 0 && level < 1)) throw new UsageError(`--level must be a number between 0 and 1, not "${values.get('--level')}"`);
+  const target = (flag: string, v: string) => {
+    const [column, file] = splitPair(flag, v, '=');
+    return { column, file };
+  };
+  const options: Options = {
+    file: positional[0]!,
+    variable,
+    rake: (lists.get('--rake') ?? []).map((v) => target('--rake', v)),
+    domain: (lists.get('--domain') ?? []).map((v) => {
+      const [column, value] = splitPair('--domain', v, '=');
+      return { column, value };
+    }),
+    drop: lists.get('--drop') ?? [],
+    combine: (lists.get('--combine') ?? []).map((v) => {
+      const [name, members] = splitPair('--combine', v, '=');
+      const categories = members.split('+');
+      if (categories.length < 2 || categories.some((c) => c === '')) throw new UsageError(`--combine expects <name>=<a>+<b>[+...], got "${v}"`);
+      return { name, categories };
+    }),
+    ci,
+    level,
+    json,
+  };
+  for (const key of ['cluster', 'strata', 'fpc', 'weight', 'equalize', 'size', 'by'] as const) {
+    const v = values.get(`--${key}`);
+    if (v !== undefined) options[key] = v;
+  }
+  const ps = values.get('--poststratify');
+  if (ps) options.poststratify = target('--poststratify', ps);
+  const compare = values.get('--compare');
+  if (compare) options.compare = splitPair('--compare', compare, ':');
+  return options;
+}
+
+async function readCsv(file: string): Promise<{ header: string[]; rows: string[][] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    return parseCsv(text);
+  } catch (error) {
+    throw new InputError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+async function readTargets(file: string, column: string, levels: Set<string>): Promise<Map<string, number>> {
+  const csv = await readCsv(file);
+  const li = csv.header.indexOf('level');
+  const ti = csv.header.indexOf('total');
+  if (li < 0 || ti < 0) throw new InputError(`${file}: the targets file needs the header "level,total"`);
+  const targets = new Map<string, number>();
+  csv.rows.forEach((r, k) => {
+    const total = Number(r[ti]);
+    if (!(Number.isFinite(total) && total > 0)) throw new InputError(`${file} row ${k + 2}: total must be a positive number, not "${r[ti]}"`);
+    targets.set(r[li]!, total);
+  });
+  const missing = [...levels].filter((l) => !targets.has(l));
+  const extra = [...targets.keys()].filter((l) => !levels.has(l));
+  if (missing.length || extra.length) {
+    throw new InputError(
+      `${file}: the levels do not match column "${column}" of the data` +
+        (missing.length ? `; no target for ${missing.map((m) => `"${m}"`).join(', ')}` : '') +
+        (extra.length ? `; no rows for ${extra.map((m) => `"${m}"`).join(', ')}` : ''),
+    );
+  }
+  return targets;
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1).replace('.', ',')} %` : '–');
+
+function table(summary: Summary, rows: CategoryEstimate[], level: number): string[] {
+  const lines = [
+    `n = ${summary.n}, clusters = ${summary.clusters}, df = ${summary.df}, sum of weights = ${summary.sumWeights.toPrecision(6)}, Kish n_eff = ${summary.kishNeff.toFixed(1)}`,
+    ['category'.padEnd(24), 'n'.padStart(7), 'estimate'.padStart(10), 'SE'.padStart(9), `${Math.round(level * 100)} % CI`.padStart(20), 'deff'.padStart(7)].join(' '),
+  ];
+  for (const c of rows) {
+    lines.push(
+      [c.category.padEnd(24), String(c.n).padStart(7), pct(c.estimate).padStart(10), pct(c.se).padStart(9), `${pct(c.ciLow)} – ${pct(c.ciHigh)}`.padStart(20), (Number.isFinite(c.deff) ? c.deff.toFixed(2) : '–').padStart(7)].join(' '),
+    );
+  }
+  return lines;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(USAGE);
+    return 0;
+  }
+  let options: Options;
+  try {
+    options = parseArgs(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`praksis estimate: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    const output = await estimate(options);
+    for (const line of output) io.out(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError || isProblem(error)) {
+      io.err(`praksis estimate: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+export async function estimate(o: Options): Promise<string[]> {
+  const csv = await readCsv(o.file);
+  const columnOf = (name: string, flag: string): string[] => {
+    const k = csv.header.indexOf(name);
+    if (k < 0) throw new InputError(`${flag} ${name}: no such column in ${o.file} (columns: ${csv.header.join(', ')})`);
+    return csv.rows.map((r) => r[k]!);
+  };
+  const numeric = (name: string, flag: string): number[] =>
+    columnOf(name, flag).map((v, i) => {
+      const x = v.trim() === '' ? Number.NaN : Number(v);
+      if (!Number.isFinite(x)) throw new InputError(`${flag} ${name}: row ${i + 2} is "${v}", not a number`);
+      return x;
+    });
+  const values = columnOf(o.variable, '--var').map((v) => (v === '' || v === 'NA' ? null : v));
+  const cluster = o.cluster ? columnOf(o.cluster, '--cluster') : o.equalize ? columnOf(o.equalize, '--equalize') : undefined;
+  const strata = o.strata ? columnOf(o.strata, '--strata') : undefined;
+  const fpc = o.fpc ? numeric(o.fpc, '--fpc') : undefined;
+
+  let weights: number[];
+  if (o.weight) weights = numeric(o.weight, '--weight');
+  else if (o.size) {
+    const clusters = columnOf(o.equalize!, '--equalize');
+    const sizes = numeric(o.size, '--size');
+    const byCluster = new Map<string, number>();
+    clusters.forEach((c, i) => {
+      const s = byCluster.get(c);
+      if (s !== undefined && s !== sizes[i]) throw new InputError(`--size ${o.size}: cluster "${c}" has two different sizes (${s} and ${sizes[i]})`);
+      byCluster.set(c, sizes[i]!);
+    });
+    weights = sizeWeights(clusters, byCluster);
+  } else if (o.equalize) weights = equalWeights(columnOf(o.equalize, '--equalize'));
+  else weights = csv.rows.map(() => 1);
+
+  let calibration: Calibration | undefined;
+  if (o.poststratify) {
+    const groups = columnOf(o.poststratify.column, '--poststratify');
+    const result = postStratify(weights, groups, await readTargets(o.poststratify.file, o.poststratify.column, new Set(groups)));
+    weights = result.weights;
+    calibration = result.calibration;
+  } else if (o.rake.length > 0) {
+    const margins: Margin[] = [];
+    for (const m of o.rake) {
+      const groups = columnOf(m.column, '--rake');
+      margins.push({ groups, targets: await readTargets(m.file, m.column, new Set(groups)) });
+    }
+    const result = rake(weights, margins);
+    weights = result.weights;
+    calibration = result.calibration;
+  }
+
+  const design = makeDesign({ weights, ...(cluster ? { cluster } : {}), ...(strata ? { strata } : {}), ...(fpc ? { fpc } : {}), ...(calibration ? { calibration } : {}) });
+  const domainColumns = o.domain.map((d) => ({ values: columnOf(d.column, '--domain'), value: d.value }));
+  const seen = new Set(values.filter((v): v is string => v !== null));
+  for (const d of o.drop) if (!seen.has(d)) throw new InputError(`--drop ${d}: no such category in column "${o.variable}" (categories: ${[...seen].sort().join(', ')})`);
+  const categories = [...seen].filter((c) => !o.drop.includes(c)).sort();
+  for (const c of o.combine) {
+    for (const member of c.categories) {
+      if (!categories.includes(member)) throw new InputError(`--combine ${c.name}: "${member}" is not a category of "${o.variable}"${o.drop.includes(member) ? ' (it is dropped)' : ''}`);
+    }
+  }
+  const baseDomain = values.map((v, i) => v !== null && !o.drop.includes(v) && domainColumns.every((d) => d.values[i] === d.value));
+  const estimateFor = (domain: boolean[]) => estimateCategorical(design, values, { categories, domain, combined: o.combine, ci: o.ci, level: o.level });
+
+  if (!o.by) {
+    const r = estimateFor(baseDomain);
+    const rows = [...r.categories, ...r.combined];
+    if (o.json) return [JSON.stringify({ summary: r.summary, categories: rows.map(stripCovariance) }, null, 2)];
+    return table(r.summary, rows, o.level);
+  }
+  const by = columnOf(o.by, '--by');
+  const groups = [...new Set(by.filter((g, i) => baseDomain[i] && g !== ''))].sort();
+  const results = groups.map((g) => ({ group: g, result: estimateFor(baseDomain.map((d, i) => d && by[i] === g)) }));
+  let comparisons: (GroupDifference & { category: string })[] | undefined;
+  if (o.compare) {
+    const [a, b] = o.compare;
+    for (const g of [a, b]) if (!groups.includes(g)) throw new InputError(`--compare: "${g}" is not a value of column "${o.by}" (values: ${groups.join(', ')})`);
+    const masked = values.map((v, i) => (baseDomain[i] ? v : null));
+    comparisons = [...categories.map((c) => ({ name: c, categories: [c] })), ...o.combine].map((c) => ({ ...compareGroups(design, masked, by, a, b, c.categories), category: c.name }));
+  }
+  if (o.json) {
+    return [
+      JSON.stringify(
+        {
+          groups: results.map(({ group, result }) => ({ group, summary: result.summary, categories: [...result.categories, ...result.combined].map(stripCovariance) })),
+          ...(comparisons ? { comparisons: comparisons.map((c) => ({ category: c.category, estimate: c.estimate, se: c.se, df: c.df, p: c.p })) } : {}),
+        },
+        null,
+        2,
+      ),
+    ];
+  }
+  const lines: string[] = [];
+  for (const { group, result } of results) lines.push(`${o.by} = ${group}`, ...table(result.summary, [...result.categories, ...result.combined], o.level), '');
+  if (comparisons) {
+    lines.push(`${o.compare![0]} − ${o.compare![1]}:`);
+    for (const c of comparisons) lines.push(`  ${c.category.padEnd(24)} ${pct(c.estimate).padStart(10)}  SE ${pct(c.se)}  df ${c.df}  p = ${c.p.toPrecision(3)}`);
+  }
+  return lines;
+}
+
+function stripCovariance(c: CategoryEstimate): CategoryEstimate {
+  return { category: c.category, n: c.n, total: c.total, estimate: c.estimate, se: c.se, df: c.df, ciLow: c.ciLow, ciHigh: c.ciHigh, deff: c.deff };
+}
