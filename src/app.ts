@@ -107,19 +107,20 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.set('view cache', true);
 
   app.use(securityHeaders);
+  const rateLimit = options.config?.rateLimit ?? DEFAULT_RATE_LIMIT;
+  if (rateLimit !== 'off') app.post(SUBMISSION_PATHS, limitSubmissions(rateLimit));
+
+  // The JSON API first: it needs neither form parsing nor page locals.
+  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }));
+  app.use('/api/v1', apiRoutes(definitions, store));
+
+  app.use('/assets', assetRoutes());
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
   // Every page shows the "Demodata" banner while the store holds the synthetic demo responses.
   app.use((_req, res, next) => {
     res.locals.demo = store.settings.read().demo;
     next();
   });
-  app.use('/assets', assetRoutes());
-  const rateLimit = options.config?.rateLimit ?? DEFAULT_RATE_LIMIT;
-  if (rateLimit !== 'off') app.post(SUBMISSION_PATHS, limitSubmissions(rateLimit));
-  app.use('/api', apiJsonOnly);
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
-  app.use(express.json({ limit: BODY_LIMIT }));
-
-  app.use('/api/v1', apiRoutes(definitions, store));
   app.use('/admin', adminRoutes(definitions, store, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   app.use(respondentRoutes(definitions, store));
 
