@@ -57,12 +57,16 @@ export function makeDesign(input: DesignInput): Design {
   const clusterStratumList: number[] = [];
   const clusterIndex = new Int32Array(n);
   for (let i = 0; i < n; i += 1) {
-    const s = input.strata ? input.strata[i]! : '';
-    let h = strataIds.get(s);
-    if (h === undefined) {
-      h = strataIds.size;
-      strataIds.set(s, h);
-    }
+    let h = 0;
+    if (input.strata) {
+      const s = input.strata[i]!;
+      let known = strataIds.get(s);
+      if (known === undefined) {
+        known = strataIds.size;
+        strataIds.set(s, known);
+      }
+      h = known;
+    } else if (strataIds.size === 0) strataIds.set('', 0);
     const cKey = input.cluster ? input.cluster[i]! : `\u0000row${i}`;
     let c = clusterIds.get(cKey);
     if (c === undefined) {
@@ -193,20 +197,26 @@ function indexOf(values: readonly string[]): { of: Int32Array; count: number } {
  */
 export function totalsCovariance(design: Design, x: Float64Array[]): number[][] {
   const cols = adjustForCalibration(design, x);
-  const k = cols.length;
   const C = design.clusters;
-  const clusterTotals = cols.map(() => new Float64Array(C));
-  for (let j = 0; j < k; j += 1) {
-    const col = cols[j]!;
-    const totals = clusterTotals[j]!;
+  const clusterTotals = cols.map((col) => {
+    const totals = new Float64Array(C);
     for (let i = 0; i < design.n; i += 1) totals[design.clusterIndex[i]!]! += col[i]!;
-  }
+    return totals;
+  });
+  return clusterTotalsCovariance(design, clusterTotals);
+}
+
+/** The same from per-cluster totals X_c of each column (the fast path when there is no calibration). */
+export function clusterTotalsCovariance(design: Design, clusterTotals: Float64Array[]): number[][] {
+  const k = clusterTotals.length;
+  const C = design.clusters;
   const H = design.strata;
-  const means = cols.map(() => new Float64Array(H));
-  for (let j = 0; j < k; j += 1) {
-    for (let c = 0; c < C; c += 1) means[j]![design.clusterStratum[c]!]! += clusterTotals[j]![c]!;
-    for (let h = 0; h < H; h += 1) means[j]![h]! /= design.stratumClusters[h]!;
-  }
+  const means = clusterTotals.map((totals) => {
+    const m = new Float64Array(H);
+    for (let c = 0; c < C; c += 1) m[design.clusterStratum[c]!]! += totals[c]!;
+    for (let h = 0; h < H; h += 1) m[h]! /= design.stratumClusters[h]!;
+    return m;
+  });
   const scale = new Float64Array(H);
   for (let h = 0; h < H; h += 1) {
     const ch = design.stratumClusters[h]!;

@@ -13,7 +13,7 @@
  * size, i.e. [0, 1 − (α/2)^(1/n_eff)] for p̂ = 0 and [(α/2)^(1/n_eff), 1] for p̂ = 1, for every method.
  */
 import { problems } from '../errors.ts';
-import { domainDf, totalsCovariance, type Design } from './design.ts';
+import { clusterTotalsCovariance, domainDf, totalsCovariance, type Design } from './design.ts';
 import { betaQuantile, tQuantile } from './quantiles.ts';
 
 export type CiMethod = 'logit' | 'wald' | 'beta';
@@ -71,85 +71,116 @@ export interface CategoricalResult {
   covariance: number[][];
 }
 
-/** One indicator column per estimate: row i counts when `indicator(i)` is true (and i is in the domain). */
+/** One 0/1 column per estimate (1 = the row counts for it); only domain rows are looked at. */
 export interface Indicator {
   name: string;
-  indicator: (i: number) => boolean;
+  /** The row indicator; needed for calibrated designs (row-level residuals). */
+  y?: Uint8Array;
+  /** Precomputed per-cluster weighted totals of domain rows with y = 1, their sum and count (fast path). */
+  clusterTotals?: Float64Array;
+  total?: number;
+  count?: number;
 }
 
 /**
- * The engine: proportions of several 0/1 indicators within one domain, with their covariance.
- * `estimateCategorical` and `estimateMulti` are thin front ends.
+ * The engine: proportions of several 0/1 indicators within one domain (`member[i] = 1`), with
+ * their covariance. `estimateCategorical` and `estimateMulti` are thin front ends. Without
+ * calibration the linearised totals are summed per cluster directly
+ * (Z_ck = (T_ck − p_k·S_c)/W), so the cost is one pass over the rows per indicator.
  */
 export function estimateIndicators(
   design: Design,
-  inDomain: (i: number) => boolean,
+  member: Uint8Array,
   indicators: readonly Indicator[],
   options: { ci?: CiMethod; level?: number } = {},
 ): { summary: Summary; estimates: CategoryEstimate[]; covariance: number[][] } {
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw problems.invalidInput(`the confidence level must be between 0 and 1, not ${level}`);
   const method = options.ci ?? 'logit';
-  const { n: N, weights } = design;
+  const { n: N, weights, clusterIndex } = design;
+  const C = design.clusters;
   let n = 0;
   let W = 0;
   let W2 = 0;
-  const member = new Uint8Array(N);
+  const S = new Float64Array(C);
+  const clusterSeen = new Uint8Array(C);
+  let clusters = 0;
   for (let i = 0; i < N; i += 1) {
-    if (!inDomain(i)) continue;
-    member[i] = 1;
+    if (!member[i]) continue;
+    const w = weights[i]!;
+    const c = clusterIndex[i]!;
     n += 1;
-    W += weights[i]!;
-    W2 += weights[i]! * weights[i]!;
+    W += w;
+    W2 += w * w;
+    S[c]! += w;
+    if (!clusterSeen[c]) {
+      clusterSeen[c] = 1;
+      clusters += 1;
+    }
   }
   if (n === 0) throw problems.invalidInput('the domain is empty: no row has an answer in it, so there is nothing to estimate');
   if (W === 0) throw problems.invalidInput('every row of the domain has weight 0, so there is nothing to estimate');
   const df = domainDf(design, (i) => member[i] === 1);
-  let clusters = 0;
-  {
-    const seen = new Uint8Array(design.clusters);
-    for (let i = 0; i < N; i += 1) if (member[i] && !seen[design.clusterIndex[i]!]) ((seen[design.clusterIndex[i]!] = 1), (clusters += 1));
-  }
   const kishNeff = (W * W) / W2;
   const summary: Summary = { n, clusters, df, sumWeights: W, kishNeff, kishDeff: (n * W2) / (W * W) };
 
   const totals: number[] = [];
   const counts: number[] = [];
-  const ys: Uint8Array[] = [];
+  const clusterT: Float64Array[] = [];
   for (const ind of indicators) {
-    const y = new Uint8Array(N);
+    if (ind.clusterTotals && ind.total !== undefined && ind.count !== undefined && !design.calibration) {
+      clusterT.push(ind.clusterTotals);
+      totals.push(ind.total);
+      counts.push(ind.count);
+      continue;
+    }
+    const y = ind.y;
+    if (!y) throw new Error('estimateIndicators: an indicator needs its row values');
+    const T = new Float64Array(C);
     let total = 0;
     let count = 0;
     for (let i = 0; i < N; i += 1) {
-      if (member[i] && ind.indicator(i)) {
-        y[i] = 1;
-        total += weights[i]!;
+      if (member[i] && y[i]) {
+        const w = weights[i]!;
+        T[clusterIndex[i]!]! += w;
+        total += w;
         count += 1;
       }
     }
-    ys.push(y);
+    clusterT.push(T);
     totals.push(total);
     counts.push(count);
   }
   const p = totals.map((t) => t / W);
-  const x = indicators.map((_, k) => {
-    const col = new Float64Array(N);
-    const y = ys[k]!;
-    const pk = p[k]!;
-    for (let i = 0; i < N; i += 1) if (member[i]) col[i] = (weights[i]! * (y[i]! - pk)) / W;
-    return col;
-  });
-  const covariance = totalsCovariance(design, x);
+  let covariance: number[][];
+  if (design.calibration) {
+    const x = indicators.map(({ y }, k) => {
+      if (!y) throw new Error('estimateIndicators: a calibrated design needs row values');
+      const col = new Float64Array(N);
+      const pk = p[k]!;
+      for (let i = 0; i < N; i += 1) if (member[i]) col[i] = (weights[i]! * (y[i]! - pk)) / W;
+      return col;
+    });
+    covariance = totalsCovariance(design, x);
+  } else {
+    covariance = clusterTotalsCovariance(
+      design,
+      clusterT.map((T, k) => {
+        const Z = new Float64Array(C);
+        const pk = p[k]!;
+        for (let c = 0; c < C; c += 1) Z[c] = (T[c]! - pk * S[c]!) / W;
+        return Z;
+      }),
+    );
+  }
   const alpha = 1 - level;
   const t = df > 0 ? tQuantile(1 - alpha / 2, df) : NaN;
   const estimates = indicators.map((ind, k): CategoryEstimate => {
     const pk = p[k]!;
     const variance = Math.max(covariance[k]![k]!, 0);
     const se = Math.sqrt(variance);
-    // deff = "replace": V / (s²/n), s² = n/(n−1) · Σ w (y − p̂)² / W
-    let ss = 0;
-    const y = ys[k]!;
-    for (let i = 0; i < N; i += 1) if (member[i]) ss += weights[i]! * (y[i]! - pk) ** 2;
+    // deff = "replace": V / (s²/n), s² = n/(n−1) · Σ w (y − p̂)² / W, and Σ w (y − p̂)² = T(1 − 2p̂) + p̂²W
+    const ss = totals[k]! * (1 - 2 * pk) + pk * pk * W;
     const vSrs = ((n / (n - 1)) * (ss / W)) / n;
     const deff = vSrs > 0 ? variance / vSrs : NaN;
     const [ciLow, ciHigh] = confidenceInterval(pk, se, df, t, alpha, method, n, kishNeff);
@@ -191,23 +222,63 @@ export function estimateCategorical(design: Design, values: readonly (string | n
   if (values.length !== design.n) throw problems.invalidInput(`estimateCategorical: ${values.length} values for a design of ${design.n} rows`);
   const domain = options.domain;
   if (domain && domain.length !== design.n) throw problems.invalidInput(`estimateCategorical: the domain has ${domain.length} values for ${design.n} rows`);
-  const inDomain = (i: number) => values[i] !== null && values[i] !== undefined && (domain ? domain[i] === true : true);
-  const seen = new Set<string>();
-  for (let i = 0; i < design.n; i += 1) if (inDomain(i)) seen.add(values[i]!);
-  const categories = options.categories ?? [...seen].sort();
-  const known = new Set(categories);
-  for (const v of seen) if (!known.has(v)) throw problems.invalidInput(`the value "${v}" is not one of the categories (${categories.join(', ')})`);
-  for (const c of options.combined ?? []) {
-    for (const member of c.categories) if (!known.has(member)) throw problems.invalidInput(`the combined category "${c.name}" refers to "${member}", which is not a category`);
+  const seen = new Map<string, number>();
+  const code = new Int32Array(design.n).fill(-1);
+  const member = new Uint8Array(design.n);
+  for (let i = 0; i < design.n; i += 1) {
+    const v = values[i];
+    if (v === null || v === undefined || (domain && domain[i] !== true)) continue;
+    member[i] = 1;
+    let k = seen.get(v);
+    if (k === undefined) {
+      k = seen.size;
+      seen.set(v, k);
+    }
+    code[i] = k;
   }
-  const indicators: Indicator[] = [
-    ...categories.map((c) => ({ name: c, indicator: (i: number) => values[i] === c })),
-    ...(options.combined ?? []).map((c) => {
-      const members = new Set(c.categories);
-      return { name: c.name, indicator: (i: number) => members.has(values[i]!) };
-    }),
-  ];
-  const result = estimateIndicators(design, inDomain, indicators, options);
+  const categories = options.categories ?? [...seen.keys()].sort();
+  const known = new Set(categories);
+  for (const v of seen.keys()) if (!known.has(v)) throw problems.invalidInput(`the value "${v}" is not one of the categories (${categories.join(', ')})`);
+  for (const c of options.combined ?? []) {
+    for (const m of c.categories) if (!known.has(m)) throw problems.invalidInput(`the combined category "${c.name}" refers to "${m}", which is not a category`);
+  }
+  const groups = [...categories.map((c) => ({ name: c, members: [c] })), ...(options.combined ?? []).map((c) => ({ name: c.name, members: c.categories }))];
+  let indicators: Indicator[];
+  if (design.calibration) {
+    indicators = groups.map((g) => {
+      const codes = new Uint8Array(seen.size);
+      for (const m of g.members) if (seen.has(m)) codes[seen.get(m)!] = 1;
+      const y = new Uint8Array(design.n);
+      for (let i = 0; i < design.n; i += 1) if (code[i]! >= 0 && codes[code[i]!]) y[i] = 1;
+      return { name: g.name, y };
+    });
+  } else {
+    // One pass: per seen value, per cluster weighted totals; categories and merges add them up.
+    const C = design.clusters;
+    const byCode = Array.from({ length: seen.size }, () => new Float64Array(C));
+    const countByCode = new Float64Array(seen.size);
+    for (let i = 0; i < design.n; i += 1) {
+      const k = code[i]!;
+      if (k < 0) continue;
+      byCode[k]![design.clusterIndex[i]!]! += design.weights[i]!;
+      countByCode[k]! += 1;
+    }
+    indicators = groups.map((g) => {
+      const clusterTotals = new Float64Array(C);
+      let count = 0;
+      for (const m of g.members) {
+        const k = seen.get(m);
+        if (k === undefined) continue;
+        const t = byCode[k]!;
+        for (let c = 0; c < C; c += 1) clusterTotals[c]! += t[c]!;
+        count += countByCode[k]!;
+      }
+      let total = 0;
+      for (let c = 0; c < C; c += 1) total += clusterTotals[c]!;
+      return { name: g.name, clusterTotals, total, count };
+    });
+  }
+  const result = estimateIndicators(design, member, indicators, options);
   return {
     summary: result.summary,
     categories: result.estimates.slice(0, categories.length),
@@ -230,12 +301,15 @@ export function estimateMulti(
   selections.forEach((s) => s?.forEach((code) => {
     if (!known.has(code)) throw problems.invalidInput(`the option "${code}" is not one of ${options.options.join(', ')}`);
   }));
-  const inDomain = (i: number) => selections[i] !== null && selections[i] !== undefined && (options.domain ? options.domain[i] === true : true);
-  const result = estimateIndicators(
-    design,
-    inDomain,
-    options.options.map((o) => ({ name: o, indicator: (i: number) => selections[i]!.includes(o) })),
-    options,
-  );
+  const member = new Uint8Array(design.n);
+  const ys = options.options.map(() => new Uint8Array(design.n));
+  const index = new Map(options.options.map((o, k) => [o, k]));
+  for (let i = 0; i < design.n; i += 1) {
+    const chosen = selections[i];
+    if (chosen === null || chosen === undefined || (options.domain && options.domain[i] !== true)) continue;
+    member[i] = 1;
+    for (const code of chosen) ys[index.get(code)!]![i] = 1;
+  }
+  const result = estimateIndicators(design, member, options.options.map((o, k) => ({ name: o, y: ys[k]! })), options);
   return { summary: result.summary, options: result.estimates };
 }

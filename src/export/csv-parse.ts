@@ -9,6 +9,7 @@ export interface ParsedCsv {
 
 export function parseCsv(text: string): ParsedCsv {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!src.includes('"')) return parseUnquoted(src);
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -74,5 +75,23 @@ export function parseCsv(text: string): ParsedCsv {
   rows.forEach((r, k) => {
     if (r.length !== header.length) throw new Error(`CSV row ${k + 2} has ${r.length} fields, the header has ${header.length}`);
   });
+  return { header, rows };
+}
+
+/** Fast path for files without any quote character: split lines, then fields. */
+function parseUnquoted(src: string): ParsedCsv {
+  const lines = src.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const first = lines[0];
+  if (first === undefined) throw new Error('the CSV is empty');
+  const header = first.split(',');
+  const rows: string[][] = [];
+  for (let k = 1; k < lines.length; k += 1) {
+    const line = lines[k]!;
+    if (line === '') continue;
+    const r = line.split(',');
+    if (r.length !== header.length) throw new Error(`CSV row ${k + 1} has ${r.length} fields, the header has ${header.length}`);
+    rows.push(r);
+  }
   return { header, rows };
 }

@@ -26,9 +26,22 @@ function targetEntries(targets: Targets): [string, number][] {
 
 /** w = 1/n_c: every cluster (municipality) weighs the same, whatever its number of respondents. */
 export function equalWeights(cluster: readonly string[]): number[] {
-  const counts = new Map<string, number>();
-  for (const c of cluster) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return cluster.map((c) => 1 / counts.get(c)!);
+  const ids = new Map<string, number>();
+  const index = new Int32Array(cluster.length);
+  const counts: number[] = [];
+  for (let i = 0; i < cluster.length; i += 1) {
+    let k = ids.get(cluster[i]!);
+    if (k === undefined) {
+      k = counts.length;
+      ids.set(cluster[i]!, k);
+      counts.push(0);
+    }
+    index[i] = k;
+    counts[k]! += 1;
+  }
+  const weights = new Array<number>(cluster.length);
+  for (let i = 0; i < cluster.length; i += 1) weights[i] = 1 / counts[index[i]!]!;
+  return weights;
 }
 
 /** w = S_c/n_c: a cluster weighs its size measure (e.g. population), shared by its respondents. */
