@@ -1,0 +1,161 @@
+/**
+ * The three researcher exports, pure (rows in, CSV text out):
+ *  - responses.csv: one row per response with a pseudonymous `cluster` per municipality (stable
+ *    within a study, the same in both questionnaires), region, weight, and one column per
+ *    question (a multi-select as 0/1 columns `<question>_<option>`). Rows are sorted by
+ *    questionnaire, cluster and random id — never in submission order.
+ *  - tables.csv: the report's tables in long format, estimates as proportions (0–1).
+ *  - codebook.csv: every question and option with its figure.
+ */
+import { createHmac } from 'node:crypto';
+import type { TFrame } from '../frame/schema.ts';
+import type { Report } from '../report/tables.ts';
+import { groupWeights } from '../report/weighting.ts';
+import type { TQuestion, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
+import { toCsv, type Column, type Dialect } from './csv.ts';
+
+/** A pseudonym per municipality: HMAC(secret, study + code); without the secret it cannot be reversed by trying all 98 codes. */
+export function clusterPseudonym(secret: string, study: string, municipality: string): string {
+  return 'c' + createHmac('sha256', secret).update(`${study}\u0000${municipality}`).digest('hex').slice(0, 10);
+}
+
+function exportQuestions(study: TStudy): TQuestion[] {
+  const seen = new Map<string, TQuestion>();
+  for (const qn of study.questionnaires) for (const q of qn.sections.flatMap((s) => s.questions)) if (q.type !== 'municipality' && !seen.has(q.id)) seen.set(q.id, q);
+  return [...seen.values()];
+}
+
+interface ResponseRow {
+  r: TResponse;
+  cluster: string;
+  region: string;
+  weight: number;
+}
+
+export interface ResponsesExportOptions {
+  weighting: TWeighting;
+  /** Secret for the cluster pseudonyms (kept in the store's settings). */
+  secret: string;
+  /** Adds the municipality code (`?identify=municipality`). */
+  identifyMunicipality?: boolean;
+  dialect?: Dialect;
+}
+
+export function responsesCsv(study: TStudy, frame: TFrame, responses: readonly TResponse[], options: ResponsesExportOptions): string {
+  const regionName = new Map(frame.regions.map((r) => [r.code, r.name]));
+  const regionOf = new Map(frame.municipalities.map((m) => [m.code, regionName.get(m.region) ?? m.region]));
+  const rows: ResponseRow[] = [];
+  for (const qn of study.questionnaires) {
+    const mine = responses.filter((r) => r.study === study.id && r.questionnaire === qn.id);
+    if (mine.length === 0) continue;
+    const { weights } = groupWeights(mine, frame, options.weighting);
+    mine.forEach((r, i) => rows.push({ r, cluster: clusterPseudonym(options.secret, study.id, r.municipality), region: regionOf.get(r.municipality) ?? '', weight: weights[i]! }));
+  }
+  const order = new Map(study.questionnaires.map((q, k) => [q.id, k]));
+  rows.sort((a, b) => order.get(a.r.questionnaire)! - order.get(b.r.questionnaire)! || a.cluster.localeCompare(b.cluster) || a.r.id.localeCompare(b.r.id));
+
+  const columns: Column<ResponseRow>[] = [
+    { label: 'response_id', value: (x) => x.r.id },
+    { label: 'questionnaire', value: (x) => x.r.questionnaire },
+    { label: 'cluster', value: (x) => x.cluster },
+    { label: 'region', value: (x) => x.region },
+    { label: 'weight', value: (x) => x.weight },
+  ];
+  if (options.identifyMunicipality) columns.push({ label: 'municipality', value: (x) => x.r.municipality });
+  for (const q of exportQuestions(study)) {
+    const get = (x: ResponseRow) => (Object.hasOwn(x.r.answers, q.id) ? x.r.answers[q.id] : undefined);
+    if (q.type === 'multi') {
+      for (const o of q.options) {
+        columns.push({ label: `${q.id}_${o.code}`, value: (x) => {
+          const v = get(x);
+          return Array.isArray(v) ? (v.includes(o.code) ? 1 : 0) : null;
+        } });
+      }
+    } else {
+      columns.push({ label: q.id, value: (x) => {
+        const v = get(x);
+        return Array.isArray(v) ? v.join(' ') : v;
+      } });
+    }
+    if ((q.type === 'single' || q.type === 'scale' || q.type === 'multi') && q.options.some((o) => o.other)) {
+      columns.push({ label: `${q.id}_other`, value: (x) => {
+        const v = Object.hasOwn(x.r.answers, `${q.id}_other`) ? x.r.answers[`${q.id}_other`] : undefined;
+        return typeof v === 'string' ? v : null;
+      } });
+    }
+  }
+  return toCsv(rows, columns, options.dialect);
+}
+
+export interface TableRow {
+  figure: number;
+  question: string;
+  group: string;
+  group_label: string;
+  category: string;
+  n: number | null;
+  estimate: number | null;
+  se: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  base_n: number;
+  weighting: string;
+}
+
+/** The report's tables as rows (also the JSON twin `GET /api/v1/studies/:study/tables`). */
+export function tableRows(report: Report): TableRow[] {
+  const rows: TableRow[] = [];
+  for (const f of report.figures) {
+    for (const g of f.groups) {
+      const base = { figure: f.figure, question: f.question, group: g.questionnaire, group_label: g.groupLabel, base_n: g.baseN, weighting: report.weighting };
+      if (g.suppressed || g.rows.length === 0) {
+        rows.push({ ...base, category: '', n: null, estimate: null, se: null, ci_low: null, ci_high: null });
+        continue;
+      }
+      for (const r of g.rows) rows.push({ ...base, category: r.code, n: r.n, estimate: r.estimate, se: r.se, ci_low: r.ciLow, ci_high: r.ciHigh });
+    }
+  }
+  return rows;
+}
+
+export function tablesCsv(report: Report, dialect: Dialect = 'standard', figure?: number): string {
+  const rows = tableRows(report).filter((r) => figure === undefined || r.figure === figure);
+  const keys = ['figure', 'question', 'group', 'group_label', 'category', 'n', 'estimate', 'se', 'ci_low', 'ci_high', 'base_n', 'weighting'] as const;
+  return toCsv(rows, keys.map((k) => ({ label: k, value: (r: TableRow) => r[k] })), dialect);
+}
+
+interface CodebookRow {
+  question: string;
+  text: string;
+  type: string;
+  code?: string;
+  label?: string;
+  figure?: number;
+  questionnaire: string;
+}
+
+export function codebookCsv(study: TStudy, dialect: Dialect = 'standard'): string {
+  const rows: CodebookRow[] = [];
+  for (const qn of study.questionnaires) {
+    for (const q of qn.sections.flatMap((s) => s.questions)) {
+      const base = { question: q.id, text: q.text, type: q.type, questionnaire: qn.id, ...(q.figure ? { figure: q.figure.number } : {}) };
+      if (q.type === 'single' || q.type === 'scale' || q.type === 'multi') {
+        for (const o of q.options) rows.push({ ...base, code: o.code, label: o.label });
+        if (q.options.some((o) => o.other)) rows.push({ question: `${q.id}_other`, text: `${q.text} (Andet, angiv)`, type: 'text', questionnaire: qn.id });
+      } else rows.push(base);
+    }
+  }
+  return toCsv(
+    rows,
+    [
+      { label: 'question', value: (r) => r.question },
+      { label: 'text', value: (r) => r.text },
+      { label: 'type', value: (r) => r.type },
+      { label: 'option_code', value: (r) => r.code },
+      { label: 'option_label', value: (r) => r.label },
+      { label: 'figure', value: (r) => r.figure },
+      { label: 'questionnaire', value: (r) => r.questionnaire },
+    ],
+    dialect,
+  );
+}

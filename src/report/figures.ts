@@ -1,0 +1,71 @@
+/**
+ * Figure specs as plain data (drawn by chart.js in the browser: public/js/report.ts), captions
+ * and Danish number formatting ("65 pct.", decimal comma).
+ */
+import type { AppendixTable, FigureTable, Report } from './tables.ts';
+
+/** 0.648 → "65 pct."; with `decimals` 1 → "64,8 pct.". */
+export function danishPercent(share: number, decimals = 0): string {
+  if (!Number.isFinite(share)) return '–';
+  return `${(share * 100).toFixed(decimals).replace('.', ',')} pct.`;
+}
+
+/** 0.648 → "64,8" (for tables). */
+export function danishNumber(x: number, decimals = 1): string {
+  if (!Number.isFinite(x)) return '–';
+  return x.toFixed(decimals).replace('.', ',').replace('-', '−');
+}
+
+/** "Kilde: LG Insight (Ledere/N=69, praktikere/N=126)": the real base N per group. */
+export function caption(organisation: string, groups: { groupLabel: string; baseN: number }[]): string {
+  const parts = groups.map((g, i) => `${i === 0 ? g.groupLabel : g.groupLabel.toLowerCase()}/N=${g.baseN}`);
+  return `Kilde: ${organisation} (${parts.join(', ')})`;
+}
+
+export interface FigureSpec {
+  id: string;
+  number: string;
+  title: string;
+  /** Category labels, top to bottom. */
+  categories: string[];
+  series: { label: string; values: (number | null)[] }[];
+  /** 'share': values are proportions shown as "65 pct."; 'count': plain numbers. */
+  unit: 'share' | 'count';
+  caption: string;
+  notes: string[];
+}
+
+export function figureSpec(report: Report, figure: FigureTable): FigureSpec {
+  const shown = figure.groups.filter((g) => !g.suppressed && g.rows.length > 0);
+  const categories = (shown[0]?.rows ?? []).filter((r) => !r.combined);
+  const notes = [report.weightingNote];
+  if (figure.kind === 'multi') notes.push('Flere svar muligt: søjlerne summerer ikke til 100 pct.');
+  notes.push(figure.includeNonSubstantive ? 'Basis: alle, der fik spørgsmålet, inkl. "Ved ikke".' : 'Basis: de, der fik spørgsmålet og svarede; "Ved ikke" indgår ikke.');
+  for (const g of figure.groups.filter((x) => x.suppressed)) {
+    notes.push(g.baseN < report.minCellSize ? `${g.groupLabel}: færre end ${report.minCellSize} svar (N=${g.baseN}) – vises ikke.` : `${g.groupLabel}: svar fra færre end to kommuner – vises ikke.`);
+  }
+  if (report.weighting !== 'none' && figure.groups.length > 0) notes.push('Samme vægtning anvendes for alle grupper; lederne er én pr. kommune, så vægtningen ændrer deres tal lidt.');
+  return {
+    id: `figur-${figure.figure}`,
+    number: `Figur ${figure.figure}`,
+    title: figure.title,
+    categories: categories.map((c) => c.label),
+    series: shown.map((g) => ({ label: g.groupLabel, values: categories.map((c) => g.rows.find((r) => r.code === c.code)?.estimate ?? null) })),
+    unit: 'share',
+    caption: caption(report.organisation, figure.groups),
+    notes,
+  };
+}
+
+export function appendixSpec(table: AppendixTable, index: number): FigureSpec {
+  return {
+    id: `bilag-${table.id}`,
+    number: `Bilagsfigur ${index + 1}`,
+    title: table.title,
+    categories: table.categories,
+    series: table.series.map((s) => ({ label: s.label, values: s.values })),
+    unit: table.unit,
+    caption: table.caption,
+    notes: [],
+  };
+}
