@@ -12,7 +12,8 @@ import { generateDemoResponses } from './demo/generate.ts';
 import { adminRoutes } from './http/admin.ts';
 import { LoginLimiter } from './http/auth.ts';
 import { apiRoutes } from './http/api.ts';
-import { assetRoutes, bundleQuestionnaireScript } from './http/assets.ts';
+import { assetRoutes, bundleQuestionnaireScript, bundleScript } from './http/assets.ts';
+import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
 import { Problem } from './errors.ts';
 import { BODY_LIMIT, errorHandler, notFound } from './http/errors.ts';
 import { todayInDenmark } from './http/lookup.ts';
@@ -95,7 +96,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
     throw new Error('createApp: run ensureCredentials(store.settings, config) first');
   }
   // Build the browser script now so a broken bundle fails at start-up, not on a respondent's page.
-  await bundleQuestionnaireScript();
+  await Promise.all([bundleQuestionnaireScript(), bundleScript('report')]);
   await compileTemplates();
 
   const app = express();
@@ -112,6 +113,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
 
   // The JSON API first: it needs neither form parsing nor page locals.
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }));
+  app.use('/api/v1', reportApiRoutes(definitions, store));
   app.use('/api/v1', apiRoutes(definitions, store));
 
   app.use('/assets', assetRoutes());
@@ -121,6 +123,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
     res.locals.demo = store.settings.read().demo;
     next();
   });
+  app.use('/admin', reportAdminRoutes(definitions, store));
   app.use('/admin', adminRoutes(definitions, store, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   app.use(respondentRoutes(definitions, store));
 

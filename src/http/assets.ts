@@ -9,32 +9,44 @@ import express, { Router } from 'express';
 
 export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 
-let questionnaireBundle: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
+
+/** Bundles public/js/<name>.ts (and what it imports) once per process, in memory. */
+export function bundleScript(name: 'questionnaire' | 'report'): Promise<string> {
+  let bundle = bundles.get(name);
+  if (!bundle) {
+    bundle = build({
+      entryPoints: [join(publicDir, 'js', `${name}.ts`)],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: ['es2019'],
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'silent',
+    }).then((result) => {
+      const file = result.outputFiles[0];
+      if (!file) throw new Error(`esbuild produced no output for ${name}.ts`);
+      return file.text;
+    });
+    bundles.set(name, bundle);
+    bundle.catch(() => bundles.delete(name)); // let a later request (or restart) retry
+  }
+  return bundle;
+}
 
 export function bundleQuestionnaireScript(): Promise<string> {
-  questionnaireBundle ??= build({
-    entryPoints: [join(publicDir, 'js', 'questionnaire.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2019'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  }).then((result) => {
-    const file = result.outputFiles[0];
-    if (!file) throw new Error('esbuild produced no output for questionnaire.ts');
-    return file.text;
-  });
-  questionnaireBundle.catch(() => {
-    questionnaireBundle = undefined; // let a later request (or restart) retry
-  });
-  return questionnaireBundle;
+  return bundleScript('questionnaire');
 }
 
 export function assetRoutes(): Router {
   const router = Router();
+  router.get('/report.js', async (_req, res) => {
+    const code = await bundleScript('report');
+    res.type('application/javascript; charset=utf-8').setHeader('Cache-Control', 'no-cache');
+    res.send(code);
+  });
   router.get('/questionnaire.js', async (_req, res) => {
     const code = await bundleQuestionnaireScript();
     res.type('application/javascript; charset=utf-8').setHeader('Cache-Control', 'no-cache');

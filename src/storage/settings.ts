@@ -13,6 +13,8 @@ export const ZSettings = z
     apiKeyHash: z.string().optional(),
     sessionSecret: z.string().optional(),
     demo: z.object({ loadedAt: z.string(), responses: z.number() }).optional(),
+    /** Secret for the pseudonymous cluster ids in the responses export (stable per data directory). */
+    exportSecret: z.string().optional(),
   })
   .passthrough();
 export type Settings = z.infer<typeof ZSettings>;
