@@ -61,7 +61,8 @@ function draw(canvas: HTMLCanvasElement, spec: FigureSpec): Chart {
   const box = canvas.parentElement;
   const bars = Number(box?.dataset.bars ?? spec.categories.length);
   if (box) box.style.height = `${Math.max(160, bars * 22 + spec.categories.length * 10 + 70)}px`;
-  const max = spec.unit === 'share' ? Math.min(1, Math.max(0.1, ...spec.series.flatMap((s) => s.values.map((v) => v ?? 0))) * 1.18) : undefined;
+  const largest = Math.max(0.1, ...spec.series.flatMap((s) => s.values.map((v) => v ?? 0)));
+  const max = spec.unit === 'share' ? Math.min(1, Math.ceil(largest * 11.5) / 10) : undefined;
   return new Chart(canvas, {
     type: 'bar',
     data: {
