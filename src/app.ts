@@ -84,9 +84,19 @@ export async function compileTemplates(dir = viewsDir): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ejs')).map((e) => join(e.parentPath, e.name));
   for (const filename of files) {
-    ejs.compile(await readFile(filename, 'utf8'), { filename, cache: true });
+    ejs.compile(await readFile(filename, 'utf8'), { filename, cache: true, root: dir });
   }
   return files.length;
+}
+
+/** EJS views from views/, compiled once; includes written as '/partials/head' resolve against views/. */
+export function configureViews(app: Express): void {
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  // Compile each template once, also outside NODE_ENV=production (templates change only with a release).
+  app.set('view cache', true);
+  // Absolute includes need no file-system lookup per render (relative ones cost an existsSync each).
+  app.set('view options', { root: viewsDir });
 }
 
 export async function createApp(options: AppOptions): Promise<Express> {
@@ -102,10 +112,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   if (options.config?.trustProxy !== undefined) app.set('trust proxy', options.config.trustProxy);
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
-  // Compile each template once, also outside NODE_ENV=production (templates change only with a release).
-  app.set('view cache', true);
+  configureViews(app);
 
   app.use(securityHeaders);
   const rateLimit = options.config?.rateLimit ?? DEFAULT_RATE_LIMIT;

@@ -23,6 +23,32 @@ export interface QuestionView {
   errors: string[];
   /** Depends on another question of the same page: shown without JavaScript, toggled with it. */
   dependsOnPage: boolean;
+  /** Municipality question: the escaped <option> elements of the frame, the chosen one selected. */
+  optionsHtml?: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+const optionHtmlCache = new WeakMap<readonly TMunicipality[], string[]>();
+
+/**
+ * The <option> list of a municipality select. Built once per (cached) municipality list: a frame
+ * has ~100 municipalities and escaping them on every page view was most of the page's render time.
+ */
+export function municipalityOptions(municipalities: readonly TMunicipality[], selected: string | undefined): string {
+  let options = optionHtmlCache.get(municipalities);
+  if (!options) {
+    options = municipalities.map((m) => `<option value="${escapeHtml(m.code)}">${escapeHtml(m.name)}</option>`);
+    optionHtmlCache.set(municipalities, options);
+  }
+  const index = selected === undefined ? -1 : municipalities.findIndex((m) => m.code === selected);
+  if (index < 0) return options.join('\n');
+  const marked = options.slice();
+  marked[index] = marked[index]!.replace('">', '" selected>');
+  return marked.join('\n');
 }
 
 export interface ErrorLink {
@@ -152,6 +178,9 @@ export function buildPage(args: {
       other: typeof other === 'string' ? other : '',
       errors: problems.filter((p) => baseOf(p.question) === q.id).map((p) => p.message),
       dependsOnPage: dependsOnSection(q, section),
+      ...(q.type === 'municipality'
+        ? { optionsHtml: municipalityOptions(args.municipalities, typeof values[q.id] === 'string' ? (values[q.id] as string) : undefined) }
+        : {}),
     };
   });
   const errorLinks: ErrorLink[] = problems.map((p) => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { viewsDir } from '../../src/app.ts';
+import { configureViews } from '../../src/app.ts';
 import { errorHandler } from '../../src/http/errors.ts';
 import { handlePagePost, renderFirstPage, type FlowOptions } from '../../src/http/flow.ts';
 import type { FlowState } from '../../src/http/flow-state.ts';
@@ -46,8 +46,7 @@ beforeEach(async () => {
     },
   };
   const app = express();
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
+  configureViews(app);
   app.use(express.urlencoded({ extended: false }));
   app.get('/i/test-token/p/1', (_req, res) => renderFirstPage(res, options));
   app.post('/i/test-token/p/:n', async (req, res) => {
