@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TQuestion, TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
-import { Client, allQuestions, hashDir, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from '../http/helpers.ts';
+import { API_KEY, Client, allQuestions, hashDir, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from '../http/helpers.ts';
 import { apiAnswers, fillForm, findConditional, fullPlan } from '../http/walk.ts';
 
 let app: Running;
@@ -424,4 +424,25 @@ describe('answers after the fieldwork closed', () => {
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('Spørgeskemaet er lukket');
   });
+});
+
+describe('hostile query parameters on the evaluator API', () => {
+  const get = (path: string) => fetch(app.url + path, { headers: { authorization: `Bearer ${API_KEY}` } });
+  const cases: [string, () => string, number][] = [
+    ['an unknown weighting', () => `/api/v1/studies/${study.id}/tables?weighting=../../etc/passwd`, 400],
+    ['a figure number that is not a number', () => `/api/v1/studies/${study.id}/exports/tables.csv?figure=1;DROP`, 400],
+    ['an unknown query parameter', () => `/api/v1/studies/${study.id}/exports/responses.csv?format=xlsx`, 400],
+    ['a repeated parameter (array)', () => `/api/v1/studies/${study.id}/tables?weighting=equal&weighting=none`, 400],
+    ['a figure the report does not have', () => `/api/v1/studies/${study.id}/exports/tables.csv?figure=999`, 404],
+    ['path traversal in the study of an export', () => `/api/v1/studies/..%2F..%2Fetc/exports/codebook.csv`, 404],
+  ];
+  for (const [name, path, status] of cases) {
+    it(`${name} → ${status} JSON error, nothing stored`, async () => {
+      const res = await get(path());
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { error: { code: number; message: string } };
+      expect(body.error.message.length).toBeGreaterThan(5);
+      expect(await hashDir(app.dataDir)).toEqual(snapshot);
+    });
+  }
 });
