@@ -14,6 +14,7 @@ import { LoginLimiter } from './http/auth.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, bundleQuestionnaireScript, bundleScript } from './http/assets.ts';
 import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
+import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard } from './http/fieldwork.ts';
 import { Problem } from './errors.ts';
 import { BODY_LIMIT, errorHandler, notFound } from './http/errors.ts';
 import { todayInDenmark } from './http/lookup.ts';
@@ -120,6 +121,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
 
   // The JSON API first: it needs neither form parsing nor page locals.
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }));
+  app.use('/api/v1', fieldworkApiRoutes(definitions, store));
   app.use('/api/v1', reportApiRoutes(definitions, store));
   app.use('/api/v1', apiRoutes(definitions, store));
 
@@ -131,7 +133,10 @@ export async function createApp(options: AppOptions): Promise<Express> {
     next();
   });
   app.use('/admin', reportAdminRoutes(definitions, store));
+  app.use('/admin', fieldworkAdminRoutes(definitions, store));
   app.use('/admin', adminRoutes(definitions, store, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
+  app.use(invitationRoutes(definitions, store));
+  app.use(openLinkGuard(definitions, store));
   app.use(respondentRoutes(definitions, store));
 
   app.use(notFound);

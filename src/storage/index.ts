@@ -3,12 +3,14 @@
  *
  *   <dataDir>/responses.jsonl   anonymous responses, append-only, fsync'ed (./responses.ts)
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
+ *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (lowdb, durable) (./fieldwork.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * `openStore` creates the directory on first use.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FieldworkStore } from './fieldwork.ts';
 import { lockDataDir } from './lock.ts';
 import { ResponseLog } from './responses.ts';
 import { openSettings, type SettingsStore } from './settings.ts';
@@ -20,6 +22,7 @@ export interface Store {
   readonly dataDir: string;
   responses: ResponseLog;
   settings: SettingsStore;
+  fieldwork: FieldworkStore;
   close(): Promise<void>;
 }
 
@@ -29,15 +32,18 @@ export async function openStore(dataDir: string): Promise<Store> {
   try {
     const responses = await ResponseLog.open(join(dataDir, 'responses.jsonl'));
     const settings = await openSettings(join(dataDir, 'settings.json'));
+    const fieldwork = await FieldworkStore.open(join(dataDir, 'fieldwork.json'));
     let closed = false;
     return {
       dataDir,
       responses,
       settings,
+      fieldwork,
       async close() {
         if (closed) return;
         closed = true;
         await responses.close();
+        await fieldwork.close();
         await lock.release();
       },
     };

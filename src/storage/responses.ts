@@ -157,6 +157,11 @@ export class ResponseLog {
     return { id: await written, created: true };
   }
 
+  /** Whether a response with this submission id is stored or being stored (retries, double clicks). */
+  knows(submissionId: string): boolean {
+    return this.#submissions.has(hashSubmissionId(submissionId));
+  }
+
   /** Stores already complete responses (the demo loader, imports) in one durable write. */
   async addMany(responses: TResponse[]): Promise<number> {
     this.#assertOpen();
