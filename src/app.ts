@@ -16,7 +16,7 @@ import { assetRoutes, bundleQuestionnaireScript, bundleScript } from './http/ass
 import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
 import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard } from './http/fieldwork.ts';
 import { Problem } from './errors.ts';
-import { BODY_LIMIT, errorHandler, notFound } from './http/errors.ts';
+import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
 import { todayInDenmark } from './http/lookup.ts';
 import { limitSubmissions } from './http/rate-limit.ts';
 import { respondentRoutes } from './http/respondent.ts';
@@ -120,7 +120,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   if (rateLimit !== 'off') app.post(SUBMISSION_PATHS, limitSubmissions(rateLimit));
 
   // The JSON API first: it needs neither form parsing nor page locals.
-  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }));
+  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT, reviver: jsonReviver }));
   app.use('/api/v1', fieldworkApiRoutes(definitions, store));
   app.use('/api/v1', reportApiRoutes(definitions, store));
   app.use('/api/v1', apiRoutes(definitions, store));

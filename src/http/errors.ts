@@ -8,9 +8,23 @@ import { Problem, isProblem, problems } from '../errors.ts';
 export const BODY_LIMIT = '1mb';
 const BODY_LIMIT_TEXT = '1 MB';
 
+/** Thrown while parsing a JSON body that has a `"__proto__"` key (see `jsonReviver`). */
+export class ReservedKeyError extends Error {}
+
+/**
+ * JSON.parse reviver for request bodies: refuses `"__proto__"` keys anywhere. JSON.parse keeps such
+ * a key as a harmless own property, but any later copy (`{...x}`, zod records, Object.assign) turns
+ * it into a prototype and hides it, so every JSON endpoint refuses it up front.
+ */
+export function jsonReviver(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new ReservedKeyError('The request body contains the reserved key "__proto__".');
+  return value;
+}
+
 /** Errors thrown by body-parser carry `type` and `status`; turn them into Problems. */
 export function toProblem(err: unknown): Problem | undefined {
   if (isProblem(err)) return err;
+  if (err instanceof ReservedKeyError) return new Problem(400.6, 400, 'The request body contains the reserved key "__proto__".');
   if (!err || typeof err !== 'object') return undefined;
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
   switch (e.type) {
@@ -19,6 +33,8 @@ export function toProblem(err: unknown): Problem | undefined {
     case 'parameters.too.many':
       return new Problem(413.2, 413, 'The form has too many fields.');
     case 'entity.parse.failed':
+      // JSON.parse with a reviver recurses: absurdly deep nesting overflows the stack, which is caught here.
+      if (err instanceof RangeError) return new Problem(400.7, 400, 'The request body is nested too deeply.');
       return problems.badJson();
     case 'encoding.unsupported':
     case 'charset.unsupported':
