@@ -161,7 +161,11 @@ function adjustForCalibration(design: Design, x: Float64Array[]): Float64Array[]
   const margins = cal.margins.map((m) => ({ index: indexOf(m.groups), psw: m.weightsAfterStep }));
   return x.map((col) => {
     const out = Float64Array.from(col);
+    // R does exactly 10 rounds; once a round changes nothing (e.g. one margin: from round 2 on)
+    // the remaining rounds are no-ops and are skipped.
     for (let round = 0; round < 10; round += 1) {
+      let change = 0;
+      let size = 0;
       for (const m of margins) {
         const sums = new Float64Array(m.index.count);
         const counts = new Float64Array(m.index.count);
@@ -169,8 +173,14 @@ function adjustForCalibration(design: Design, x: Float64Array[]): Float64Array[]
           sums[m.index.of[i]!]! += out[i]! / m.psw[i]!;
           counts[m.index.of[i]!]! += 1;
         }
-        for (let i = 0; i < n; i += 1) out[i] = out[i]! - m.psw[i]! * (sums[m.index.of[i]!]! / counts[m.index.of[i]!]!);
+        for (let i = 0; i < n; i += 1) {
+          const delta = m.psw[i]! * (sums[m.index.of[i]!]! / counts[m.index.of[i]!]!);
+          out[i] = out[i]! - delta;
+          change = Math.max(change, Math.abs(delta));
+          size = Math.max(size, Math.abs(out[i]!));
+        }
       }
+      if (round > 0 && change <= 1e-17 * size) break;
     }
     return out;
   });

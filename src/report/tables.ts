@@ -103,31 +103,57 @@ interface Group {
   /** Undefined with no responses or fewer than two municipalities: then everything is suppressed. */
   design?: Design;
   weights: number[];
+  /** Answers per question id, extracted once (one pass over the responses). */
+  columns?: Map<string, (TAnswerValue | undefined)[]>;
+}
+
+/** Every answer of the group as columns: one pass over the responses instead of one per question. */
+function columnOf(g: Group, id: string): (TAnswerValue | undefined)[] {
+  if (!g.columns) {
+    const columns = new Map<string, (TAnswerValue | undefined)[]>();
+    const n = g.responses.length;
+    g.responses.forEach((r, i) => {
+      for (const key in r.answers) {
+        if (!Object.hasOwn(r.answers, key)) continue;
+        const v = r.answers[key];
+        if (!(typeof v === 'string' || typeof v === 'number' || Array.isArray(v))) continue;
+        let col = columns.get(key);
+        if (!col) {
+          col = new Array<TAnswerValue | undefined>(n);
+          columns.set(key, col);
+        }
+        col[i] = v;
+      }
+    });
+    g.columns = columns;
+  }
+  return g.columns.get(id) ?? new Array<TAnswerValue | undefined>(g.responses.length);
 }
 
 type ChoiceQuestion = Extract<TQuestion, { type: 'single' | 'scale' }>;
 type MultiQuestion = Extract<TQuestion, { type: 'multi' }>;
 
-function answerOf(r: TResponse, id: string): TAnswerValue | undefined {
-  return Object.hasOwn(r.answers, id) ? r.answers[id] : undefined;
-}
-
 /** Base values of a single/scale question: the code, or null outside the base. */
-function choiceValues(q: ChoiceQuestion, responses: readonly TResponse[], includeNonSubstantive: boolean): (string | null)[] {
+function choiceValues(q: ChoiceQuestion, g: Group, includeNonSubstantive: boolean): (string | null)[] {
   const excluded = new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code));
-  return responses.map((r) => {
-    const v = answerOf(r, q.id);
-    return typeof v === 'string' && !excluded.has(v) ? v : null;
-  });
+  const col = columnOf(g, q.id);
+  const out = new Array<string | null>(col.length);
+  for (let i = 0; i < col.length; i += 1) {
+    const v = col[i];
+    out[i] = typeof v === 'string' && !excluded.has(v) ? v : null;
+  }
+  return out;
 }
 
-function multiValues(q: MultiQuestion, responses: readonly TResponse[], includeNonSubstantive: boolean): (string[] | null)[] {
+function multiValues(q: MultiQuestion, g: Group, includeNonSubstantive: boolean): (string[] | null)[] {
   const excluded = new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code));
-  return responses.map((r) => {
-    const v = answerOf(r, q.id);
-    if (!Array.isArray(v) || v.length === 0 || v.some((c) => excluded.has(c))) return null;
-    return v;
-  });
+  const col = columnOf(g, q.id);
+  const out = new Array<string[] | null>(col.length);
+  for (let i = 0; i < col.length; i += 1) {
+    const v = col[i];
+    out[i] = !Array.isArray(v) || v.length === 0 || v.some((c) => excluded.has(c)) ? null : v;
+  }
+  return out;
 }
 
 function row(e: CategoryEstimate, label: string, combined: boolean): CategoryRow {
@@ -147,7 +173,7 @@ const emptyGroup = (g: Group, baseN: number, minCellSize: number): GroupTable =>
 /** Summariser: single choice and scale. */
 function summariseChoice(q: ChoiceQuestion, g: Group, minCellSize: number, level: number): GroupTable {
   const includeNS = q.figure?.includeNonSubstantive ?? false;
-  const values = choiceValues(q, g.responses, includeNS);
+  const values = choiceValues(q, g, includeNS);
   const baseN = values.filter((v) => v !== null).length;
   const table = emptyGroup(g, baseN, minCellSize);
   if (table.suppressed || baseN === 0) return table;
@@ -164,7 +190,7 @@ function summariseChoice(q: ChoiceQuestion, g: Group, minCellSize: number, level
 /** Summariser: multi-select — share choosing each option among those in the base (bars need not sum to 100). */
 function summariseMulti(q: MultiQuestion, g: Group, minCellSize: number, level: number): GroupTable {
   const includeNS = q.figure?.includeNonSubstantive ?? false;
-  const selections = multiValues(q, g.responses, includeNS);
+  const selections = multiValues(q, g, includeNS);
   const baseN = selections.filter((s) => s !== null).length;
   const table = emptyGroup(g, baseN, minCellSize);
   if (table.suppressed || baseN === 0) return table;
@@ -175,7 +201,7 @@ function summariseMulti(q: MultiQuestion, g: Group, minCellSize: number, level: 
 
 /** Summariser: number — weighted mean with linearised SE and t CI. */
 function summariseNumber(q: TQuestion, g: Group, minCellSize: number, level: number): OtherSummary['groups'][number] {
-  const rows = g.responses.map((r, i) => ({ v: answerOf(r, q.id), i })).filter((x): x is { v: number; i: number } => typeof x.v === 'number');
+  const rows = columnOf(g, q.id).map((v, i) => ({ v, i })).filter((x): x is { v: number; i: number } => typeof x.v === 'number');
   const base = { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: rows.length, suppressed: rows.length < minCellSize || g.design === undefined };
   if (base.suppressed || rows.length === 0) return base;
   let W = 0;
@@ -195,30 +221,45 @@ function summariseNumber(q: TQuestion, g: Group, minCellSize: number, level: num
 
 /** Summariser: free text — only how many answered (the texts are on the evaluator's text page). */
 function summariseText(q: TQuestion, g: Group, minCellSize: number): OtherSummary['groups'][number] {
-  const n = g.responses.filter((r) => typeof answerOf(r, q.id) === 'string').length;
+  const n = columnOf(g, q.id).filter((v) => typeof v === 'string').length;
   return { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n, suppressed: n > 0 && n < minCellSize };
 }
 
-function difference(study: TStudy, figureQuestions: { q: TQuestion; g: Group }[], minCellSize: number): Difference | undefined {
-  const [first, second] = figureQuestions;
+/** The pooled design of the first two groups (rows of both, clustered by municipality), built once per report. */
+interface Pooled {
+  design: Design;
+  group: string[];
+  groups: [Group, Group];
+}
+
+function pooledDesign(groups: Group[]): Pooled | undefined {
+  const [a, b] = groups.filter((g) => g.design !== undefined);
+  if (!a || !b) return undefined;
+  const weights = [...a.weights, ...b.weights];
+  const cluster = [...a.responses.map((r) => r.municipality), ...b.responses.map((r) => r.municipality)];
+  const group = [...a.responses.map(() => a.questionnaire.id), ...b.responses.map(() => b.questionnaire.id)];
+  return { design: makeDesign({ weights, cluster }), group, groups: [a, b] };
+}
+
+function difference(pooled: Pooled | undefined, figureQuestions: { q: TQuestion; g: Group }[], minCellSize: number): Difference | undefined {
+  if (!pooled) return undefined;
+  const [ga, gb] = pooled.groups;
+  const first = figureQuestions.find((x) => x.g === ga);
+  const second = figureQuestions.find((x) => x.g === gb);
   if (!first || !second) return undefined;
   const q = first.q;
-  if (q.type !== 'single' && q.type !== 'scale') return undefined;
+  if ((q.type !== 'single' && q.type !== 'scale') || (second.q.type !== 'single' && second.q.type !== 'scale')) return undefined;
   const headline = q.figure?.headline;
   if (!headline) return undefined;
   const combined = q.figure!.combined.find((c) => c.code === headline);
   const categories = combined ? combined.options : [headline];
   const label = combined ? combined.label : (q.options.find((o) => o.code === headline)?.label ?? headline);
   const includeNS = q.figure!.includeNonSubstantive;
-  const parts = figureQuestions.slice(0, 2).map(({ q: question, g }) => ({ g, values: choiceValues(question as ChoiceQuestion, g.responses, includeNS) }));
-  if (parts.some((p) => p.g.design === undefined || p.values.filter((v) => v !== null).length < minCellSize)) return undefined;
-  // Pooled design: both groups' rows, clustered by municipality, each row with its group's weight.
-  const weights = parts.flatMap((p) => p.g.weights);
-  const cluster = parts.flatMap((p) => p.g.responses.map((r) => r.municipality));
-  const group = parts.flatMap((p) => p.g.responses.map(() => p.g.questionnaire.id));
-  const values = parts.flatMap((p) => p.values);
-  const d = compareGroups(makeDesign({ weights, cluster }), values, group, parts[0]!.g.questionnaire.id, parts[1]!.g.questionnaire.id, categories);
-  void study;
+  const va = choiceValues(q, ga, includeNS);
+  const vb = choiceValues(second.q, gb, includeNS);
+  const count = (v: (string | null)[]) => v.reduce((n, x) => (x === null ? n : n + 1), 0);
+  if (count(va) < minCellSize || count(vb) < minCellSize) return undefined;
+  const d = compareGroups(pooled.design, va.concat(vb), pooled.group, ga.questionnaire.id, gb.questionnaire.id, categories);
   return { category: headline, label, a: d.a, b: d.b, estimate: d.estimate, se: d.se, df: d.df, p: d.p, significant: d.p < 0.05 };
 }
 
@@ -276,6 +317,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: readonly TR
     const w = weightGroup(mine, frame, weighting);
     groups.push({ questionnaire, responses: mine, weights: w.weights, ...(w.design ? { design: w.design } : {}) });
   }
+  const pooled = pooledDesign(groups);
   const numbers = new Map<number, { q: TQuestion; g: Group }[]>();
   const others = new Map<string, { q: TQuestion; g: Group }[]>();
   for (const g of groups) {
@@ -292,8 +334,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: readonly TR
         if (g.responses.length === 0) return emptyGroup(g, 0, minCellSize);
         return q.type === 'multi' ? summariseMulti(q, g, minCellSize, level) : summariseChoice(q as ChoiceQuestion, g, minCellSize, level);
       });
-      const withData = list.filter(({ g }) => g.responses.length > 0);
-      const diff = difference(study, withData, minCellSize);
+      const diff = difference(pooled, list, minCellSize);
       return {
         figure,
         title: first.figure!.title,
