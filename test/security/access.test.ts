@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/auth.ts';
 import type { TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
-import { ADMIN_PASSWORD, API_KEY, Client, allQuestions, csrfTokenOf, questionnaireByGroup, signIn, startApp, theStudy, type Running } from '../http/helpers.ts';
+import { ADMIN_PASSWORD, API_KEY, Client, allQuestions, csrfTokenOf, hashDir, questionnaireByGroup, signIn, startApp, theStudy, type Running } from '../http/helpers.ts';
 import { apiAnswers, fullPlan } from '../http/walk.ts';
 import { fillPath, listRoutes, type AppRoute } from './routes.ts';
 
@@ -146,6 +146,22 @@ describe('evaluator sign-in, session cookie and CSRF', () => {
     const out = await client.postForm('/admin/logout', { _csrf: csrfTokenOf(await page.text()) });
     expect(out.status).toBe(303);
     expect((await client.get('/admin')).status).toBe(303);
+  });
+
+  it('every state-changing evaluator route (found by walking the router) refuses a signed-in request without a valid CSRF token', async () => {
+    const client = new Client(app.url);
+    await signIn(client);
+    const changing = routes.filter((r) => r.path.startsWith('/admin') && !['GET', 'HEAD'].includes(r.method) && r.path !== '/admin/login');
+    expect(changing.map((r) => r.path)).toContain('/admin/logout');
+    const before = await hashDir(app.dataDir);
+    for (const route of changing) {
+      for (const form of [{}, { _csrf: 'forged-token' }] as Record<string, string>[]) {
+        const res = await client.postForm(fillPath(route.path, values()), { ...form, questionnaire: leaders.id });
+        expect(res.status, `${route.method} ${route.path} with ${JSON.stringify(form)}`).toBe(403);
+      }
+    }
+    expect(await hashDir(app.dataDir)).toEqual(before);
+    expect((await client.get('/admin')).status).toBe(200); // still signed in: nothing was done
   });
 
   it('refuses a sign-in form whose CSRF token belongs to another browser', async () => {
