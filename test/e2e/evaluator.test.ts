@@ -17,13 +17,13 @@ let browser: Browser;
 beforeAll(async () => {
   app = await startApp({ config: { rateLimit: 'off' } });
   browser = await launch();
-});
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
 
-describe('evaluator in Chromium', () => {
+describe('evaluator in Chromium', { timeout: 120_000 }, () => {
   it('axe itself finds a known violation (the check can fail)', async () => {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><html><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>');

@@ -50,13 +50,13 @@ async function violations(page: Page, label: string): Promise<string[]> {
 beforeAll(async () => {
   app = await startApp({ config: { rateLimit: 'off' } });
   browser = await launch();
-});
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
 
-describe('in Chromium', () => {
+describe('in Chromium', { timeout: 120_000 }, () => {
   it('a leader answers through an invitation link; Figur 2 appears for "Næsten altid" and disappears for "Altid"; axe finds nothing serious', async () => {
     const link = await invite('ledere', '851');
     const context = await browser.newContext();
