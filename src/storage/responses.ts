@@ -16,6 +16,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDir } from './files.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
 
 /** A response before the store gives it an id and the submission day. */
@@ -108,6 +110,12 @@ export class ResponseLog {
     const log = new ResponseLog(file);
     await log.#load();
     log.#handle = await open(file, 'a', 0o600);
+    // Make the log's directory entry durable (first open creates the file; a recovery truncated it).
+    await fsyncDir(dirname(file));
+    if (log.recovery.truncatedBytes > 0) {
+      // A warning without data: only the byte count of the unacknowledged torn line.
+      console.warn(`praksis: response log recovered: cut off a torn last line of ${log.recovery.truncatedBytes} bytes (never acknowledged)`);
+    }
     return log;
   }
 
