@@ -5,8 +5,8 @@
  *   (201) response survives a crash or power cut.
  * - Group commit: adds that arrive while a flush is in progress are written together and share
  *   the next fdatasync, so 200 concurrent submissions cost a handful of syncs, not 200.
- * - Constant cost per write: an append, never a rewrite; the whole log is read once at open
- *   into memory (list/count answer from memory).
+ * - Constant cost per write: an append, never a rewrite; the whole log is read once at open,
+ *   in chunks, into a columnar in-memory table (src/survey/table.ts) that list/count/report read.
  * - Crash recovery: a torn last line (the process died mid-write, so it was never acknowledged)
  *   is cut off at open. A damaged line elsewhere is not silently dropped: opening fails and says where.
  * - Idempotent: `submissionId` is kept only as a SHA-256 hash next to the response; the same id
@@ -15,10 +15,11 @@
  *   DAY, answers) and the submission hash; no time of day, no address, no token.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir } from './files.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
+import { ResponseTable } from '../survey/table.ts';
 
 /** A response before the store gives it an id and the submission day. */
 export interface NewResponse {
@@ -72,11 +73,6 @@ function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
 }
 
-function matches(response: TResponse, filter: ResponseFilter | undefined): boolean {
-  if (!filter) return true;
-  return (filter.study === undefined || response.study === filter.study) && (filter.questionnaire === undefined || response.questionnaire === filter.questionnaire);
-}
-
 interface Pending {
   text: string;
   resolve: () => void;
@@ -92,9 +88,10 @@ export interface RecoveryReport {
 export class ResponseLog {
   readonly #file: string;
   #handle: FileHandle | undefined;
-  readonly #responses: TResponse[] = [];
-  /** submission hash → response id, for stored responses and those being written. */
-  readonly #submissions = new Map<string, Promise<string>>();
+  /** Every stored response, held as columns (src/survey/table.ts): flat memory, no per-answer objects. */
+  readonly #table = new ResponseTable();
+  /** submission hash → response id (a promise while its line is being written). */
+  readonly #submissions = new Map<string, string | Promise<string>>();
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
   #closed = false;
@@ -119,46 +116,72 @@ export class ResponseLog {
     return log;
   }
 
+  /**
+   * Reads the log in chunks (memory stays bounded by the chunk, not the file) and appends every
+   * line to the table. A torn or damaged LAST line is cut off; a damaged line elsewhere stops the open.
+   */
   async #load(): Promise<void> {
-    let buffer: Buffer;
+    let handle: FileHandle;
     try {
-      buffer = await readFile(this.#file);
+      handle = await open(this.#file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    let start = 0;
-    let lineNo = 0;
-    while (start < buffer.length) {
-      const end = buffer.indexOf(0x0a, start);
-      lineNo += 1;
-      if (end === -1) {
-        // Torn last line: written without its newline when the process died; never acknowledged.
-        this.recovery.truncatedBytes = buffer.length - start;
-        await truncate(this.#file, start);
-        break;
-      }
-      const text = buffer.toString('utf8', start, end);
-      if (text.trim() !== '') {
-        let line: LogLine;
-        try {
-          line = JSON.parse(text) as LogLine;
-          if (!looksLikeResponse(line.r)) throw new Error('not a response record');
-        } catch (error) {
-          if (buffer.indexOf(0x0a, end + 1) === -1 && buffer.length === end + 1) {
-            // The last line is complete but damaged (torn inside a multi-line batch): cut it off.
-            this.recovery.truncatedBytes = buffer.length - start;
-            await truncate(this.#file, start);
+    let cutAt: number | undefined;
+    try {
+      const size = (await handle.stat()).size;
+      const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
+      let carry: Buffer = Buffer.alloc(0);
+      /** File offset of carry[0]. */
+      let carryAt = 0;
+      let offset = 0;
+      let lineNo = 0;
+      while (offset < size) {
+        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - offset), offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        let start = 0;
+        for (let end = buffer.indexOf(0x0a, start); end !== -1; end = buffer.indexOf(0x0a, start)) {
+          lineNo += 1;
+          const lineAt = carryAt + start;
+          const isLast = lineAt + (end - start) + 1 === size;
+          if (!this.#readLine(buffer.toString('utf8', start, end), lineNo, isLast)) {
+            cutAt = lineAt;
             break;
           }
-          throw new Error(`${this.#file} line ${lineNo} is damaged (${(error as Error).message}); the store refuses to open rather than lose answers`);
+          start = end + 1;
         }
-        this.#responses.push(line.r);
-        if (line.s !== undefined) this.#submissions.set(line.s, Promise.resolve(line.r.id));
+        if (cutAt !== undefined) break;
+        carryAt += start;
+        carry = Buffer.from(buffer.subarray(start));
       }
-      start = end + 1;
+      // Bytes after the last newline: a torn last line, written when the process died; never acknowledged.
+      if (cutAt === undefined && carry.length > 0) cutAt = carryAt;
+      if (cutAt !== undefined) this.recovery.truncatedBytes = size - cutAt;
+    } finally {
+      await handle.close();
     }
-    this.recovery.responses = this.#responses.length;
+    if (cutAt !== undefined) await truncate(this.#file, cutAt);
+    this.recovery.responses = this.#table.length;
+  }
+
+  /** One line of the log; false when it is the damaged last line (to be cut off). */
+  #readLine(text: string, lineNo: number, isLast: boolean): boolean {
+    if (text.trim() === '') return true;
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+      if (!looksLikeResponse(line.r)) throw new Error('not a response record');
+    } catch (error) {
+      // The last line is complete but damaged (torn inside a multi-line batch): cut it off.
+      if (isLast) return false;
+      throw new Error(`${this.#file} line ${lineNo} is damaged (${(error as Error).message}); the store refuses to open rather than lose answers`);
+    }
+    this.#table.append(line.r);
+    if (line.s !== undefined) this.#submissions.set(line.s, line.r.id);
+    return true;
   }
 
   /** Stores a response durably; with a submissionId seen before, returns that response instead. */
@@ -172,7 +195,8 @@ export class ResponseLog {
     const stored: TResponse = ZResponse.parse({ id: newResponseId(), ...response, day: danishDay() });
     const line: LogLine = hash === undefined ? { r: stored } : { s: hash, r: stored };
     const written = this.#append(JSON.stringify(line) + '\n').then(() => {
-      this.#responses.push(stored);
+      this.#table.append(stored);
+      if (hash !== undefined) this.#submissions.set(hash, stored.id);
       return stored.id;
     });
     if (hash !== undefined) {
@@ -193,19 +217,25 @@ export class ResponseLog {
     const parsed = responses.map((r) => ZResponse.parse(r));
     if (parsed.length === 0) return 0;
     await this.#append(parsed.map((r) => JSON.stringify({ r } satisfies LogLine) + '\n').join(''));
-    this.#responses.push(...parsed);
+    for (const r of parsed) this.#table.append(r);
     return parsed.length;
   }
 
+  /** The stored responses matching the filter, as objects (materialised from the table). */
   async list(filter?: ResponseFilter): Promise<TResponse[]> {
-    return this.#responses.filter((r) => matches(r, filter));
+    return this.#table.list(filter);
   }
 
   count(filter?: ResponseFilter): number {
-    if (!filter) return this.#responses.length;
-    let n = 0;
-    for (const r of this.#responses) if (matches(r, filter)) n += 1;
-    return n;
+    return this.#table.count(filter);
+  }
+
+  /**
+   * Every stored response as a read-only column table (the report reads it without building
+   * objects). Rows are only ever appended; callers must not keep column views across awaits.
+   */
+  get table(): ResponseTable {
+    return this.#table;
   }
 
   #assertOpen(): void {

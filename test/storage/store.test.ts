@@ -67,6 +67,23 @@ describe('the response store', () => {
     expect((await store.responses.list()).map((r) => r.municipality)).toEqual(['147', '851', '101']);
   });
 
+  it('reads a log larger than its read buffer, line by line across chunk boundaries, and cuts only a torn end', async () => {
+    store = await openStore(dir);
+    const long = 'x'.repeat(900);
+    const batch = Array.from({ length: 12_000 }, (_, i) => ({ id: `resp${String(i).padStart(12, '0')}`, study: 's', questionnaire: 'ledere', version: 1, municipality: '101', day: '2016-05-01', answers: { tekst: `${i} ${long}` } }));
+    await store.responses.addMany(batch);
+    await store.close();
+    const file = join(dir, 'responses.jsonl');
+    expect((await readFile(file)).length).toBeGreaterThan(9 * 1024 * 1024);
+    await appendFile(file, '{"r":{"id":"torn');
+    store = await openStore(dir);
+    expect(store.responses.count()).toBe(12_000);
+    expect(store.responses.recovery.truncatedBytes).toBe('{"r":{"id":"torn'.length);
+    const listed = await store.responses.list();
+    expect(listed[4_700]!.answers.tekst).toBe(`4700 ${long}`);
+    expect(listed[11_999]!.id).toBe('resp000000011999');
+  });
+
   it('refuses to open a log damaged in the middle instead of dropping answers', async () => {
     store = await openStore(dir);
     await store.responses.add(response());

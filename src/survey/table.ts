@@ -1,0 +1,192 @@
+/**
+ * `ResponseTable`: the responses held in memory as columns, not as objects.
+ *
+ * Every field (study, questionnaire, version, municipality, day, and each answer key) is one
+ * dictionary-coded column: an `Int32Array` of codes (0 = no value, k = the k-th distinct value)
+ * plus the list of distinct values. 100,000 responses of ~30 answers are then ~15 MB of typed
+ * arrays instead of ~3 million small heap objects, so memory stays flat, garbage collection has
+ * almost nothing to trace, and the report reads a question as one array of small integers.
+ *
+ * Pure: no disk, no Express. The store (src/storage/responses.ts) appends to one; callers that
+ * hold plain responses build one with `ResponseTable.from`. `row(i)` gives back the response
+ * exactly as appended (arrays are copies; key order follows the columns).
+ */
+import type { TAnswerValue, TResponse } from './schema.ts';
+
+/** One dictionary-coded column. `codes[i]` is 0 (no value) or 1 + the index of the value in `values`. */
+export interface ColumnView<V> {
+  /** Codes of rows 0…length−1 (a view: valid until the next append). */
+  readonly codes: Int32Array;
+  /** The distinct values; code k stands for values[k − 1]. */
+  readonly values: readonly V[];
+}
+
+class Column<V extends TAnswerValue> {
+  codes: Int32Array;
+  readonly values: V[] = [];
+  readonly #strings = new Map<string, number>();
+  readonly #numbers = new Map<number, number>();
+  /** Arrays (multi-select answers) by their JSON text. */
+  readonly #arrays = new Map<string, number>();
+
+  constructor(capacity: number) {
+    this.codes = new Int32Array(capacity);
+  }
+
+  codeOf(value: V): number {
+    let map: Map<string, number> | Map<number, number>;
+    let key: string | number;
+    if (typeof value === 'string') {
+      map = this.#strings;
+      key = value;
+    } else if (typeof value === 'number') {
+      map = this.#numbers;
+      key = value;
+    } else {
+      map = this.#arrays;
+      key = JSON.stringify(value);
+    }
+    let code = (map as Map<string | number, number>).get(key);
+    if (code === undefined) {
+      this.values.push((Array.isArray(value) ? Object.freeze([...value]) : value) as V);
+      code = this.values.length;
+      (map as Map<string | number, number>).set(key, code);
+    }
+    return code;
+  }
+
+  grow(capacity: number): void {
+    const next = new Int32Array(capacity);
+    next.set(this.codes);
+    this.codes = next;
+  }
+}
+
+export interface RowFilter {
+  study?: string;
+  questionnaire?: string;
+}
+
+export class ResponseTable {
+  #length = 0;
+  #capacity: number;
+  readonly #ids: string[] = [];
+  readonly #study: Column<string>;
+  readonly #questionnaire: Column<string>;
+  readonly #version: Column<number>;
+  readonly #municipality: Column<string>;
+  readonly #day: Column<string>;
+  readonly #answers = new Map<string, Column<TAnswerValue>>();
+
+  constructor(capacity = 1024) {
+    this.#capacity = Math.max(16, capacity);
+    this.#study = new Column(this.#capacity);
+    this.#questionnaire = new Column(this.#capacity);
+    this.#version = new Column(this.#capacity);
+    this.#municipality = new Column(this.#capacity);
+    this.#day = new Column(this.#capacity);
+  }
+
+  static from(responses: readonly TResponse[]): ResponseTable {
+    const table = new ResponseTable(responses.length);
+    for (const r of responses) table.append(r);
+    return table;
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends a response (already validated) and returns its row index. */
+  append(r: TResponse): number {
+    const i = this.#length;
+    if (i === this.#capacity) this.#grow(this.#capacity * 2);
+    this.#ids.push(r.id);
+    this.#study.codes[i] = this.#study.codeOf(r.study);
+    this.#questionnaire.codes[i] = this.#questionnaire.codeOf(r.questionnaire);
+    this.#version.codes[i] = this.#version.codeOf(r.version);
+    this.#municipality.codes[i] = this.#municipality.codeOf(r.municipality);
+    this.#day.codes[i] = this.#day.codeOf(r.day);
+    const answers = r.answers;
+    for (const key in answers) {
+      if (!Object.hasOwn(answers, key)) continue;
+      const value = answers[key];
+      if (value === undefined) continue;
+      let column = this.#answers.get(key);
+      if (!column) {
+        column = new Column<TAnswerValue>(this.#capacity);
+        this.#answers.set(key, column);
+      }
+      column.codes[i] = column.codeOf(value);
+    }
+    this.#length = i + 1;
+    return i;
+  }
+
+  #grow(capacity: number): void {
+    this.#capacity = capacity;
+    for (const c of [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day]) c.grow(capacity);
+    for (const c of this.#answers.values()) c.grow(capacity);
+  }
+
+  /** Row i as a response object (a fresh object; arrays are copies). */
+  row(i: number): TResponse {
+    if (!(i >= 0 && i < this.#length)) throw new RangeError(`row ${i} is outside the table (0…${this.#length - 1})`);
+    const answers: Record<string, TAnswerValue> = {};
+    for (const [key, column] of this.#answers) {
+      const code = column.codes[i]!;
+      if (code === 0) continue;
+      const value = column.values[code - 1]!;
+      answers[key] = Array.isArray(value) ? [...value] : value;
+    }
+    return {
+      id: this.#ids[i]!,
+      study: this.#study.values[this.#study.codes[i]! - 1]!,
+      questionnaire: this.#questionnaire.values[this.#questionnaire.codes[i]! - 1]!,
+      version: this.#version.values[this.#version.codes[i]! - 1]!,
+      municipality: this.#municipality.values[this.#municipality.codes[i]! - 1]!,
+      day: this.#day.values[this.#day.codes[i]! - 1]!,
+      answers,
+    };
+  }
+
+  /** Indices of the rows of a study / questionnaire, in the order they were appended. */
+  rows(filter: RowFilter = {}): Int32Array {
+    const study = filter.study === undefined ? -1 : this.#study.values.indexOf(filter.study) + 1;
+    const questionnaire = filter.questionnaire === undefined ? -1 : this.#questionnaire.values.indexOf(filter.questionnaire) + 1;
+    if (study === 0 || questionnaire === 0) return new Int32Array(0);
+    const s = this.#study.codes;
+    const q = this.#questionnaire.codes;
+    let count = 0;
+    for (let i = 0; i < this.#length; i += 1) if ((study < 0 || s[i] === study) && (questionnaire < 0 || q[i] === questionnaire)) count += 1;
+    const out = new Int32Array(count);
+    let k = 0;
+    for (let i = 0; i < this.#length; i += 1) if ((study < 0 || s[i] === study) && (questionnaire < 0 || q[i] === questionnaire)) out[k++] = i;
+    return out;
+  }
+
+  count(filter: RowFilter = {}): number {
+    if (filter.study === undefined && filter.questionnaire === undefined) return this.#length;
+    return this.rows(filter).length;
+  }
+
+  /** The responses matching a filter, as objects (materialised now). */
+  list(filter: RowFilter = {}): TResponse[] {
+    return Array.from(this.rows(filter), (i) => this.row(i));
+  }
+
+  id(i: number): string {
+    return this.#ids[i]!;
+  }
+
+  /** The municipality column (codes of every row; values are municipality codes such as "101"). */
+  municipalities(): ColumnView<string> {
+    return { codes: this.#municipality.codes.subarray(0, this.#length), values: this.#municipality.values };
+  }
+
+  /** The column of an answer key (question id or `<id>_other`); undefined when no row has it. */
+  answers(key: string): ColumnView<TAnswerValue> | undefined {
+    const column = this.#answers.get(key);
+    return column ? { codes: column.codes.subarray(0, this.#length), values: column.values } : undefined;
+  }
+}
