@@ -6,7 +6,7 @@
  * minus strata; the p-value is two-sided from t with those df.
  */
 import { problems } from '../errors.ts';
-import { domainDf, totalsCovariance, type Design } from './design.ts';
+import { cellTotalsCovariance, domainDf, type Design } from './design.ts';
 import { tCdf } from './quantiles.ts';
 
 export interface GroupDifference {
@@ -32,28 +32,54 @@ export function compareGroups(
   if (values.length !== design.n || group.length !== design.n) throw problems.invalidInput('compareGroups: values and group must have one entry per design row');
   if (a === b) throw problems.invalidInput('compareGroups: compare two different groups');
   const wanted = new Set(categories);
-  const N = design.n;
+  const side = new Int8Array(design.n);
+  const y = new Uint8Array(design.n);
+  for (let i = 0; i < design.n; i += 1) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    side[i] = group[i] === a ? 1 : group[i] === b ? 2 : 0;
+    y[i] = wanted.has(v) ? 1 : 0;
+  }
+  return compareCoded(design, side, y, a, b);
+}
+
+/**
+ * The same on coded rows: `side[i]` is 1 for a row of group a in the domain, 2 for group b, 0
+ * otherwise (no answer, other group); `y[i]` is 1 when the row's answer is one of the categories.
+ */
+export function compareCoded(design: Design, side: Int8Array, y: Uint8Array, a: string, b: string): GroupDifference {
+  if (side.length !== design.n || y.length !== design.n) throw problems.invalidInput('compareCoded: side and y must have one entry per design row');
+  const K = design.cells.count;
+  const of = design.cells.of;
   const w = design.weights;
-  const parts = [a, b].map((g) => {
-    const inDomain = (i: number) => group[i] === g && values[i] !== null && values[i] !== undefined;
-    let W = 0;
-    let T = 0;
-    for (let i = 0; i < N; i += 1) {
-      if (!inDomain(i)) continue;
-      W += w[i]!;
-      if (wanted.has(values[i]!)) T += w[i]!;
+  const T = [new Float64Array(K), new Float64Array(K)] as const;
+  const S = [new Float64Array(K), new Float64Array(K)] as const;
+  const W = [0, 0];
+  const Y = [0, 0];
+  for (let i = 0; i < design.n; i += 1) {
+    const s = side[i]! - 1;
+    if (s < 0) continue;
+    const c = of[i]!;
+    S[s]![c]! += w[i]!;
+    W[s]! += w[i]!;
+    if (y[i]) {
+      T[s]![c]! += w[i]!;
+      Y[s]! += w[i]!;
     }
-    if (W === 0) throw problems.invalidInput(`compareGroups: the group "${g}" has no rows with an answer`);
-    const p = T / W;
-    const x = new Float64Array(N);
-    for (let i = 0; i < N; i += 1) if (inDomain(i)) x[i] = (w[i]! * ((wanted.has(values[i]!) ? 1 : 0) - p)) / W;
-    return { p, x, inDomain };
+  }
+  const names = [a, b];
+  const parts = [0, 1].map((s) => {
+    if (W[s] === 0) throw problems.invalidInput(`compareGroups: the group "${names[s]}" has no rows with an answer`);
+    const p = Y[s]! / W[s]!;
+    const x = new Float64Array(K);
+    for (let c = 0; c < K; c += 1) x[c] = (T[s]![c]! - p * S[s]![c]!) / W[s]!;
+    return { p, x };
   });
   const [pa, pb] = parts as [(typeof parts)[0], (typeof parts)[0]];
-  const V = totalsCovariance(design, [pa.x, pb.x]);
+  const V = cellTotalsCovariance(design, [pa.x, pb.x]);
   const variance = Math.max(V[0]![0]! + V[1]![1]! - 2 * V[0]![1]!, 0);
   const se = Math.sqrt(variance);
-  const df = domainDf(design, (i) => pa.inDomain(i) || pb.inDomain(i));
+  const df = domainDf(design, (i) => side[i]! > 0);
   const estimate = pa.p - pb.p;
   const p = se === 0 ? (estimate === 0 ? 1 : 0) : df > 0 ? 2 * tCdf(-Math.abs(estimate / se), df) : NaN;
   return { a, b, estimateA: pa.p, estimateB: pb.p, estimate, se, df, p };

@@ -30,7 +30,31 @@ export interface Design {
   readonly stratumClusters: Int32Array;
   readonly stratumFraction: Float64Array;
   readonly calibration?: Calibration;
+  /**
+   * Rows grouped into cells: rows of one cluster that the variance formula cannot tell apart
+   * (without calibration a cell is a cluster; with it, the rows of a cluster that share every
+   * calibration group and weight). Estimators sum a linearised column per cell (one pass over the
+   * rows) and the calibration residuals are then computed on the cells — exactly the same
+   * arithmetic as on rows, since every row of a cell is adjusted by the same amount.
+   */
+  readonly cells: Cells;
 }
+
+export interface Cells {
+  readonly count: number;
+  /** Row → cell. */
+  readonly of: Int32Array;
+  /** Cell → cluster. */
+  readonly cluster: Int32Array;
+  /** Rows per cell. */
+  readonly rows: Float64Array;
+  /** The calibration's per-cell groups and weights (absent without calibration). */
+  readonly calibration?: CellCalibration;
+}
+
+type CellCalibration =
+  | { kind: 'poststratify'; group: Int32Array; groups: number; psw: Float64Array; pre: Float64Array }
+  | { kind: 'rake'; margins: { group: Int32Array; groups: number; psw: Float64Array }[] };
 
 /**
  * Checks the input and builds the design. Weights must be finite and not negative; a zero weight
@@ -107,9 +131,80 @@ export function makeDesign(input: DesignInput): Design {
       stratumFraction[h] = stratumClusters[h]! / N;
     }
   }
-  return input.calibration === undefined
-    ? { n, weights, clusterIndex, clusterStratum, clusters, strata, stratumClusters, stratumFraction }
-    : { n, weights, clusterIndex, clusterStratum, clusters, strata, stratumClusters, stratumFraction, calibration: input.calibration };
+  const base = { n, weights, clusterIndex, clusterStratum, clusters, strata, stratumClusters, stratumFraction };
+  if (input.calibration === undefined) {
+    const rows = new Float64Array(clusters);
+    for (let i = 0; i < n; i += 1) rows[clusterIndex[i]!]! += 1;
+    return { ...base, cells: { count: clusters, of: clusterIndex, cluster: Int32Array.from({ length: clusters }, (_, c) => c), rows } };
+  }
+  const cal = input.calibration;
+  for (const column of cal.kind === 'poststratify' ? [cal.groups, cal.preWeights] : cal.margins.flatMap((m) => [m.groups, m.weightsAfterStep])) {
+    if (column.length !== n) throw problems.invalidInput(`makeDesign: the calibration has ${column.length} values for ${n} rows`);
+  }
+  return { ...base, calibration: cal, cells: calibrationCells(n, clusterIndex, weights, cal) };
+}
+
+/** Cells of a calibrated design: rows with the same cluster, calibration groups and weights. */
+function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64Array, cal: Calibration): Cells {
+  const ids = new Map<string, number>();
+  const of = new Int32Array(n);
+  const cluster: number[] = [];
+  const rows: number[] = [];
+  const firstRow: number[] = [];
+  if (cal.kind === 'poststratify') {
+    const g = indexOf(cal.groups);
+    for (let i = 0; i < n; i += 1) {
+      const key = `${clusterIndex[i]}|${g.of[i]}|${weights[i]}|${cal.preWeights[i]}`;
+      let c = ids.get(key);
+      if (c === undefined) {
+        c = ids.size;
+        ids.set(key, c);
+        cluster.push(clusterIndex[i]!);
+        rows.push(0);
+        firstRow.push(i);
+      }
+      of[i] = c;
+      rows[c]! += 1;
+    }
+    return {
+      count: ids.size,
+      of,
+      cluster: Int32Array.from(cluster),
+      rows: Float64Array.from(rows),
+      calibration: {
+        kind: 'poststratify',
+        group: Int32Array.from(firstRow, (i) => g.of[i]!),
+        groups: g.count,
+        psw: Float64Array.from(firstRow, (i) => weights[i]!),
+        pre: Float64Array.from(firstRow, (i) => cal.preWeights[i]!),
+      },
+    };
+  }
+  const margins = cal.margins.map((m) => ({ index: indexOf(m.groups), psw: m.weightsAfterStep }));
+  for (let i = 0; i < n; i += 1) {
+    let key = String(clusterIndex[i]);
+    for (const m of margins) key += `|${m.index.of[i]}|${m.psw[i]}`;
+    let c = ids.get(key);
+    if (c === undefined) {
+      c = ids.size;
+      ids.set(key, c);
+      cluster.push(clusterIndex[i]!);
+      rows.push(0);
+      firstRow.push(i);
+    }
+    of[i] = c;
+    rows[c]! += 1;
+  }
+  return {
+    count: ids.size,
+    of,
+    cluster: Int32Array.from(cluster),
+    rows: Float64Array.from(rows),
+    calibration: {
+      kind: 'rake',
+      margins: margins.map((m) => ({ group: Int32Array.from(firstRow, (i) => m.index.of[i]!), groups: m.index.count, psw: Float64Array.from(firstRow, (i) => m.psw[i]!) })),
+    },
+  };
 }
 
 /** Degrees of freedom of the design restricted to the rows in `inDomain`: clusters with a member (and weight) minus strata with one. */
@@ -134,56 +229,43 @@ export function domainDf(design: Design, inDomain: (i: number) => boolean): numb
   return clusters - strata;
 }
 
-/** Group means used by the calibration adjustments, per column. */
-function adjustForCalibration(design: Design, x: Float64Array[]): Float64Array[] {
-  const cal = design.calibration;
-  if (!cal) return x;
-  const n = design.n;
+/**
+ * The calibration residuals of svyrecvar, on cell totals (each cell's rows share group and
+ * weights, so every row of a cell is adjusted by the same amount; only totals are needed).
+ * Post-stratification: x_i − psw_i · Σ_g(x_j·oldw_j/psw_j) / Σ_g oldw_j.
+ * Raking: 10 rounds of x ← x − psw_k · ave(x/psw_k, margin k), unweighted means (R does exactly 10).
+ */
+function adjustCells(cells: Cells, totals: Float64Array): Float64Array {
+  const cal = cells.calibration;
+  if (!cal) return totals;
+  const K = cells.count;
+  const rows = cells.rows;
+  const out = Float64Array.from(totals);
   if (cal.kind === 'poststratify') {
-    // x_i − psw_i · Σ_g(x_j·oldw_j/psw_j) / Σ_g oldw_j  (svyrecvar, postStrata)
-    const psw = design.weights;
-    const groupIndex = indexOf(cal.groups);
-    const groups = groupIndex.count;
-    const oldSum = new Float64Array(groups);
-    for (let i = 0; i < n; i += 1) oldSum[groupIndex.of[i]!]! += cal.preWeights[i]!;
-    return x.map((col) => {
-      const sums = new Float64Array(groups);
-      for (let i = 0; i < n; i += 1) {
-        const w = psw[i] === 0 && cal.preWeights[i] === 0 ? 1 : psw[i]!;
-        sums[groupIndex.of[i]!]! += (col[i]! * cal.preWeights[i]!) / w;
-      }
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i += 1) out[i] = col[i]! - (sums[groupIndex.of[i]!]! / oldSum[groupIndex.of[i]!]!) * psw[i]!;
-      return out;
+    const sums = new Float64Array(cal.groups);
+    const oldSum = new Float64Array(cal.groups);
+    for (let c = 0; c < K; c += 1) {
+      const w = cal.psw[c] === 0 && cal.pre[c] === 0 ? 1 : cal.psw[c]!;
+      sums[cal.group[c]!]! += (out[c]! * cal.pre[c]!) / w;
+      oldSum[cal.group[c]!]! += rows[c]! * cal.pre[c]!;
+    }
+    for (let c = 0; c < K; c += 1) out[c] = out[c]! - rows[c]! * (sums[cal.group[c]!]! / oldSum[cal.group[c]!]!) * cal.psw[c]!;
+    return out;
+  }
+  const counts = cal.margins.map((m) => {
+    const k = new Float64Array(m.groups);
+    for (let c = 0; c < K; c += 1) k[m.group[c]!]! += rows[c]!;
+    return k;
+  });
+  for (let round = 0; round < 10; round += 1) {
+    cal.margins.forEach((m, j) => {
+      const sums = new Float64Array(m.groups);
+      for (let c = 0; c < K; c += 1) sums[m.group[c]!]! += out[c]! / m.psw[c]!;
+      const count = counts[j]!;
+      for (let c = 0; c < K; c += 1) out[c] = out[c]! - rows[c]! * m.psw[c]! * (sums[m.group[c]!]! / count[m.group[c]!]!);
     });
   }
-  // raking: 10 rounds of x ← x − psw_k · ave(x/psw_k, margin k), unweighted means (svyrecvar)
-  const margins = cal.margins.map((m) => ({ index: indexOf(m.groups), psw: m.weightsAfterStep }));
-  return x.map((col) => {
-    const out = Float64Array.from(col);
-    // R does exactly 10 rounds; once a round changes nothing (e.g. one margin: from round 2 on)
-    // the remaining rounds are no-ops and are skipped.
-    for (let round = 0; round < 10; round += 1) {
-      let change = 0;
-      let size = 0;
-      for (const m of margins) {
-        const sums = new Float64Array(m.index.count);
-        const counts = new Float64Array(m.index.count);
-        for (let i = 0; i < n; i += 1) {
-          sums[m.index.of[i]!]! += out[i]! / m.psw[i]!;
-          counts[m.index.of[i]!]! += 1;
-        }
-        for (let i = 0; i < n; i += 1) {
-          const delta = m.psw[i]! * (sums[m.index.of[i]!]! / counts[m.index.of[i]!]!);
-          out[i] = out[i]! - delta;
-          change = Math.max(change, Math.abs(delta));
-          size = Math.max(size, Math.abs(out[i]!));
-        }
-      }
-      if (round > 0 && change <= 1e-17 * size) break;
-    }
-    return out;
-  });
+  return out;
 }
 
 function indexOf(values: readonly string[]): { of: Int32Array; count: number } {
@@ -206,17 +288,32 @@ function indexOf(values: readonly string[]): { of: Int32Array; count: number } {
  * V = Σ_h (1 − f_h) · C_h/(C_h − 1) · Σ_{c∈h} (X_c − X̄_h)(X_c − X̄_h)ᵀ.
  */
 export function totalsCovariance(design: Design, x: Float64Array[]): number[][] {
-  const cols = adjustForCalibration(design, x);
-  const C = design.clusters;
-  const clusterTotals = cols.map((col) => {
-    const totals = new Float64Array(C);
-    for (let i = 0; i < design.n; i += 1) totals[design.clusterIndex[i]!]! += col[i]!;
-    return totals;
-  });
-  return clusterTotalsCovariance(design, clusterTotals);
+  const { cells } = design;
+  return cellTotalsCovariance(
+    design,
+    x.map((col) => {
+      const totals = new Float64Array(cells.count);
+      for (let i = 0; i < design.n; i += 1) totals[cells.of[i]!]! += col[i]!;
+      return totals;
+    }),
+  );
 }
 
-/** The same from per-cluster totals X_c of each column (the fast path when there is no calibration). */
+/** The same from per-cell totals of each column (`design.cells`): calibration residuals, then cluster totals. */
+export function cellTotalsCovariance(design: Design, cellTotals: Float64Array[]): number[][] {
+  const { cells } = design;
+  return clusterTotalsCovariance(
+    design,
+    cellTotals.map((totals) => {
+      const adjusted = adjustCells(cells, totals);
+      const clusterTotals = new Float64Array(design.clusters);
+      for (let c = 0; c < cells.count; c += 1) clusterTotals[cells.cluster[c]!]! += adjusted[c]!;
+      return clusterTotals;
+    }),
+  );
+}
+
+/** The same from per-cluster totals X_c of each column (calibration residuals already applied). */
 export function clusterTotalsCovariance(design: Design, clusterTotals: Float64Array[]): number[][] {
   const k = clusterTotals.length;
   const C = design.clusters;

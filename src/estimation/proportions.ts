@@ -13,7 +13,7 @@
  * size, i.e. [0, 1 − (α/2)^(1/n_eff)] for p̂ = 0 and [(α/2)^(1/n_eff), 1] for p̂ = 1, for every method.
  */
 import { problems } from '../errors.ts';
-import { clusterTotalsCovariance, domainDf, totalsCovariance, type Design } from './design.ts';
+import { cellTotalsCovariance, domainDf, type Design } from './design.ts';
 import { betaQuantile, tQuantile } from './quantiles.ts';
 
 export type CiMethod = 'logit' | 'wald' | 'beta';
@@ -71,22 +71,39 @@ export interface CategoricalResult {
   covariance: number[][];
 }
 
-/** One 0/1 column per estimate (1 = the row counts for it); only domain rows are looked at. */
+/** One 0/1 indicator per estimate, as weighted totals of its domain rows per cell of the design. */
 export interface Indicator {
   name: string;
-  /** The row indicator; needed for calibrated designs (row-level residuals). */
-  y?: Uint8Array;
-  /** Precomputed per-cluster weighted totals of domain rows with y = 1, their sum and count (fast path). */
-  clusterTotals?: Float64Array;
-  total?: number;
-  count?: number;
+  /** Per cell (`design.cells`): Σ w over domain rows with the indicator 1. */
+  cellTotals: Float64Array;
+  /** Σ w over domain rows with the indicator 1. */
+  total: number;
+  /** Number of domain rows with the indicator 1. */
+  count: number;
+}
+
+/** An indicator from its row values (1 = counts for it); only rows with member[i] = 1 are looked at. */
+export function indicatorFromRows(design: Design, member: Uint8Array, name: string, y: Uint8Array): Indicator {
+  const cellTotals = new Float64Array(design.cells.count);
+  const of = design.cells.of;
+  let total = 0;
+  let count = 0;
+  for (let i = 0; i < design.n; i += 1) {
+    if (member[i] && y[i]) {
+      const w = design.weights[i]!;
+      cellTotals[of[i]!]! += w;
+      total += w;
+      count += 1;
+    }
+  }
+  return { name, cellTotals, total, count };
 }
 
 /**
  * The engine: proportions of several 0/1 indicators within one domain (`member[i] = 1`), with
- * their covariance. `estimateCategorical` and `estimateMulti` are thin front ends. Without
- * calibration the linearised totals are summed per cluster directly
- * (Z_ck = (T_ck − p_k·S_c)/W), so the cost is one pass over the rows per indicator.
+ * their covariance. `estimateCategorical` and `estimateMulti` are thin front ends. The linearised
+ * totals are summed per cell directly (Z_ck = (T_ck − p_k·S_c)/W), so after the indicators'
+ * one pass over the rows everything works on cells (clusters, or calibration cells).
  */
 export function estimateIndicators(
   design: Design,
@@ -97,13 +114,12 @@ export function estimateIndicators(
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw problems.invalidInput(`the confidence level must be between 0 and 1, not ${level}`);
   const method = options.ci ?? 'logit';
-  const { n: N, weights, clusterIndex } = design;
-  const C = design.clusters;
+  const { n: N, weights, clusterIndex, cells } = design;
   let n = 0;
   let W = 0;
   let W2 = 0;
-  const S = new Float64Array(C);
-  const clusterSeen = new Uint8Array(C);
+  const S = new Float64Array(cells.count);
+  const clusterSeen = new Uint8Array(design.clusters);
   let clusters = 0;
   for (let i = 0; i < N; i += 1) {
     if (!member[i]) continue;
@@ -112,7 +128,7 @@ export function estimateIndicators(
     n += 1;
     W += w;
     W2 += w * w;
-    S[c]! += w;
+    S[cells.of[i]!]! += w;
     if (!clusterSeen[c]) {
       clusterSeen[c] = 1;
       clusters += 1;
@@ -124,55 +140,16 @@ export function estimateIndicators(
   const kishNeff = (W * W) / W2;
   const summary: Summary = { n, clusters, df, sumWeights: W, kishNeff, kishDeff: (n * W2) / (W * W) };
 
-  const totals: number[] = [];
-  const counts: number[] = [];
-  const clusterT: Float64Array[] = [];
-  for (const ind of indicators) {
-    if (ind.clusterTotals && ind.total !== undefined && ind.count !== undefined && !design.calibration) {
-      clusterT.push(ind.clusterTotals);
-      totals.push(ind.total);
-      counts.push(ind.count);
-      continue;
-    }
-    const y = ind.y;
-    if (!y) throw new Error('estimateIndicators: an indicator needs its row values');
-    const T = new Float64Array(C);
-    let total = 0;
-    let count = 0;
-    for (let i = 0; i < N; i += 1) {
-      if (member[i] && y[i]) {
-        const w = weights[i]!;
-        T[clusterIndex[i]!]! += w;
-        total += w;
-        count += 1;
-      }
-    }
-    clusterT.push(T);
-    totals.push(total);
-    counts.push(count);
-  }
-  const p = totals.map((t) => t / W);
-  let covariance: number[][];
-  if (design.calibration) {
-    const x = indicators.map(({ y }, k) => {
-      if (!y) throw new Error('estimateIndicators: a calibrated design needs row values');
-      const col = new Float64Array(N);
+  const p = indicators.map((ind) => ind.total / W);
+  const covariance = cellTotalsCovariance(
+    design,
+    indicators.map((ind, k) => {
+      const Z = new Float64Array(cells.count);
       const pk = p[k]!;
-      for (let i = 0; i < N; i += 1) if (member[i]) col[i] = (weights[i]! * (y[i]! - pk)) / W;
-      return col;
-    });
-    covariance = totalsCovariance(design, x);
-  } else {
-    covariance = clusterTotalsCovariance(
-      design,
-      clusterT.map((T, k) => {
-        const Z = new Float64Array(C);
-        const pk = p[k]!;
-        for (let c = 0; c < C; c += 1) Z[c] = (T[c]! - pk * S[c]!) / W;
-        return Z;
-      }),
-    );
-  }
+      for (let c = 0; c < cells.count; c += 1) Z[c] = (ind.cellTotals[c]! - pk * S[c]!) / W;
+      return Z;
+    }),
+  );
   const alpha = 1 - level;
   const t = df > 0 ? tQuantile(1 - alpha / 2, df) : NaN;
   const estimates = indicators.map((ind, k): CategoryEstimate => {
@@ -180,11 +157,11 @@ export function estimateIndicators(
     const variance = Math.max(covariance[k]![k]!, 0);
     const se = Math.sqrt(variance);
     // deff = "replace": V / (s²/n), s² = n/(n−1) · Σ w (y − p̂)² / W, and Σ w (y − p̂)² = T(1 − 2p̂) + p̂²W
-    const ss = totals[k]! * (1 - 2 * pk) + pk * pk * W;
+    const ss = ind.total * (1 - 2 * pk) + pk * pk * W;
     const vSrs = ((n / (n - 1)) * (ss / W)) / n;
     const deff = vSrs > 0 ? variance / vSrs : NaN;
     const [ciLow, ciHigh] = confidenceInterval(pk, se, df, t, alpha, method, n, kishNeff);
-    return { category: ind.name, n: counts[k]!, total: totals[k]!, estimate: pk, se, df, ciLow, ciHigh, deff };
+    return { category: ind.name, n: ind.count, total: ind.total, estimate: pk, se, df, ciLow, ciHigh, deff };
   });
   return { summary, estimates, covariance };
 }
@@ -222,67 +199,75 @@ export function estimateCategorical(design: Design, values: readonly (string | n
   if (values.length !== design.n) throw problems.invalidInput(`estimateCategorical: ${values.length} values for a design of ${design.n} rows`);
   const domain = options.domain;
   if (domain && domain.length !== design.n) throw problems.invalidInput(`estimateCategorical: the domain has ${domain.length} values for ${design.n} rows`);
-  const seen = new Map<string, number>();
-  const code = new Int32Array(design.n).fill(-1);
-  const member = new Uint8Array(design.n);
+  const seen = new Set<string>();
   for (let i = 0; i < design.n; i += 1) {
     const v = values[i];
-    if (v === null || v === undefined || (domain && domain[i] !== true)) continue;
+    if (v !== null && v !== undefined && (!domain || domain[i] === true)) seen.add(v);
+  }
+  const categories = options.categories ?? [...seen].sort();
+  const index = new Map(categories.map((c, k) => [c, k]));
+  for (const v of seen) if (!index.has(v)) throw problems.invalidInput(`the value "${v}" is not one of the categories (${categories.join(', ')})`);
+  const combined = (options.combined ?? []).map((c) => ({
+    name: c.name,
+    members: c.categories.map((m) => {
+      const k = index.get(m);
+      if (k === undefined) throw problems.invalidInput(`the combined category "${c.name}" refers to "${m}", which is not a category`);
+      return k;
+    }),
+  }));
+  const code = new Int32Array(design.n).fill(-1);
+  for (let i = 0; i < design.n; i += 1) {
+    const v = values[i];
+    if (v !== null && v !== undefined && (!domain || domain[i] === true)) code[i] = index.get(v)!;
+  }
+  return estimateCoded(design, code, categories, { ...options, combined });
+}
+
+/**
+ * The same on coded values: `code[i]` is the index of row i's category in `categories`, or −1
+ * when the row is outside the domain (no answer, not shown, "Ved ikke"). Merged categories name
+ * their member indices. The report uses this directly on its column codes.
+ */
+export function estimateCoded(
+  design: Design,
+  code: Int32Array,
+  categories: readonly string[],
+  options: { combined?: readonly { name: string; members: readonly number[] }[]; ci?: CiMethod; level?: number } = {},
+): CategoricalResult {
+  if (code.length !== design.n) throw problems.invalidInput(`estimateCoded: ${code.length} codes for a design of ${design.n} rows`);
+  const K = categories.length;
+  const cellCount = design.cells.count;
+  const of = design.cells.of;
+  // One pass: per category, per cell weighted totals; merges add them up.
+  const byCode = new Float64Array(K * cellCount);
+  const countByCode = new Float64Array(K);
+  const member = new Uint8Array(design.n);
+  for (let i = 0; i < design.n; i += 1) {
+    const k = code[i]!;
+    if (k < 0) continue;
+    if (k >= K) throw problems.invalidInput(`estimateCoded: row ${i + 1} has code ${k}, but there are ${K} categories`);
     member[i] = 1;
-    let k = seen.get(v);
-    if (k === undefined) {
-      k = seen.size;
-      seen.set(v, k);
+    byCode[k * cellCount + of[i]!]! += design.weights[i]!;
+    countByCode[k]! += 1;
+  }
+  const indicator = (name: string, members: readonly number[]): Indicator => {
+    const cellTotals = new Float64Array(cellCount);
+    let count = 0;
+    for (const k of members) {
+      for (let c = 0; c < cellCount; c += 1) cellTotals[c]! += byCode[k * cellCount + c]!;
+      count += countByCode[k]!;
     }
-    code[i] = k;
-  }
-  const categories = options.categories ?? [...seen.keys()].sort();
-  const known = new Set(categories);
-  for (const v of seen.keys()) if (!known.has(v)) throw problems.invalidInput(`the value "${v}" is not one of the categories (${categories.join(', ')})`);
-  for (const c of options.combined ?? []) {
-    for (const m of c.categories) if (!known.has(m)) throw problems.invalidInput(`the combined category "${c.name}" refers to "${m}", which is not a category`);
-  }
-  const groups = [...categories.map((c) => ({ name: c, members: [c] })), ...(options.combined ?? []).map((c) => ({ name: c.name, members: c.categories }))];
-  let indicators: Indicator[];
-  if (design.calibration) {
-    indicators = groups.map((g) => {
-      const codes = new Uint8Array(seen.size);
-      for (const m of g.members) if (seen.has(m)) codes[seen.get(m)!] = 1;
-      const y = new Uint8Array(design.n);
-      for (let i = 0; i < design.n; i += 1) if (code[i]! >= 0 && codes[code[i]!]) y[i] = 1;
-      return { name: g.name, y };
-    });
-  } else {
-    // One pass: per seen value, per cluster weighted totals; categories and merges add them up.
-    const C = design.clusters;
-    const byCode = Array.from({ length: seen.size }, () => new Float64Array(C));
-    const countByCode = new Float64Array(seen.size);
-    for (let i = 0; i < design.n; i += 1) {
-      const k = code[i]!;
-      if (k < 0) continue;
-      byCode[k]![design.clusterIndex[i]!]! += design.weights[i]!;
-      countByCode[k]! += 1;
-    }
-    indicators = groups.map((g) => {
-      const clusterTotals = new Float64Array(C);
-      let count = 0;
-      for (const m of g.members) {
-        const k = seen.get(m);
-        if (k === undefined) continue;
-        const t = byCode[k]!;
-        for (let c = 0; c < C; c += 1) clusterTotals[c]! += t[c]!;
-        count += countByCode[k]!;
-      }
-      let total = 0;
-      for (let c = 0; c < C; c += 1) total += clusterTotals[c]!;
-      return { name: g.name, clusterTotals, total, count };
-    });
-  }
+    let total = 0;
+    for (let c = 0; c < cellCount; c += 1) total += cellTotals[c]!;
+    return { name, cellTotals, total, count };
+  };
+  const combined = options.combined ?? [];
+  const indicators = [...categories.map((c, k) => indicator(c, [k])), ...combined.map((c) => indicator(c.name, c.members))];
   const result = estimateIndicators(design, member, indicators, options);
   return {
     summary: result.summary,
-    categories: result.estimates.slice(0, categories.length),
-    combined: result.estimates.slice(categories.length),
+    categories: result.estimates.slice(0, K),
+    combined: result.estimates.slice(K),
     covariance: result.covariance,
   };
 }
@@ -310,6 +295,6 @@ export function estimateMulti(
     member[i] = 1;
     for (const code of chosen) ys[index.get(code)!]![i] = 1;
   }
-  const result = estimateIndicators(design, member, options.options.map((o, k) => ({ name: o, y: ys[k]! })), options);
+  const result = estimateIndicators(design, member, options.options.map((o, k) => indicatorFromRows(design, member, o, ys[k]!)), options);
   return { summary: result.summary, options: result.estimates };
 }
