@@ -6,7 +6,7 @@
  * minus strata; the p-value is two-sided from t with those df.
  */
 import { problems } from '../errors.ts';
-import { cellTotalsCovariance, domainDf, type Design } from './design.ts';
+import { cellTotalsCovariance, dfFromClusters, type Design } from './design.ts';
 import { tCdf } from './quantiles.ts';
 
 export interface GroupDifference {
@@ -56,9 +56,11 @@ export function compareCoded(design: Design, side: Int8Array, y: Uint8Array, a: 
   const S = [new Float64Array(K), new Float64Array(K)] as const;
   const W = [0, 0];
   const Y = [0, 0];
+  const mark = new Uint8Array(design.clusters);
   for (let i = 0; i < design.n; i += 1) {
     const s = side[i]! - 1;
     if (s < 0) continue;
+    if (w[i] !== 0) mark[design.clusterIndex[i]!] = 2;
     const c = of[i]!;
     S[s]![c]! += w[i]!;
     W[s]! += w[i]!;
@@ -79,7 +81,7 @@ export function compareCoded(design: Design, side: Int8Array, y: Uint8Array, a: 
   const V = cellTotalsCovariance(design, [pa.x, pb.x]);
   const variance = Math.max(V[0]![0]! + V[1]![1]! - 2 * V[0]![1]!, 0);
   const se = Math.sqrt(variance);
-  const df = domainDf(design, (i) => side[i]! > 0);
+  const df = dfFromClusters(design, mark);
   const estimate = pa.p - pb.p;
   const p = se === 0 ? (estimate === 0 ? 1 : 0) : df > 0 ? 2 * tCdf(-Math.abs(estimate / se), df) : NaN;
   return { a, b, estimateA: pa.p, estimateB: pb.p, estimate, se, df, p };

@@ -229,6 +229,23 @@ export function domainDf(design: Design, inDomain: (i: number) => boolean): numb
   return clusters - strata;
 }
 
+/** The same from a per-cluster mark: clusters marked 2 (a domain member with non-zero weight) minus their strata. */
+export function dfFromClusters(design: Design, mark: Uint8Array): number {
+  const seenStratum = new Uint8Array(design.strata);
+  let clusters = 0;
+  let strata = 0;
+  for (let c = 0; c < design.clusters; c += 1) {
+    if (mark[c] !== 2) continue;
+    clusters += 1;
+    const h = design.clusterStratum[c]!;
+    if (!seenStratum[h]) {
+      seenStratum[h] = 1;
+      strata += 1;
+    }
+  }
+  return clusters - strata;
+}
+
 /**
  * The calibration residuals of svyrecvar, on cell totals (each cell's rows share group and
  * weights, so every row of a cell is adjusted by the same amount; only totals are needed).

@@ -13,7 +13,7 @@
  * size, i.e. [0, 1 − (α/2)^(1/n_eff)] for p̂ = 0 and [(α/2)^(1/n_eff), 1] for p̂ = 1, for every method.
  */
 import { problems } from '../errors.ts';
-import { cellTotalsCovariance, domainDf, type Design } from './design.ts';
+import { cellTotalsCovariance, dfFromClusters, type Design } from './design.ts';
 import { betaQuantile, tQuantile } from './quantiles.ts';
 
 export type CiMethod = 'logit' | 'wald' | 'beta';
@@ -119,6 +119,7 @@ export function estimateIndicators(
   let W = 0;
   let W2 = 0;
   const S = new Float64Array(cells.count);
+  // 1 = the cluster has a domain member, 2 = also one with a non-zero weight (counts for df).
   const clusterSeen = new Uint8Array(design.clusters);
   let clusters = 0;
   for (let i = 0; i < N; i += 1) {
@@ -129,14 +130,14 @@ export function estimateIndicators(
     W += w;
     W2 += w * w;
     S[cells.of[i]!]! += w;
-    if (!clusterSeen[c]) {
-      clusterSeen[c] = 1;
-      clusters += 1;
+    if (clusterSeen[c]! < 2) {
+      if (clusterSeen[c] === 0) clusters += 1;
+      clusterSeen[c] = w !== 0 ? 2 : 1;
     }
   }
   if (n === 0) throw problems.invalidInput('the domain is empty: no row has an answer in it, so there is nothing to estimate');
   if (W === 0) throw problems.invalidInput('every row of the domain has weight 0, so there is nothing to estimate');
-  const df = domainDf(design, (i) => member[i] === 1);
+  const df = dfFromClusters(design, clusterSeen);
   const kishNeff = (W * W) / W2;
   const summary: Summary = { n, clusters, df, sumWeights: W, kishNeff, kishDeff: (n * W2) / (W * W) };
 
@@ -282,19 +283,62 @@ export function estimateMulti(
   options: { options: readonly string[]; domain?: readonly boolean[]; ci?: CiMethod; level?: number },
 ): { summary: Summary; options: CategoryEstimate[] } {
   if (selections.length !== design.n) throw problems.invalidInput(`estimateMulti: ${selections.length} values for a design of ${design.n} rows`);
-  const known = new Set(options.options);
-  selections.forEach((s) => s?.forEach((code) => {
-    if (!known.has(code)) throw problems.invalidInput(`the option "${code}" is not one of ${options.options.join(', ')}`);
-  }));
-  const member = new Uint8Array(design.n);
-  const ys = options.options.map(() => new Uint8Array(design.n));
   const index = new Map(options.options.map((o, k) => [o, k]));
+  const entries: number[][] = [];
+  const code = new Int32Array(design.n).fill(-1);
   for (let i = 0; i < design.n; i += 1) {
     const chosen = selections[i];
-    if (chosen === null || chosen === undefined || (options.domain && options.domain[i] !== true)) continue;
-    member[i] = 1;
-    for (const code of chosen) ys[index.get(code)!]![i] = 1;
+    if (chosen === null || chosen === undefined) continue;
+    const entry = new Set<number>();
+    for (const c of chosen) {
+      const k = index.get(c);
+      if (k === undefined) throw problems.invalidInput(`the option "${c}" is not one of ${options.options.join(', ')}`);
+      entry.add(k);
+    }
+    if (options.domain && options.domain[i] !== true) continue;
+    code[i] = entries.push([...entry]) - 1;
   }
-  const result = estimateIndicators(design, member, options.options.map((o, k) => indicatorFromRows(design, member, o, ys[k]!)), options);
+  return estimateMultiCoded(design, code, entries, options.options, options);
+}
+
+/**
+ * The same on coded rows: `code[i]` is −1 outside the base, else an index into `entries`, each
+ * entry listing the distinct indices (into `optionNames`) of the options chosen. Rows sharing a
+ * combination may share an entry (the report passes one entry per distinct answer).
+ */
+export function estimateMultiCoded(
+  design: Design,
+  code: Int32Array,
+  entries: readonly (readonly number[])[],
+  optionNames: readonly string[],
+  options: { ci?: CiMethod; level?: number } = {},
+): { summary: Summary; options: CategoryEstimate[] } {
+  if (code.length !== design.n) throw problems.invalidInput(`estimateMultiCoded: ${code.length} codes for a design of ${design.n} rows`);
+  const K = optionNames.length;
+  const cellCount = design.cells.count;
+  const of = design.cells.of;
+  const totals = new Float64Array(K * cellCount);
+  const counts = new Float64Array(K);
+  const member = new Uint8Array(design.n);
+  for (let i = 0; i < design.n; i += 1) {
+    const e = code[i]!;
+    if (e < 0) continue;
+    const entry = entries[e];
+    if (!entry) throw problems.invalidInput(`estimateMultiCoded: row ${i + 1} refers to entry ${e}, which does not exist`);
+    member[i] = 1;
+    const w = design.weights[i]!;
+    const cell = of[i]!;
+    for (const k of entry) {
+      totals[k * cellCount + cell]! += w;
+      counts[k]! += 1;
+    }
+  }
+  const indicators: Indicator[] = optionNames.map((name, k) => {
+    const cellTotals = totals.slice(k * cellCount, (k + 1) * cellCount);
+    let total = 0;
+    for (let c = 0; c < cellCount; c += 1) total += cellTotals[c]!;
+    return { name, cellTotals, total, count: counts[k]! };
+  });
+  const result = estimateIndicators(design, member, indicators, options);
   return { summary: result.summary, options: result.estimates };
 }

@@ -48,7 +48,7 @@ export function responsesCsv(study: TStudy, frame: TFrame, responses: readonly T
   for (const qn of study.questionnaires) {
     const mine = responses.filter((r) => r.study === study.id && r.questionnaire === qn.id);
     if (mine.length === 0) continue;
-    const { weights } = groupWeights(mine, frame, options.weighting);
+    const { weights } = groupWeights(mine.map((r) => r.municipality), frame, options.weighting);
     mine.forEach((r, i) => rows.push({ r, cluster: clusterPseudonym(options.secret, study.id, r.municipality), region: regionOf.get(r.municipality) ?? '', weight: weights[i]! }));
   }
   const order = new Map(study.questionnaires.map((q, k) => [q.id, k]));

@@ -10,8 +10,10 @@
  * single municipality. One small summariser per question type.
  */
 import type { TFrame } from '../frame/schema.ts';
-import { compareGroups, estimateCategorical, estimateMulti, makeDesign, totalsCovariance, tQuantile, type CategoryEstimate, type Design } from '../estimation/index.ts';
+import { problems } from '../errors.ts';
+import { compareCoded, estimateCoded, estimateMultiCoded, makeDesign, totalsCovariance, tQuantile, type CategoryEstimate, type Design } from '../estimation/index.ts';
 import type { TAnswerValue, TQuestion, TQuestionnaire, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
+import { ResponseTable, type ColumnView } from '../survey/table.ts';
 import { weightGroup, weightingLabels } from './weighting.ts';
 
 export interface CategoryRow {
@@ -99,61 +101,91 @@ export interface ReportOptions {
 
 interface Group {
   questionnaire: TQuestionnaire;
-  responses: TResponse[];
+  /** The group's rows in the table. */
+  rows: Int32Array;
+  /** Municipality of each of the group's rows. */
+  municipality: string[];
   /** Undefined with no responses or fewer than two municipalities: then everything is suppressed. */
   design?: Design;
   weights: number[];
-  /** Answers per question id, extracted once (one pass over the responses). */
-  columns?: Map<string, (TAnswerValue | undefined)[]>;
+  /** Base codes of choice questions already computed (a figure's summary and its difference share them). */
+  choice: Map<string, Int32Array>;
 }
 
-/** Every answer of the group as columns: one pass over the responses instead of one per question. */
-function columnOf(g: Group, id: string): (TAnswerValue | undefined)[] {
-  if (!g.columns) {
-    const columns = new Map<string, (TAnswerValue | undefined)[]>();
-    const n = g.responses.length;
-    g.responses.forEach((r, i) => {
-      for (const key in r.answers) {
-        if (!Object.hasOwn(r.answers, key)) continue;
-        const v = r.answers[key];
-        if (!(typeof v === 'string' || typeof v === 'number' || Array.isArray(v))) continue;
-        let col = columns.get(key);
-        if (!col) {
-          col = new Array<TAnswerValue | undefined>(n);
-          columns.set(key, col);
-        }
-        col[i] = v;
-      }
-    });
-    g.columns = columns;
-  }
-  return g.columns.get(id) ?? new Array<TAnswerValue | undefined>(g.responses.length);
+/** The table's codes of one answer column for the group's rows (0 = no answer), with the column's values. */
+function columnOf(table: ResponseTable, g: Group, id: string): { codes: Int32Array; values: readonly TAnswerValue[] } {
+  const column: ColumnView<TAnswerValue> | undefined = table.answers(id);
+  const codes = new Int32Array(g.rows.length);
+  if (!column) return { codes, values: [] };
+  for (let k = 0; k < g.rows.length; k += 1) codes[k] = column.codes[g.rows[k]!]!;
+  return { codes, values: column.values };
 }
 
 type ChoiceQuestion = Extract<TQuestion, { type: 'single' | 'scale' }>;
 type MultiQuestion = Extract<TQuestion, { type: 'multi' }>;
 
-/** Base values of a single/scale question: the code, or null outside the base. */
-function choiceValues(q: ChoiceQuestion, g: Group, includeNonSubstantive: boolean): (string | null)[] {
+/** The options a figure shows: all, or all but the non-substantive ones ("Ved ikke"). */
+function baseOptions<Q extends ChoiceQuestion | MultiQuestion>(q: Q, includeNonSubstantive: boolean): Q['options'] {
+  return q.options.filter((o) => includeNonSubstantive || !o.nonSubstantive) as Q['options'];
+}
+
+/**
+ * Base codes of a single/scale question: per group row, the index of its answer in the base
+ * options, or −1 outside the base (not shown, no answer, a non-substantive answer left out).
+ */
+function choiceCodes(table: ResponseTable, q: ChoiceQuestion, g: Group, includeNonSubstantive: boolean): Int32Array {
+  const key = `${q.id}\u0000${includeNonSubstantive}`;
+  const cached = g.choice.get(key);
+  if (cached) return cached;
+  const options = baseOptions(q, includeNonSubstantive);
   const excluded = new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code));
-  const col = columnOf(g, q.id);
-  const out = new Array<string | null>(col.length);
-  for (let i = 0; i < col.length; i += 1) {
-    const v = col[i];
-    out[i] = typeof v === 'string' && !excluded.has(v) ? v : null;
+  const out = new Int32Array(g.rows.length).fill(-1);
+  const column = table.answers(q.id);
+  if (column) {
+    // Per distinct stored value: its option index (one lookup per value, not per row); slot 0 = no answer.
+    const map = new Int32Array(column.values.length + 1);
+    map[0] = -1;
+    column.values.forEach((v, k) => {
+      let index = -1;
+      if (typeof v === 'string' && !excluded.has(v)) {
+        index = options.findIndex((o) => o.code === v);
+        if (index < 0) throw problems.invalidInput(`question "${q.id}": the stored answer "${v}" is not one of the categories (${options.map((o) => o.code).join(', ')})`);
+      }
+      map[k + 1] = index;
+    });
+    const codes = column.codes;
+    const rows = g.rows;
+    for (let i = 0; i < rows.length; i += 1) out[i] = map[codes[rows[i]!]!]!;
   }
+  g.choice.set(key, out);
   return out;
 }
 
-function multiValues(q: MultiQuestion, g: Group, includeNonSubstantive: boolean): (string[] | null)[] {
+/** Base entries of a multi-select question: per group row −1 or an index into `entries` (the option indices chosen). */
+function multiCodes(table: ResponseTable, q: MultiQuestion, g: Group, includeNonSubstantive: boolean): { code: Int32Array; entries: number[][] } {
+  const options = baseOptions(q, includeNonSubstantive);
   const excluded = new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code));
-  const col = columnOf(g, q.id);
-  const out = new Array<string[] | null>(col.length);
-  for (let i = 0; i < col.length; i += 1) {
-    const v = col[i];
-    out[i] = !Array.isArray(v) || v.length === 0 || v.some((c) => excluded.has(c)) ? null : v;
-  }
-  return out;
+  const { codes, values } = columnOf(table, g, q.id);
+  const entries: number[][] = [];
+  const map = Int32Array.from(values, (v) => {
+    if (!Array.isArray(v) || v.length === 0 || v.some((c) => excluded.has(c))) return -1;
+    const chosen = new Set<number>();
+    for (const c of v) {
+      const k = options.findIndex((o) => o.code === c);
+      if (k < 0) throw problems.invalidInput(`question "${q.id}": the stored option "${c}" is not one of ${options.map((o) => o.code).join(', ')}`);
+      chosen.add(k);
+    }
+    return entries.push([...chosen]) - 1;
+  });
+  const code = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i += 1) code[i] = codes[i] === 0 ? -1 : map[codes[i]! - 1]!;
+  return { code, entries };
+}
+
+function countBase(code: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < code.length; i += 1) if (code[i]! >= 0) n += 1;
+  return n;
 }
 
 function row(e: CategoryEstimate, label: string, combined: boolean): CategoryRow {
@@ -163,7 +195,7 @@ function row(e: CategoryEstimate, label: string, combined: boolean): CategoryRow
 const emptyGroup = (g: Group, baseN: number, minCellSize: number): GroupTable => ({
   questionnaire: g.questionnaire.id,
   groupLabel: g.questionnaire.group,
-  respondents: g.responses.length,
+  respondents: g.rows.length,
   baseN,
   suppressed: baseN < minCellSize || g.design === undefined,
   df: 0,
@@ -171,37 +203,44 @@ const emptyGroup = (g: Group, baseN: number, minCellSize: number): GroupTable =>
 });
 
 /** Summariser: single choice and scale. */
-function summariseChoice(q: ChoiceQuestion, g: Group, minCellSize: number, level: number): GroupTable {
+function summariseChoice(table: ResponseTable, q: ChoiceQuestion, g: Group, minCellSize: number, level: number): GroupTable {
   const includeNS = q.figure?.includeNonSubstantive ?? false;
-  const values = choiceValues(q, g, includeNS);
-  const baseN = values.filter((v) => v !== null).length;
-  const table = emptyGroup(g, baseN, minCellSize);
-  if (table.suppressed || baseN === 0) return table;
-  const options = q.options.filter((o) => includeNS || !o.nonSubstantive);
-  const combined = (q.figure?.combined ?? []).map((c) => ({ name: c.code, categories: c.options.filter((o) => options.some((x) => x.code === o)), label: c.label }));
-  const r = estimateCategorical(g.design!, values, { categories: options.map((o) => o.code), combined: combined.filter((c) => c.categories.length > 0), level });
+  const code = choiceCodes(table, q, g, includeNS);
+  const baseN = countBase(code);
+  const out = emptyGroup(g, baseN, minCellSize);
+  if (out.suppressed || baseN === 0) return out;
+  const options = baseOptions(q, includeNS);
+  const combined = (q.figure?.combined ?? [])
+    .map((c) => ({ name: c.code, label: c.label, members: c.options.map((o) => options.findIndex((x) => x.code === o)).filter((k) => k >= 0) }))
+    .filter((c) => c.members.length > 0);
+  const r = estimateCoded(g.design!, code, options.map((o) => o.code), { combined, level });
   return {
-    ...table,
+    ...out,
     df: r.summary.df,
-    rows: [...r.categories.map((e, k) => row(e, options[k]!.label, false)), ...r.combined.map((e) => row(e, combined.find((c) => c.name === e.category)!.label, true))],
+    rows: [...r.categories.map((e, k) => row(e, options[k]!.label, false)), ...r.combined.map((e, k) => row(e, combined[k]!.label, true))],
   };
 }
 
 /** Summariser: multi-select — share choosing each option among those in the base (bars need not sum to 100). */
-function summariseMulti(q: MultiQuestion, g: Group, minCellSize: number, level: number): GroupTable {
+function summariseMulti(table: ResponseTable, q: MultiQuestion, g: Group, minCellSize: number, level: number): GroupTable {
   const includeNS = q.figure?.includeNonSubstantive ?? false;
-  const selections = multiValues(q, g, includeNS);
-  const baseN = selections.filter((s) => s !== null).length;
-  const table = emptyGroup(g, baseN, minCellSize);
-  if (table.suppressed || baseN === 0) return table;
-  const options = q.options.filter((o) => includeNS || !o.nonSubstantive);
-  const r = estimateMulti(g.design!, selections, { options: options.map((o) => o.code), level });
-  return { ...table, df: r.summary.df, rows: r.options.map((e, k) => row(e, options[k]!.label, false)) };
+  const { code, entries } = multiCodes(table, q, g, includeNS);
+  const baseN = countBase(code);
+  const out = emptyGroup(g, baseN, minCellSize);
+  if (out.suppressed || baseN === 0) return out;
+  const options = baseOptions(q, includeNS);
+  const r = estimateMultiCoded(g.design!, code, entries, options.map((o) => o.code), { level });
+  return { ...out, df: r.summary.df, rows: r.options.map((e, k) => row(e, options[k]!.label, false)) };
 }
 
 /** Summariser: number — weighted mean with linearised SE and t CI. */
-function summariseNumber(q: TQuestion, g: Group, minCellSize: number, level: number): OtherSummary['groups'][number] {
-  const rows = columnOf(g, q.id).map((v, i) => ({ v, i })).filter((x): x is { v: number; i: number } => typeof x.v === 'number');
+function summariseNumber(table: ResponseTable, q: TQuestion, g: Group, minCellSize: number, level: number): OtherSummary['groups'][number] {
+  const { codes, values } = columnOf(table, g, q.id);
+  const rows: { v: number; i: number }[] = [];
+  for (let i = 0; i < codes.length; i += 1) {
+    const v = codes[i] === 0 ? undefined : values[codes[i]! - 1];
+    if (typeof v === 'number') rows.push({ v, i });
+  }
   const base = { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: rows.length, suppressed: rows.length < minCellSize || g.design === undefined };
   if (base.suppressed || rows.length === 0) return base;
   let W = 0;
@@ -211,24 +250,25 @@ function summariseNumber(q: TQuestion, g: Group, minCellSize: number, level: num
     T += g.weights[i]! * v;
   }
   const mean = T / W;
-  const x = new Float64Array(g.responses.length);
+  const x = new Float64Array(g.rows.length);
   for (const { v, i } of rows) x[i] = (g.weights[i]! * (v - mean)) / W;
   const se = Math.sqrt(Math.max(totalsCovariance(g.design!, [x])[0]![0]!, 0));
-  const clusters = new Set(rows.map(({ i }) => g.responses[i]!.municipality)).size;
+  const clusters = new Set(rows.map(({ i }) => g.municipality[i]!)).size;
   const t = clusters > 1 ? tQuantile(1 - (1 - level) / 2, clusters - 1) : NaN;
   return { ...base, mean, se, ciLow: mean - t * se, ciHigh: mean + t * se };
 }
 
 /** Summariser: free text — only how many answered (the texts are on the evaluator's text page). */
-function summariseText(q: TQuestion, g: Group, minCellSize: number): OtherSummary['groups'][number] {
-  const n = columnOf(g, q.id).filter((v) => typeof v === 'string').length;
+function summariseText(table: ResponseTable, q: TQuestion, g: Group, minCellSize: number): OtherSummary['groups'][number] {
+  const { codes, values } = columnOf(table, g, q.id);
+  let n = 0;
+  for (let i = 0; i < codes.length; i += 1) if (codes[i] !== 0 && typeof values[codes[i]! - 1] === 'string') n += 1;
   return { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n, suppressed: n > 0 && n < minCellSize };
 }
 
 /** The pooled design of the first two groups (rows of both, clustered by municipality), built once per report. */
 interface Pooled {
   design: Design;
-  group: string[];
   groups: [Group, Group];
 }
 
@@ -236,30 +276,45 @@ function pooledDesign(groups: Group[]): Pooled | undefined {
   const [a, b] = groups.filter((g) => g.design !== undefined);
   if (!a || !b) return undefined;
   const weights = [...a.weights, ...b.weights];
-  const cluster = [...a.responses.map((r) => r.municipality), ...b.responses.map((r) => r.municipality)];
-  const group = [...a.responses.map(() => a.questionnaire.id), ...b.responses.map(() => b.questionnaire.id)];
-  return { design: makeDesign({ weights, cluster }), group, groups: [a, b] };
+  const cluster = [...a.municipality, ...b.municipality];
+  return { design: makeDesign({ weights, cluster }), groups: [a, b] };
 }
 
-function difference(pooled: Pooled | undefined, figureQuestions: { q: TQuestion; g: Group }[], minCellSize: number): Difference | undefined {
+function difference(table: ResponseTable, pooled: Pooled | undefined, figureQuestions: { q: TQuestion; g: Group }[], minCellSize: number): Difference | undefined {
   if (!pooled) return undefined;
   const [ga, gb] = pooled.groups;
   const first = figureQuestions.find((x) => x.g === ga);
   const second = figureQuestions.find((x) => x.g === gb);
   if (!first || !second) return undefined;
   const q = first.q;
-  if ((q.type !== 'single' && q.type !== 'scale') || (second.q.type !== 'single' && second.q.type !== 'scale')) return undefined;
+  const q2 = second.q;
+  if ((q.type !== 'single' && q.type !== 'scale') || (q2.type !== 'single' && q2.type !== 'scale')) return undefined;
   const headline = q.figure?.headline;
   if (!headline) return undefined;
   const combined = q.figure!.combined.find((c) => c.code === headline);
-  const categories = combined ? combined.options : [headline];
+  const categories = new Set(combined ? combined.options : [headline]);
   const label = combined ? combined.label : (q.options.find((o) => o.code === headline)?.label ?? headline);
   const includeNS = q.figure!.includeNonSubstantive;
-  const va = choiceValues(q, ga, includeNS);
-  const vb = choiceValues(second.q, gb, includeNS);
-  const count = (v: (string | null)[]) => v.reduce((n, x) => (x === null ? n : n + 1), 0);
-  if (count(va) < minCellSize || count(vb) < minCellSize) return undefined;
-  const d = compareGroups(pooled.design, va.concat(vb), pooled.group, ga.questionnaire.id, gb.questionnaire.id, categories);
+  const ca = choiceCodes(table, q, ga, includeNS);
+  const cb = choiceCodes(table, q2, gb, includeNS);
+  if (countBase(ca) < minCellSize || countBase(cb) < minCellSize) return undefined;
+  const side = new Int8Array(ca.length + cb.length);
+  const y = new Uint8Array(ca.length + cb.length);
+  const inA = Uint8Array.from(baseOptions(q, includeNS), (o) => (categories.has(o.code) ? 1 : 0));
+  const inB = Uint8Array.from(baseOptions(q2, includeNS), (o) => (categories.has(o.code) ? 1 : 0));
+  for (let i = 0; i < ca.length; i += 1) {
+    const k = ca[i]!;
+    if (k < 0) continue;
+    side[i] = 1;
+    y[i] = inA[k]!;
+  }
+  for (let i = 0, j = ca.length; i < cb.length; i += 1, j += 1) {
+    const k = cb[i]!;
+    if (k < 0) continue;
+    side[j] = 2;
+    y[j] = inB[k]!;
+  }
+  const d = compareCoded(pooled.design, side, y, ga.questionnaire.id, gb.questionnaire.id);
   return { category: headline, label, a: d.a, b: d.b, estimate: d.estimate, se: d.se, df: d.df, p: d.p, significant: d.p < 0.05 };
 }
 
@@ -269,9 +324,9 @@ function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[
   tables.push({
     id: 'a1',
     title: 'Respondenter fordelt på rolle',
-    caption: `${source} (${groups.map((g) => `${g.questionnaire.group}/N=${g.responses.length}`).join(', ')})`,
+    caption: `${source} (${groups.map((g) => `${g.questionnaire.group}/N=${g.rows.length}`).join(', ')})`,
     categories: groups.map((g) => g.questionnaire.group),
-    series: [{ label: 'Respondenter', values: groups.map((g) => g.responses.length), counts: groups.map((g) => g.responses.length) }],
+    series: [{ label: 'Respondenter', values: groups.map((g) => g.rows.length), counts: groups.map((g) => g.rows.length) }],
     unit: 'count',
   });
   const regions = frame.regions;
@@ -279,11 +334,16 @@ function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[
   tables.push({
     id: 'a2',
     title: 'Respondenter fordelt på regioner',
-    caption: `${source} (${groups.map((g) => `${g.questionnaire.group}/N=${g.responses.length}`).join(', ')}). Andel af gruppens respondenter.`,
+    caption: `${source} (${groups.map((g) => `${g.questionnaire.group}/N=${g.rows.length}`).join(', ')}). Andel af gruppens respondenter.`,
     categories: regions.map((r) => r.name),
     series: groups.map((g) => {
-      const counts = regions.map((r) => g.responses.filter((x) => regionOf.get(x.municipality) === r.code).length);
-      return { label: g.questionnaire.group, values: counts.map((c) => (g.responses.length ? c / g.responses.length : 0)), counts };
+      const perRegion = new Map<string, number>();
+      for (const m of g.municipality) {
+        const region = regionOf.get(m);
+        if (region !== undefined) perRegion.set(region, (perRegion.get(region) ?? 0) + 1);
+      }
+      const counts = regions.map((r) => perRegion.get(r.code) ?? 0);
+      return { label: g.questionnaire.group, values: counts.map((c) => (g.rows.length ? c / g.rows.length : 0)), counts };
     }),
     unit: 'share',
   });
@@ -294,7 +354,7 @@ function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[
     caption: `${source}. Kommuner med mindst én besvarelse i forhold til de inviterede kommuner i regionen (${eligible.reduce((a, b) => a + b, 0)} kommuner).`,
     categories: regions.map((r) => r.name),
     series: groups.map((g) => {
-      const answered = new Set(g.responses.map((x) => x.municipality));
+      const answered = new Set(g.municipality);
       const counts = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && m.eligible && answered.has(m.code)).length);
       return { label: g.questionnaire.group, values: counts.map((c, k) => (eligible[k] ? c / eligible[k]! : 0)), counts };
     }),
@@ -303,19 +363,26 @@ function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[
   return tables;
 }
 
-export function buildReport(study: TStudy, frame: TFrame, responses: readonly TResponse[], options: ReportOptions = {}): Report {
+/**
+ * The whole report. `responses` is the store's column table (the server passes it, no objects
+ * are built) or plain responses (tests, scripts); rows of other studies are ignored.
+ */
+export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTable | readonly TResponse[], options: ReportOptions = {}): Report {
+  const table = responses instanceof ResponseTable ? responses : ResponseTable.from(responses);
   const weighting = options.weighting ?? study.weighting;
   const minCellSize = options.minCellSize ?? study.minCellSize;
   const level = options.level ?? 0.95;
+  const municipalities = table.municipalities();
   const groups: Group[] = [];
   for (const questionnaire of study.questionnaires) {
-    const mine = responses.filter((r) => r.study === study.id && r.questionnaire === questionnaire.id);
-    if (mine.length === 0) {
-      groups.push({ questionnaire, responses: [], weights: [] });
+    const rows = table.rows({ study: study.id, questionnaire: questionnaire.id });
+    if (rows.length === 0) {
+      groups.push({ questionnaire, rows, municipality: [], weights: [], choice: new Map() });
       continue;
     }
-    const w = weightGroup(mine, frame, weighting);
-    groups.push({ questionnaire, responses: mine, weights: w.weights, ...(w.design ? { design: w.design } : {}) });
+    const municipality = Array.from(rows, (i) => municipalities.values[municipalities.codes[i]! - 1]!);
+    const w = weightGroup(municipality, frame, weighting);
+    groups.push({ questionnaire, rows, municipality, weights: w.weights, choice: new Map(), ...(w.design ? { design: w.design } : {}) });
   }
   const pooled = pooledDesign(groups);
   const numbers = new Map<number, { q: TQuestion; g: Group }[]>();
@@ -331,10 +398,10 @@ export function buildReport(study: TStudy, frame: TFrame, responses: readonly TR
     .map(([figure, list]) => {
       const first = list[0]!.q;
       const tables = list.map(({ q, g }) => {
-        if (g.responses.length === 0) return emptyGroup(g, 0, minCellSize);
-        return q.type === 'multi' ? summariseMulti(q, g, minCellSize, level) : summariseChoice(q as ChoiceQuestion, g, minCellSize, level);
+        if (g.rows.length === 0) return emptyGroup(g, 0, minCellSize);
+        return q.type === 'multi' ? summariseMulti(table, q, g, minCellSize, level) : summariseChoice(table, q as ChoiceQuestion, g, minCellSize, level);
       });
-      const diff = difference(pooled, list, minCellSize);
+      const diff = difference(table, pooled, list, minCellSize);
       return {
         figure,
         title: first.figure!.title,
@@ -353,7 +420,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: readonly TR
       text: q.text,
       type: q.type === 'number' ? ('number' as const) : ('text' as const),
       groups: list.map(({ q: question, g }) =>
-        g.responses.length === 0 ? { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: 0, suppressed: false } : question.type === 'number' ? summariseNumber(question, g, minCellSize, level) : summariseText(question, g, minCellSize),
+        g.rows.length === 0 ? { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: 0, suppressed: false } : question.type === 'number' ? summariseNumber(table, question, g, minCellSize, level) : summariseText(table, question, g, minCellSize),
       ),
     };
   });
@@ -364,7 +431,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: readonly TR
     weighting,
     weightingNote: weightingLabels[weighting],
     minCellSize,
-    respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.responses.length, municipalities: new Set(g.responses.map((r) => r.municipality)).size })),
+    respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.rows.length, municipalities: new Set(g.municipality).size })),
     figures,
     others: otherSummaries,
     appendix: appendix(study, frame, groups),

@@ -7,7 +7,7 @@
 import type { TFrame } from '../frame/schema.ts';
 import { problems } from '../errors.ts';
 import { makeDesign, type Design } from '../estimation/index.ts';
-import type { TResponse, TWeighting } from '../survey/schema.ts';
+import type { TWeighting } from '../survey/schema.ts';
 import { equalWeights, rake, sizeWeights, type Calibration } from '../weighting/index.ts';
 
 export const weightingLabels: Record<TWeighting, string> = {
@@ -23,19 +23,17 @@ export interface Weighted {
   design?: Design;
 }
 
-/** Weights and design (clusters = municipalities) for one group's responses. */
-export function weightGroup(responses: readonly TResponse[], frame: TFrame, weighting: TWeighting): Weighted {
-  const { weights, calibration } = groupWeights(responses, frame, weighting);
-  const cluster = responses.map((r) => r.municipality);
+/** Weights and design (clusters = municipalities) for one group's responses, given their municipalities. */
+export function weightGroup(cluster: readonly string[], frame: TFrame, weighting: TWeighting): Weighted {
+  const { weights, calibration } = groupWeights(cluster, frame, weighting);
   if (new Set(cluster).size < 2) return { weights };
   return { weights, design: makeDesign({ weights, cluster, ...(calibration ? { calibration } : {}) }) };
 }
 
-/** The weights alone (the responses export needs no design). */
-export function groupWeights(responses: readonly TResponse[], frame: TFrame, weighting: TWeighting): { weights: number[]; calibration?: Calibration } {
-  if (responses.length === 0) throw problems.invalidInput('weightGroup: no responses');
-  const cluster = responses.map((r) => r.municipality);
-  if (weighting === 'none') return { weights: responses.map(() => 1) };
+/** The weights alone (the responses export needs no design), from the responses' municipalities. */
+export function groupWeights(cluster: readonly string[], frame: TFrame, weighting: TWeighting): { weights: number[]; calibration?: Calibration } {
+  if (cluster.length === 0) throw problems.invalidInput('weightGroup: no responses');
+  if (weighting === 'none') return { weights: cluster.map(() => 1) };
   if (weighting === 'equal') return { weights: equalWeights(cluster) };
   if (weighting === 'size') return { weights: sizeWeights(cluster, new Map(frame.municipalities.map((m) => [m.code, m.size]))) };
   const regionOf = new Map(frame.municipalities.map((m) => [m.code, m.region]));
