@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createApp, loadDemoIfEmpty } from './app.ts';
 import { parseConfig, type Config } from './config.ts';
 import { isProblem } from './errors.ts';
+import { bundleScript } from './http/assets.ts';
 import { ensureCredentials } from './http/auth.ts';
 import { openStore } from './storage/index.ts';
 import { loadDefinitions } from './storage/definitions.ts';
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(describe(error));
   }
+
+  // The browser bundles are built by esbuild in its own process: start them now, so they are
+  // ready by the time the response log has been read (createApp awaits the same promises).
+  for (const name of ['questionnaire', 'report'] as const) bundleScript(name).catch(() => undefined);
 
   let definitions: Awaited<ReturnType<typeof loadDefinitions>>;
   try {

@@ -24,8 +24,8 @@ export interface ColumnView<V> {
 class Column<V extends TAnswerValue> {
   codes: Int32Array;
   readonly values: V[] = [];
-  readonly #strings = new Map<string, number>();
-  readonly #numbers = new Map<number, number>();
+  /** Strings and numbers (a Map keeps 1 and "1" apart). */
+  readonly #scalars = new Map<string | number, number>();
   /** Arrays (multi-select answers) by their JSON text. */
   readonly #arrays = new Map<string, number>();
 
@@ -34,25 +34,19 @@ class Column<V extends TAnswerValue> {
   }
 
   codeOf(value: V): number {
-    let map: Map<string, number> | Map<number, number>;
-    let key: string | number;
-    if (typeof value === 'string') {
-      map = this.#strings;
-      key = value;
-    } else if (typeof value === 'number') {
-      map = this.#numbers;
-      key = value;
-    } else {
-      map = this.#arrays;
-      key = JSON.stringify(value);
+    if (typeof value !== 'object') {
+      const code = this.#scalars.get(value);
+      if (code !== undefined) return code;
+      this.values.push(value);
+      this.#scalars.set(value, this.values.length);
+      return this.values.length;
     }
-    let code = (map as Map<string | number, number>).get(key);
-    if (code === undefined) {
-      this.values.push((Array.isArray(value) ? Object.freeze([...value]) : value) as V);
-      code = this.values.length;
-      (map as Map<string | number, number>).set(key, code);
-    }
-    return code;
+    const key = JSON.stringify(value);
+    const code = this.#arrays.get(key);
+    if (code !== undefined) return code;
+    this.values.push(Object.freeze([...value]) as unknown as V);
+    this.#arrays.set(key, this.values.length);
+    return this.values.length;
   }
 
   grow(capacity: number): void {
