@@ -7,12 +7,19 @@
  *   - questionnaire page render p50/p99;
  *   - start-up time and peak RSS of the server with 100,000 stored responses.
  *
+ * The load client is a lean one on raw `net` sockets (as autocannon and wrk do): CONCURRENCY
+ * keep-alive connections, one request in flight per connection (no pipelining), prebuilt request
+ * Buffers, minimal response parsing (status line and Content-Length; chunked or unparsable responses
+ * fail the run). Node's http.request + Agent used most of one of this machine's two cores, which
+ * showed up as latency of the server measured (even the bare server's p99 was ~47 ms). The same
+ * client loads the bare server and praksis.
+ *
  * Run: `npx tsx bench/http.ts` (prints a table). Never part of the tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +32,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const CONCURRENCY = 100;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const WARMUP = 500;
+/** Stored-response counts to measure; BENCH_STORED=1000 skips the slow 100,000 row while iterating. */
+const STORED = (process.env.BENCH_STORED ?? '1000,100000').split(',').map(Number);
 
 interface Result {
   label: string;
@@ -33,44 +42,111 @@ interface Result {
   p99: number;
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
-/** Fires `count` requests from CONCURRENCY workers; returns throughput and latency percentiles. */
-async function load(label: string, port: number, count: number, request: (i: number) => { method: string; path: string; body?: string }): Promise<Result> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
+/** One prebuilt HTTP/1.1 request (head and body in one Buffer). */
+export function buildRequest(method: string, path: string, body?: string): Buffer {
+  const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(body, 'utf8');
+  const head =
+    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n` +
+    (body === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n`) +
+    '\r\n';
+  return Buffer.concat([Buffer.from(head, 'latin1'), payload]);
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+const STATUS_LINE = /^HTTP\/1\.[01] (\d{3}) /;
+const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)[ \t]*(?=\r\n)/i;
+const TRANSFER_ENCODING = /\r\ntransfer-encoding:/i;
+
+/**
+ * Fires `count` requests over CONCURRENCY keep-alive connections on raw `net` sockets, one request
+ * in flight per connection (no pipelining); request i is `requests[i % requests.length]`.
+ * Responses are parsed minimally: status line and Content-Length; a chunked or unparsable
+ * response, a closed connection or a socket error fails the run. Status >= 400 counts as a failure.
+ */
+async function load(label: string, port: number, count: number, requests: readonly Buffer[]): Promise<Result> {
+  const latencies = new Float64Array(count);
+  let done = 0;
   let next = 0;
   let failures = 0;
-  const one = (i: number) =>
-    new Promise<void>((resolve, reject) => {
-      const { method, path, body } = request(i);
-      const started = performance.now();
-      const req = http.request(
-        { host: '127.0.0.1', port, path, method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if ((res.statusCode ?? 500) >= 400) failures++;
-            latencies.push(performance.now() - started);
-            resolve();
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const sockets: net.Socket[] = [];
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < count; i = next++) await one(i);
-    }),
-  );
+  await new Promise<void>((resolveAll, rejectAll) => {
+    let finished = false;
+    let open = 0;
+    const fail = (error: Error) => {
+      if (finished) return;
+      finished = true;
+      for (const s of sockets) s.destroy();
+      rejectAll(new Error(`${label}: ${error.message}`));
+    };
+    const connection = () => {
+      const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
+      sockets.push(socket);
+      open++;
+      let buffered: Buffer | undefined;
+      let started = 0;
+      let inFlight = false;
+      /** Length of the whole response once its head is parsed, else -1. */
+      let total = -1;
+      let status = 0;
+      const send = () => {
+        if (finished) return;
+        const i = next++;
+        if (i >= count) {
+          socket.end();
+          if (--open === 0 && !finished) {
+            finished = true;
+            resolveAll();
+          }
+          return;
+        }
+        inFlight = true;
+        total = -1;
+        started = performance.now();
+        socket.write(requests[i % requests.length]!);
+      };
+      socket.on('connect', send);
+      socket.on('data', (chunk: Buffer) => {
+        if (!inFlight) return fail(new Error('data received with no request in flight'));
+        buffered = buffered === undefined ? chunk : Buffer.concat([buffered, chunk]);
+        if (total < 0) {
+          const end = buffered.indexOf(HEAD_END);
+          if (end < 0) {
+            if (buffered.length > 64 * 1024) fail(new Error('response head longer than 64 kB'));
+            return;
+          }
+          const head = buffered.toString('latin1', 0, end + 2);
+          const statusMatch = STATUS_LINE.exec(head);
+          if (!statusMatch) return fail(new Error(`unparsable status line: ${JSON.stringify(head.slice(0, 80))}`));
+          if (TRANSFER_ENCODING.test(head)) return fail(new Error('chunked (Transfer-Encoding) response: this client reads Content-Length only'));
+          const length = CONTENT_LENGTH.exec(head);
+          if (!length) return fail(new Error(`response without Content-Length: ${JSON.stringify(head.slice(0, 200))}`));
+          status = Number(statusMatch[1]);
+          total = end + HEAD_END.length + Number(length[1]);
+        }
+        if (buffered.length < total) return;
+        if (buffered.length > total) return fail(new Error('more bytes than the response announced'));
+        const latency = performance.now() - started;
+        buffered = undefined;
+        inFlight = false;
+        if (status >= 400) failures++;
+        latencies[done++] = latency;
+        send();
+      });
+      socket.on('error', fail);
+      socket.on('close', () => {
+        if (inFlight) fail(new Error('the server closed a connection with a request in flight'));
+      });
+    };
+    for (let c = 0; c < CONCURRENCY; c++) connection();
+  });
   const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
   if (failures > 0) throw new Error(`${label}: ${failures} requests failed`);
-  latencies.sort((a, b) => a - b);
+  latencies.sort();
   return { label, rps: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
@@ -113,8 +189,9 @@ async function main(): Promise<void> {
   const study = defs.studies[0]!;
   const frame = defs.frames.get(study.frame)!;
   const pool: TResponse[] = generateDemoResponses(study, frame, { seed: 7 });
-  const bodies = pool.map((r) => JSON.stringify({ study: r.study, questionnaire: r.questionnaire, municipality: r.municipality, answers: r.answers }));
-  const submit = (i: number) => ({ method: 'POST', path: '/api/v1/responses', body: bodies[i % bodies.length]! });
+  const submit = pool.map((r) =>
+    buildRequest('POST', '/api/v1/responses', JSON.stringify({ study: r.study, questionnaire: r.questionnaire, municipality: r.municipality, answers: r.answers })),
+  );
 
   const results: Result[] = [];
   const extra: string[] = [];
@@ -124,7 +201,7 @@ async function main(): Promise<void> {
   results.push(await load('bare node:http "ok" (POST same bodies)', bare.port, REQUESTS, submit));
   await stop(bare);
 
-  for (const stored of [1_000, 100_000]) {
+  for (const stored of STORED) {
     const dataDir = await mkdtemp(join(tmpdir(), 'praksis-bench-'));
     const store = await openStore(dataDir);
     const batch: TResponse[] = [];
@@ -148,8 +225,9 @@ async function main(): Promise<void> {
     results.push(await load(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored`, server.port, REQUESTS, submit));
     if (stored === 1_000) {
       const page = `/s/${study.id}/${study.questionnaires[0]!.id}/p/1`;
-      await load('warm-up', server.port, WARMUP, () => ({ method: 'GET', path: page }));
-      results.push(await load(`praksis GET questionnaire page ${page}`, server.port, REQUESTS, () => ({ method: 'GET', path: page })));
+      const get = [buildRequest('GET', page)];
+      await load('warm-up', server.port, WARMUP, get);
+      results.push(await load(`praksis GET questionnaire page ${page}`, server.port, REQUESTS, get));
     }
     extra.push(`peak RSS with ${stored.toLocaleString('en')} stored (+${(REQUESTS + WARMUP).toLocaleString('en')} submitted): ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
     await stop(server);
