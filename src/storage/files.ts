@@ -16,12 +16,12 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `file` atomically and durably with `text`. */
-export async function writeFileDurably(file: string, text: string): Promise<void> {
+/** Replaces `file` atomically and durably with `text` (or bytes). */
+export async function writeFileDurably(file: string, text: string | Uint8Array): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(text, 'utf8');
+    await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
     await handle.sync();
   } finally {
     await handle.close();

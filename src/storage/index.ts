@@ -2,6 +2,7 @@
  * The store: the ONLY code that touches the data directory.
  *
  *   <dataDir>/responses.jsonl   anonymous responses, append-only, fsync'ed (./responses.ts)
+ *   <dataDir>/responses.snapshot  a cache of the response table for fast starts (./snapshot.ts)
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
  *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (lowdb, durable) (./fieldwork.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
@@ -26,11 +27,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(dataDir: string): Promise<Store> {
+/** `snapshotEvery`: rows between background snapshots of the response table (tests make it small). */
+export async function openStore(dataDir: string, options: { snapshotEvery?: number } = {}): Promise<Store> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(dataDir);
   try {
-    const responses = await ResponseLog.open(join(dataDir, 'responses.jsonl'));
+    const responses = await ResponseLog.open(join(dataDir, 'responses.jsonl'), options);
     const settings = await openSettings(join(dataDir, 'settings.json'));
     const fieldwork = await FieldworkStore.open(join(dataDir, 'fieldwork.json'));
     let closed = false;

@@ -16,8 +16,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
+import { logIdentity, readSnapshot, writeSnapshot, type Snapshot } from './snapshot.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
 import { ResponseTable } from '../survey/table.ts';
 
@@ -74,22 +75,44 @@ function hashSubmissionId(submissionId: string): string {
 }
 
 interface Pending {
-  text: string;
+  bytes: Buffer;
+  /** The rows the bytes hold, appended to the table once they are durable. */
+  rows: TResponse[];
+  /** Their submission hash, if any (recorded with the rows). */
+  hash?: string;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+/** A background snapshot is written after this many new rows (and at every clean close). */
+export const SNAPSHOT_EVERY = 25_000;
 
 export interface RecoveryReport {
   responses: number;
   /** Bytes of a torn last line that were cut off at open. */
   truncatedBytes: number;
+  /** Rows taken from the snapshot (0 when there was none or it did not match the log). */
+  fromSnapshot: number;
+  /** Why a snapshot file was ignored, if it was. */
+  snapshotIgnored?: string;
 }
 
 export class ResponseLog {
   readonly #file: string;
   #handle: FileHandle | undefined;
+  readonly #snapshotFile: string;
   /** Every stored response, held as columns (src/survey/table.ts): flat memory, no per-answer objects. */
-  readonly #table = new ResponseTable();
+  #table = new ResponseTable();
+  /** Bytes of the log that are fsync'ed AND in the table (the table always equals this prefix). */
+  #durableBytes = 0;
+  /** Table rows when the last snapshot was written or read (-1: none matches the log). */
+  #snapshotRows = -1;
+  #snapshotting: Promise<void> | undefined;
+  /** A snapshot write failed: try again at close. */
+  #snapshotStale = false;
+  readonly #snapshotEvery: number;
+  /** Set when a failed write could not be undone: the log then refuses further writes. */
+  #broken: Error | undefined;
   /** submission hash → response id (a promise while its line is being written). */
   readonly #submissions = new Map<string, string | Promise<string>>();
   #queue: Pending[] = [];
@@ -97,14 +120,16 @@ export class ResponseLog {
   #closed = false;
   /** Number of fdatasync calls so far (the bench reports it). */
   syncs = 0;
-  recovery: RecoveryReport = { responses: 0, truncatedBytes: 0 };
+  recovery: RecoveryReport = { responses: 0, truncatedBytes: 0, fromSnapshot: 0 };
 
-  private constructor(file: string) {
+  private constructor(file: string, snapshotEvery: number) {
     this.#file = file;
+    this.#snapshotEvery = snapshotEvery;
+    this.#snapshotFile = join(dirname(file), 'responses.snapshot');
   }
 
-  static async open(file: string): Promise<ResponseLog> {
-    const log = new ResponseLog(file);
+  static async open(file: string, options: { snapshotEvery?: number } = {}): Promise<ResponseLog> {
+    const log = new ResponseLog(file, options.snapshotEvery ?? SNAPSHOT_EVERY);
     await log.#load();
     log.#handle = await open(file, 'a', 0o600);
     // Make the log's directory entry durable (first open creates the file; a recovery truncated it).
@@ -113,7 +138,35 @@ export class ResponseLog {
       // A warning without data: only the byte count of the unacknowledged torn line.
       console.warn(`praksis: response log recovered: cut off a torn last line of ${log.recovery.truncatedBytes} bytes (never acknowledged)`);
     }
+    if (log.recovery.snapshotIgnored !== undefined) {
+      console.warn(`praksis: ignored responses.snapshot (${log.recovery.snapshotIgnored}); read the whole response log instead`);
+    }
     return log;
+  }
+
+  /** The snapshot, if one exists, is intact and describes a prefix of the log as it is now. */
+  async #matchingSnapshot(handle: FileHandle, size: number): Promise<Snapshot | undefined> {
+    let snapshot: Snapshot | undefined;
+    try {
+      snapshot = await readSnapshot(this.#snapshotFile);
+      if (!snapshot) return undefined;
+      const { logBytes } = snapshot.identity;
+      if (logBytes > size) throw new Error(`it covers ${logBytes} bytes, the log has ${size}`);
+      const now = await logIdentity(handle, logBytes);
+      if (now.head !== snapshot.identity.head || now.tail !== snapshot.identity.tail) throw new Error('the log does not begin as it did when the snapshot was written');
+      if (logBytes > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, logBytes - 1);
+        if (last[0] !== 0x0a) throw new Error('it does not end at a line end');
+      }
+      const table = ResponseTable.fromImage(snapshot.image);
+      this.#table = table;
+      for (const [hash, id] of snapshot.submissions) this.#submissions.set(hash, id);
+      return snapshot;
+    } catch (error) {
+      this.recovery.snapshotIgnored = (error as Error).message;
+      return undefined;
+    }
   }
 
   /**
@@ -129,13 +182,20 @@ export class ResponseLog {
       throw error;
     }
     let cutAt: number | undefined;
+    let size = 0;
     try {
-      const size = (await handle.stat()).size;
+      size = (await handle.stat()).size;
+      const snapshot = await this.#matchingSnapshot(handle, size);
+      const from = snapshot?.identity.logBytes ?? 0;
+      if (snapshot) {
+        this.recovery.fromSnapshot = this.#table.length;
+        this.#snapshotRows = this.#table.length;
+      }
       const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
       let carry: Buffer = Buffer.alloc(0);
       /** File offset of carry[0]. */
-      let carryAt = 0;
-      let offset = 0;
+      let carryAt = from;
+      let offset = from;
       let lineNo = 0;
       while (offset < size) {
         const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - offset), offset);
@@ -147,7 +207,8 @@ export class ResponseLog {
           lineNo += 1;
           const lineAt = carryAt + start;
           const isLast = lineAt + (end - start) + 1 === size;
-          if (!this.#readLine(buffer.toString('utf8', start, end), lineNo, isLast)) {
+          const where = from === 0 ? `line ${lineNo}` : `the line at byte ${lineAt}`;
+          if (!this.#readLine(buffer.toString('utf8', start, end), where, isLast)) {
             cutAt = lineAt;
             break;
           }
@@ -164,11 +225,12 @@ export class ResponseLog {
       await handle.close();
     }
     if (cutAt !== undefined) await truncate(this.#file, cutAt);
+    this.#durableBytes = cutAt ?? size;
     this.recovery.responses = this.#table.length;
   }
 
   /** One line of the log; false when it is the damaged last line (to be cut off). */
-  #readLine(text: string, lineNo: number, isLast: boolean): boolean {
+  #readLine(text: string, where: string, isLast: boolean): boolean {
     if (text.trim() === '') return true;
     let line: LogLine;
     try {
@@ -177,7 +239,7 @@ export class ResponseLog {
     } catch (error) {
       // The last line is complete but damaged (torn inside a multi-line batch): cut it off.
       if (isLast) return false;
-      throw new Error(`${this.#file} line ${lineNo} is damaged (${(error as Error).message}); the store refuses to open rather than lose answers`);
+      throw new Error(`${this.#file} ${where} is damaged (${(error as Error).message}); the store refuses to open rather than lose answers`);
     }
     this.#table.append(line.r);
     if (line.s !== undefined) this.#submissions.set(line.s, line.r.id);
@@ -194,11 +256,7 @@ export class ResponseLog {
     }
     const stored: TResponse = ZResponse.parse({ id: newResponseId(), ...response, day: danishDay() });
     const line: LogLine = hash === undefined ? { r: stored } : { s: hash, r: stored };
-    const written = this.#append(JSON.stringify(line) + '\n').then(() => {
-      this.#table.append(stored);
-      if (hash !== undefined) this.#submissions.set(hash, stored.id);
-      return stored.id;
-    });
+    const written = this.#append(JSON.stringify(line) + '\n', [stored], hash).then(() => stored.id);
     if (hash !== undefined) {
       this.#submissions.set(hash, written);
       written.catch(() => this.#submissions.delete(hash));
@@ -216,8 +274,7 @@ export class ResponseLog {
     this.#assertOpen();
     const parsed = responses.map((r) => ZResponse.parse(r));
     if (parsed.length === 0) return 0;
-    await this.#append(parsed.map((r) => JSON.stringify({ r } satisfies LogLine) + '\n').join(''));
-    for (const r of parsed) this.#table.append(r);
+    await this.#append(parsed.map((r) => JSON.stringify({ r } satisfies LogLine) + '\n').join(''), parsed);
     return parsed.length;
   }
 
@@ -240,37 +297,101 @@ export class ResponseLog {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('the response store is closed');
+    if (this.#broken) throw new Error(`the response store cannot write after a failed write (${this.#broken.message}); restart the server`);
   }
 
-  #append(text: string): Promise<void> {
+  #append(text: string, rows: TResponse[], hash?: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ text, resolve, reject });
+      this.#queue.push({ bytes: Buffer.from(text, 'utf8'), rows, ...(hash === undefined ? {} : { hash }), resolve, reject });
       if (!this.#flushing) this.#flushing = this.#flushLoop();
     });
   }
 
+  /**
+   * Group commit: everything queued is written in one write and one fdatasync. Only then are the
+   * rows added to the table (so the table always equals the durable prefix of the log) and the
+   * callers told. A failed write is cut back off the log, so no half batch stays behind.
+   */
   async #flushLoop(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];
+      const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((p) => p.bytes));
       try {
         const handle = this.#handle;
         if (!handle) throw new Error('the response store is not open');
-        await handle.write(batch.map((p) => p.text).join(''));
+        if (this.#broken) throw this.#broken;
+        for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
         await handle.datasync();
         this.syncs += 1;
-        for (const p of batch) p.resolve();
       } catch (error) {
+        await this.#undoFailedWrite();
         for (const p of batch) p.reject(error);
+        continue;
       }
+      this.#durableBytes += bytes.length;
+      for (const p of batch) {
+        for (const r of p.rows) this.#table.append(r);
+        if (p.hash !== undefined) this.#submissions.set(p.hash, p.rows[0]!.id);
+      }
+      for (const p of batch) p.resolve();
+      if (this.#table.length - Math.max(this.#snapshotRows, 0) >= this.#snapshotEvery) this.#snapshotInBackground();
     }
     this.#flushing = undefined;
+  }
+
+  async #undoFailedWrite(): Promise<void> {
+    try {
+      await this.#handle?.truncate(this.#durableBytes);
+    } catch (error) {
+      this.#broken = error as Error;
+    }
+  }
+
+  /** Writes the snapshot of the table as it is now (the durable prefix of the log). */
+  async #writeSnapshot(): Promise<void> {
+    const handle = this.#handle;
+    if (!handle) return;
+    const rows = this.#table.length;
+    const image = this.#table.toImage();
+    const submissions: [string, string][] = [];
+    for (const [hash, id] of this.#submissions) if (typeof id === 'string') submissions.push([hash, id]);
+    const logBytes = this.#durableBytes;
+    // The append handle is write-only: read the identity through a handle of its own.
+    const reader = await open(this.#file, 'r');
+    let identity;
+    try {
+      identity = await logIdentity(reader, logBytes);
+    } finally {
+      await reader.close();
+    }
+    // (#durableBytes was read together with the image, before any await: they describe the same rows.)
+    await writeSnapshot(this.#snapshotFile, { image, identity, submissions });
+    this.#snapshotRows = rows;
+    this.#snapshotStale = false;
+  }
+
+  #snapshotInBackground(): void {
+    if (this.#snapshotting) return;
+    this.#snapshotRows = this.#table.length; // no second trigger while this one runs
+    this.#snapshotting = this.#writeSnapshot()
+      .catch((error: unknown) => {
+        this.#snapshotStale = true;
+        console.warn(`praksis: could not write responses.snapshot (${(error as Error).message}); the log is complete, only the next start is slower`);
+      })
+      .finally(() => {
+        this.#snapshotting = undefined;
+      });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#flushing) await this.#flushing;
+    if (this.#snapshotting) await this.#snapshotting;
+    if (!this.#broken && (this.#snapshotStale || this.#table.length !== Math.max(this.#snapshotRows, 0))) {
+      await this.#writeSnapshot().catch((error: unknown) => console.warn(`praksis: could not write responses.snapshot (${(error as Error).message})`));
+    }
     await this.#handle?.close();
     this.#handle = undefined;
   }

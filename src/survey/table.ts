@@ -56,6 +56,20 @@ class Column<V extends TAnswerValue> {
   }
 }
 
+/**
+ * The table as plain data, for the store's snapshot file: the dictionaries (JSON-able) and one
+ * code array per column. `fromImage` checks every shape and code, so a damaged image is refused.
+ */
+export interface TableImage {
+  rows: number;
+  ids: string[];
+  /** study, questionnaire, version, municipality, day, then one entry per answer key. */
+  columns: { key: string; values: TAnswerValue[] }[];
+  codes: Int32Array[];
+}
+
+const META_KEYS = ['study', 'questionnaire', 'version', 'municipality', 'day'] as const;
+
 export interface RowFilter {
   study?: string;
   questionnaire?: string;
@@ -79,6 +93,57 @@ export class ResponseTable {
     this.#version = new Column(this.#capacity);
     this.#municipality = new Column(this.#capacity);
     this.#day = new Column(this.#capacity);
+  }
+
+  toImage(): TableImage {
+    const n = this.#length;
+    const meta = [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
+    const entries: [string, Column<TAnswerValue>][] = [...META_KEYS.map((key, k): [string, Column<TAnswerValue>] => [key, meta[k]!]), ...this.#answers];
+    return {
+      rows: n,
+      ids: this.#ids.slice(0, n),
+      columns: entries.map(([key, c]) => ({ key, values: c.values.slice() })),
+      codes: entries.map(([, c]) => c.codes.slice(0, n)),
+    };
+  }
+
+  /** Rebuilds a table from `toImage()`; throws (saying what is wrong) on any inconsistency. */
+  static fromImage(image: TableImage): ResponseTable {
+    const n = image.rows;
+    const bad = (what: string): never => {
+      throw new Error(`the table image is damaged: ${what}`);
+    };
+    if (!Number.isInteger(n) || n < 0) bad('row count');
+    if (!Array.isArray(image.ids) || image.ids.length !== n || image.ids.some((id) => typeof id !== 'string')) bad('ids');
+    if (image.columns.length !== image.codes.length || image.columns.length < META_KEYS.length) bad('column count');
+    META_KEYS.forEach((key, k) => image.columns[k]!.key === key || bad(`column ${k} is not "${key}"`));
+    const table = new ResponseTable(n);
+    image.columns.forEach(({ key, values }, k) => {
+      const codes = image.codes[k]!;
+      if (typeof key !== 'string' || !Array.isArray(values)) bad(`column ${k}`);
+      if (codes.length !== n) bad(`column "${key}" has ${codes.length} codes for ${n} rows`);
+      const wanted = k === 2 ? 'number' : 'string';
+      let column: Column<TAnswerValue>;
+      if (k < META_KEYS.length) {
+        column = [table.#study, table.#questionnaire, table.#version, table.#municipality, table.#day][k] as Column<TAnswerValue>;
+        values.forEach((v) => typeof v === wanted || bad(`column "${key}" holds a ${typeof v}`));
+      } else {
+        if (table.#answers.has(key)) bad(`column "${key}" twice`);
+        column = new Column<TAnswerValue>(table.#capacity);
+        table.#answers.set(key, column);
+        values.forEach((v) => typeof v === 'string' || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) || bad(`column "${key}" holds a value that is not an answer`));
+      }
+      values.forEach((v, i) => column.codeOf(v) === i + 1 || bad(`column "${key}" lists a value twice`));
+      const min = k < META_KEYS.length ? 1 : 0;
+      for (let i = 0; i < n; i += 1) {
+        const c = codes[i]!;
+        if (c < min || c > values.length) bad(`column "${key}", row ${i + 1}: code ${c}`);
+      }
+      column.codes.set(codes);
+    });
+    for (const id of image.ids) table.#ids.push(id);
+    table.#length = n;
+    return table;
   }
 
   static from(responses: readonly TResponse[]): ResponseTable {

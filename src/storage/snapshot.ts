@@ -1,0 +1,128 @@
+/**
+ * The response table's snapshot (`responses.snapshot`): a cache of the column table of the first
+ * `logBytes` bytes of `responses.jsonl`, so that opening a large store reads the small binary
+ * snapshot and parses only the log lines written after it, instead of every line.
+ *
+ * The log stays the only record of the answers: the snapshot is written atomically (temp file,
+ * fsync, rename) and only ever describes bytes that were already fsync'ed. At open it is used
+ * only when it is intact (SHA-256 over the whole file) AND still matches the log (its length,
+ * and hashes of the first and last 4 KiB it covers); otherwise it is ignored and the whole log
+ * is read, as without a snapshot.
+ *
+ * Layout: "PRAKSIS-SNAPSHOT-1\n", uint32 LE header length, header JSON (rows, ids, column
+ * dictionaries, submission hashes, log identity), zero padding to 4 bytes, one little-endian
+ * int32 code array per column, SHA-256 of everything before it.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, type FileHandle } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import type { TAnswerValue } from '../survey/schema.ts';
+import type { TableImage } from '../survey/table.ts';
+import { writeFileDurably } from './files.ts';
+
+const MAGIC = Buffer.from('PRAKSIS-SNAPSHOT-1\n', 'latin1');
+const IDENTITY_BYTES = 4096;
+/** Typed arrays are in the machine's byte order; the file is little-endian. */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+export interface LogIdentity {
+  /** Bytes of the log the snapshot covers (always ends with a newline). */
+  logBytes: number;
+  /** SHA-256 (base64url) of the first and the last IDENTITY_BYTES bytes of that prefix. */
+  head: string;
+  tail: string;
+}
+
+export interface Snapshot {
+  image: TableImage;
+  identity: LogIdentity;
+  /** [submission hash, response id] of every stored response that came with a submission id. */
+  submissions: [string, string][];
+}
+
+interface Header extends LogIdentity {
+  rows: number;
+  ids: string[];
+  columns: { key: string; values: TAnswerValue[] }[];
+  submissions: [string, string][];
+}
+
+const sha = (data: Uint8Array) => createHash('sha256').update(data).digest();
+
+/** The identity of the log's first `logBytes` bytes. */
+export async function logIdentity(handle: FileHandle, logBytes: number): Promise<LogIdentity> {
+  const span = Math.min(IDENTITY_BYTES, logBytes);
+  const head = Buffer.alloc(span);
+  const tail = Buffer.alloc(span);
+  await handle.read(head, 0, span, 0);
+  await handle.read(tail, 0, span, logBytes - span);
+  return { logBytes, head: sha(head).toString('base64url'), tail: sha(tail).toString('base64url') };
+}
+
+export function encodeSnapshot(snapshot: Snapshot): Buffer {
+  const { image, identity, submissions } = snapshot;
+  const header: Header = { ...identity, rows: image.rows, ids: image.ids, columns: image.columns, submissions };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (4 - ((MAGIC.length + 4 + json.length) % 4)) % 4;
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  const parts: Buffer[] = [MAGIC, length, json, Buffer.alloc(pad)];
+  for (const codes of image.codes) {
+    if (LITTLE_ENDIAN) {
+      parts.push(Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
+      continue;
+    }
+    const bytes = Buffer.alloc(codes.length * 4);
+    for (let i = 0; i < codes.length; i += 1) bytes.writeInt32LE(codes[i]!, i * 4);
+    parts.push(bytes);
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, sha(body)]);
+}
+
+/** Decodes a snapshot file's bytes; throws saying what is wrong. */
+export function decodeSnapshot(bytes: Buffer): Snapshot {
+  if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a praksis snapshot');
+  const body = bytes.subarray(0, bytes.length - 32);
+  if (!sha(body).equals(bytes.subarray(bytes.length - 32))) throw new Error('checksum mismatch');
+  const jsonLength = body.readUInt32LE(MAGIC.length);
+  const jsonStart = MAGIC.length + 4;
+  const header = JSON.parse(body.toString('utf8', jsonStart, jsonStart + jsonLength)) as Header;
+  let offset = jsonStart + jsonLength;
+  offset += (4 - (offset % 4)) % 4;
+  const rows = header.rows;
+  if (!Number.isInteger(rows) || rows < 0 || !Array.isArray(header.columns)) throw new Error('bad header');
+  if (body.length !== offset + header.columns.length * rows * 4) throw new Error('wrong length');
+  const codes = header.columns.map(() => {
+    const start = offset;
+    offset += rows * 4;
+    // slice() copies into a fresh, aligned ArrayBuffer.
+    if (LITTLE_ENDIAN) return new Int32Array(Uint8Array.prototype.slice.call(body, start, offset).buffer);
+    const out = new Int32Array(rows);
+    for (let i = 0; i < rows; i += 1) out[i] = body.readInt32LE(start + i * 4);
+    return out;
+  });
+  if (!Number.isInteger(header.logBytes) || header.logBytes < 0 || typeof header.head !== 'string' || typeof header.tail !== 'string') throw new Error('bad log identity');
+  if (!Array.isArray(header.submissions) || header.submissions.some((s) => !Array.isArray(s) || typeof s[0] !== 'string' || typeof s[1] !== 'string')) throw new Error('bad submission list');
+  return {
+    image: { rows, ids: header.ids, columns: header.columns, codes },
+    identity: { logBytes: header.logBytes, head: header.head, tail: header.tail },
+    submissions: header.submissions,
+  };
+}
+
+export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
+  await writeFileDurably(file, encodeSnapshot(snapshot));
+}
+
+/** The snapshot, or undefined when there is none; throws when the file is there but unusable. */
+export async function readSnapshot(file: string): Promise<Snapshot | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return decodeSnapshot(bytes);
+}
