@@ -10,6 +10,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { TFrame } from '../frame/schema.ts';
 import { ZIsoDate, type TQuestionnaire, type TResponse, type TStudy } from '../survey/schema.ts';
+import { ResponseTable } from '../survey/table.ts';
 
 export const ZInvitation = z
   .object({
@@ -118,13 +119,23 @@ export interface QuestionnaireRates {
  * respondents, the rate overall and per region, the invited municipalities without an answer
  * (for reminders) and completions per day (from the responses' day).
  */
-export function responseRates(study: TStudy, frame: TFrame, invitations: readonly TInvitation[], responses: readonly TResponse[]): QuestionnaireRates[] {
+export function responseRates(study: TStudy, frame: TFrame, invitations: readonly TInvitation[], responses: ResponseTable | readonly TResponse[]): QuestionnaireRates[] {
+  const table = responses instanceof ResponseTable ? responses : ResponseTable.from(responses);
+  const municipalities = table.municipalities();
+  const dayColumn = table.days();
   const byCode = new Map(frame.municipalities.map((m) => [m.code, m]));
   return study.questionnaires.map((qn) => {
     const mine = invitations.filter((i) => i.study === study.id && i.questionnaire === qn.id && !i.revoked);
     const invited = new Map(mine.map((i) => [i.municipality, i]));
-    const answers = responses.filter((r) => r.study === study.id && r.questionnaire === qn.id);
-    const answeredCodes = new Set(answers.map((r) => r.municipality));
+    const rows = table.rows({ study: study.id, questionnaire: qn.id });
+    // Per distinct municipality and day: counted over the codes, no response objects.
+    const perMunicipality = new Uint32Array(municipalities.values.length + 1);
+    const perDay = new Uint32Array(dayColumn.values.length + 1);
+    for (const i of rows) {
+      perMunicipality[municipalities.codes[i]!]! += 1;
+      perDay[dayColumn.codes[i]!]! += 1;
+    }
+    const answeredCodes = new Set(municipalities.values.filter((_, k) => perMunicipality[k + 1]! > 0));
     const answered = [...invited.keys()].filter((c) => answeredCodes.has(c));
     const byRegion = frame.regions.map((region) => {
       const inRegion = [...invited.keys()].filter((c) => byCode.get(c)?.region === region.code);
@@ -132,13 +143,15 @@ export function responseRates(study: TStudy, frame: TFrame, invitations: readonl
       return { region: region.code, name: region.name, invited: inRegion.length, answered: yes, rate: inRegion.length ? yes / inRegion.length : 0 };
     });
     const days = new Map<string, number>();
-    for (const r of answers) days.set(r.day, (days.get(r.day) ?? 0) + 1);
+    dayColumn.values.forEach((day, k) => {
+      if (perDay[k + 1]! > 0) days.set(day, perDay[k + 1]!);
+    });
     return {
       questionnaire: qn.id,
       group: qn.group,
       invited: invited.size,
       answered: answered.length,
-      respondents: answers.length,
+      respondents: rows.length,
       rate: invited.size ? answered.length / invited.size : 0,
       byRegion,
       notAnswered: [...invited.values()]

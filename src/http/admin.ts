@@ -102,7 +102,20 @@ export function adminRoutes(defs: Definitions, store: Store, limiter = new Login
   router.get('/studies/:study/questionnaires/:questionnaire/fritekst', signedIn, csrfToken, async (req, res) => {
     const params = req.params as Record<string, string>;
     const at = locate(defs, String(params.study), String(params.questionnaire));
-    const stored = await store.responses.list({ study: at.study.id, questionnaire: at.questionnaire.id });
+    const table = store.responses.table;
+    const rows = table.rows({ study: at.study.id, questionnaire: at.questionnaire.id });
+    /** The texts of one answer key in this questionnaire's rows (read from the column, no response objects). */
+    const textsOf = (key: string): string[] => {
+      const column = table.answers(key);
+      if (!column) return [];
+      const texts: string[] = [];
+      for (const i of rows) {
+        const code = column.codes[i]!;
+        const v = code === 0 ? undefined : column.values[code - 1];
+        if (typeof v === 'string' && v.trim() !== '') texts.push(v);
+      }
+      return texts;
+    };
     const fields = at.questionnaire.sections
       .flatMap((section) => section.questions)
       .flatMap((q) => {
@@ -116,16 +129,13 @@ export function adminRoutes(defs: Definitions, store: Store, limiter = new Login
       .map(({ key, label }) => ({
         key,
         label,
-        texts: stored
-          .map((r) => r.answers[key])
-          .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
-          .sort((a, b) => a.localeCompare(b, 'da')),
+        texts: textsOf(key).sort((a, b) => a.localeCompare(b, 'da')),
       }));
     res.render('admin/freetext', {
       title: `Fritekstsvar: ${at.questionnaire.title}`,
       study: at.study,
       questionnaire: at.questionnaire,
-      responses: stored.length,
+      responses: rows.length,
       fields,
     });
   });

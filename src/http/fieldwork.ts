@@ -13,7 +13,6 @@ import { z } from 'zod';
 import { problems } from '../errors.ts';
 import { defaultUses, responseRates, TOKEN_PATTERN, windowStatus, type TInvitation } from '../fieldwork/index.ts';
 import { toCsv } from '../export/csv.ts';
-import { danishDay } from '../storage/responses.ts';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
 import { validateSubmission } from '../survey/answers.ts';
@@ -21,7 +20,7 @@ import type { TStudy } from '../survey/schema.ts';
 import { hasValidSession, parseCookies, provideCsrfToken, requireAdminPage, requireApiKey, requireCsrf } from './auth.ts';
 import { decodeFlowState, encodeFlowState, ZSubmissionId } from './flow-state.ts';
 import { handlePagePost, pageIndexOf, renderFirstPage, renderFlowPage, type FlowOptions } from './flow.ts';
-import { findStudy, locate, type Located } from './lookup.ts';
+import { findStudy, locate, todayInDenmark, type Located } from './lookup.ts';
 
 const RESUME_COOKIE = 'praksis_resume';
 const RESUME_DAYS = 60;
@@ -37,7 +36,7 @@ function linkPage(res: Response, status: 404 | 410, heading: string, text: strin
 /** Shared rules of the fieldwork: who may answer where, and the bookkeeping of a link's uses. */
 export function fieldworkService(defs: Definitions, store: Store) {
   const fw = store.fieldwork;
-  const statusOf = (study: TStudy, questionnaire: string) => windowStatus(study, fw.window(study.id, questionnaire), danishDay());
+  const statusOf = (study: TStudy, questionnaire: string) => windowStatus(study, fw.window(study.id, questionnaire), todayInDenmark());
 
   /** Submits through a link: one use reserved, the response stored durably, then the use recorded. */
   async function submitWithLink(invitation: TInvitation, response: Parameters<Store['responses']['add']>[0], submissionId: string | undefined): Promise<{ id: string; created: boolean }> {
@@ -245,7 +244,7 @@ export function fieldworkApiRoutes(defs: Definitions, store: Store): Router {
   router.get('/studies/:study/response-rates', evaluator, async (req, res) => {
     const study = findStudy(defs, String(req.params.study));
     const frame = defs.frames.get(study.frame)!;
-    res.json({ study: study.id, questionnaires: responseRates(study, frame, store.fieldwork.invitations(study.id), await store.responses.list({ study: study.id })) });
+    res.json({ study: study.id, questionnaires: responseRates(study, frame, store.fieldwork.invitations(study.id), store.responses.table) });
   });
 
   return router;
@@ -274,7 +273,7 @@ export function fieldworkAdminRoutes(defs: Definitions, store: Store): Router {
   router.get('/studies/:study/fieldwork', locals, signedIn, csrfToken, async (req, res) => {
     const study = findStudy(defs, String(req.params.study));
     const frame = defs.frames.get(study.frame)!;
-    const rates = responseRates(study, frame, store.fieldwork.invitations(study.id), await store.responses.list({ study: study.id }));
+    const rates = responseRates(study, frame, store.fieldwork.invitations(study.id), store.responses.table);
     res.render('fieldwork/dashboard', {
       title: `Dataindsamling: ${study.title}`,
       study,
@@ -300,7 +299,7 @@ export function fieldworkAdminRoutes(defs: Definitions, store: Store): Router {
     const form = ZReminderForm.safeParse(req.body);
     if (!form.success) throw formProblem(form.error);
     const at = locate(defs, study.id, form.data.questionnaire);
-    const rates = responseRates(study, at.frame, store.fieldwork.invitations(study.id), await store.responses.list({ study: study.id }));
+    const rates = responseRates(study, at.frame, store.fieldwork.invitations(study.id), store.responses.table);
     const pending = rates.find((r) => r.questionnaire === at.questionnaire.id)!.notAnswered.map((m) => m.code);
     const chosen = ([] as unknown[]).concat((req.body as Record<string, unknown>).municipality ?? []).map(String);
     const codes = chosen.length > 0 ? pending.filter((c) => chosen.includes(c)) : pending;

@@ -243,6 +243,11 @@ export class ResponseTable {
     return { codes: this.#municipality.codes.subarray(0, this.#length), values: this.#municipality.values };
   }
 
+  /** The submission-day column (values are YYYY-MM-DD). */
+  days(): ColumnView<string> {
+    return { codes: this.#day.codes.subarray(0, this.#length), values: this.#day.values };
+  }
+
   /** The column of an answer key (question id or `<id>_other`); undefined when no row has it. */
   answers(key: string): ColumnView<TAnswerValue> | undefined {
     const column = this.#answers.get(key);

@@ -91,7 +91,7 @@ describe('the response snapshot (a cache of the table for fast starts)', () => {
 
     await writeFile(log(), text);
     const bytes = await readFile(snap());
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
     await writeFile(snap(), bytes);
     store = await openStore(dir);
     expect(store.responses.recovery.snapshotIgnored).toMatch(/checksum mismatch/);
