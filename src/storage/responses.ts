@@ -18,7 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
-import { logIdentity, readSnapshot, writeSnapshot, type Snapshot } from './snapshot.ts';
+import { logIdentity, readSnapshot, removeStaleSnapshotTemps, writeSnapshot, type Snapshot } from './snapshot.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
 import { ResponseTable } from '../survey/table.ts';
 
@@ -130,6 +130,7 @@ export class ResponseLog {
 
   static async open(file: string, options: { snapshotEvery?: number } = {}): Promise<ResponseLog> {
     const log = new ResponseLog(file, options.snapshotEvery ?? SNAPSHOT_EVERY);
+    await removeStaleSnapshotTemps(log.#snapshotFile);
     await log.#load();
     log.#handle = await open(file, 'a', 0o600);
     // Make the log's directory entry durable (first open creates the file; a recovery truncated it).

@@ -14,7 +14,8 @@
  * int32 code array per column, SHA-256 of everything before it.
  */
 import { createHash } from 'node:crypto';
-import { readFile, type FileHandle } from 'node:fs/promises';
+import { readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import type { TAnswerValue } from '../survey/schema.ts';
 import type { TableImage } from '../survey/table.ts';
@@ -125,4 +126,15 @@ export async function readSnapshot(file: string): Promise<Snapshot | undefined> 
     throw error;
   }
   return decodeSnapshot(bytes);
+}
+
+/**
+ * Removes temp files of snapshot writes that a killed process left behind (`.responses.snapshot.<pid>.tmp`).
+ * Only one server opens a data directory (praksis.lock), so no live write is touched.
+ */
+export async function removeStaleSnapshotTemps(file: string): Promise<void> {
+  const prefix = `.${basename(file)}.`;
+  for (const name of await readdir(dirname(file))) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
 }

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -77,6 +77,14 @@ describe('the response snapshot (a cache of the table for fast starts)', () => {
     // Closing wrote a fresh snapshot that matches again.
     store = await openStore(dir);
     expect(store.responses.recovery.fromSnapshot).toBe(3);
+  });
+
+  it('leaves no temp file of a snapshot write that a killed process left behind', async () => {
+    await fill(3);
+    await writeFile(join(dir, '.responses.snapshot.4242.tmp'), 'half a snapshot');
+    store = await openStore(dir);
+    expect(store.responses.recovery.fromSnapshot).toBe(3);
+    expect((await readdir(dir)).sort()).toEqual(['praksis.lock', 'responses.jsonl', 'responses.snapshot']);
   });
 
   it('is ignored when the log was rewritten to the same length, or the snapshot is damaged', async () => {
