@@ -22,7 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateDemoResponses } from '../src/demo/generate.ts';
 import { openStore } from '../src/storage/index.ts';
 import { loadDefinitions } from '../src/storage/definitions.ts';
@@ -67,7 +67,7 @@ const TRANSFER_ENCODING = /\r\ntransfer-encoding:/i;
  * Responses are parsed minimally: status line and Content-Length; a chunked or unparsable
  * response, a closed connection or a socket error fails the run. Status >= 400 counts as a failure.
  */
-async function load(label: string, port: number, count: number, requests: readonly Buffer[]): Promise<Result> {
+export async function load(label: string, port: number, count: number, requests: readonly Buffer[]): Promise<Result> {
   const latencies = new Float64Array(count);
   let done = 0;
   let next = 0;
@@ -213,7 +213,9 @@ async function main(): Promise<void> {
     if (batch.length > 0) await store.responses.addMany(batch.splice(0));
     await store.close();
 
-    const server = await startChild(['--import', 'tsx', 'src/server.ts'], {
+    // BENCH_SERVER_ARGS: extra node flags for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    const server = await startChild([...serverArgs, '--import', 'tsx', 'src/server.ts'], {
       PORT: '0',
       PRAKSIS_DATA_DIR: dataDir,
       PRAKSIS_RATE_LIMIT: 'off',
@@ -245,7 +247,10 @@ async function main(): Promise<void> {
   for (const line of extra) console.log(line);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run only as a script (profiling helpers may import `load` and `buildRequest`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

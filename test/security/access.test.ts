@@ -3,7 +3,11 @@
  * CSRF on state-changing forms, session cookie flags, security headers, login and submission
  * rate limits, and escaping of hostile free text on every evaluator page.
  */
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helmetHeaders } from '../../src/app.ts';
 import { SESSION_COOKIE } from '../../src/http/auth.ts';
 import type { TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
 import { ADMIN_PASSWORD, API_KEY, Client, allQuestions, csrfTokenOf, hashDir, questionnaireByGroup, signIn, startApp, theStudy, type Running } from '../http/helpers.ts';
@@ -28,6 +32,20 @@ afterAll(async () => {
 });
 
 /** Routes anyone may use: the respondent side, public metadata, answer submission, sign-in. */
+/** A response's headers as sent: [lower-case name, value] in wire order (dates left out). */
+function rawHeaders(url: string): Promise<[string, string][]> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        res.resume();
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+        resolve(pairs);
+      })
+      .on('error', reject);
+  });
+}
+
 const PUBLIC = new Set([
   'GET /admin/login',
   'POST /admin/login',
@@ -194,6 +212,29 @@ describe('security headers', () => {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(res.headers.get('x-powered-by'), path).toBeNull();
+    }
+  });
+
+  it('sends exactly the headers helmet itself sends (precomputed once), in the same order', async () => {
+    // A bare server running helmet with our options on every request: the reference.
+    const reference = http.createServer((req, res) => {
+      helmetHeaders(req as never, res as never, () => res.end('ok'));
+    });
+    reference.listen(0, '127.0.0.1');
+    await once(reference, 'listening');
+    try {
+      const port = (reference.address() as AddressInfo).port;
+      // Node's own headers are not helmet's.
+      const nodeOwn = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+      const fromHelmet = (await rawHeaders(`http://127.0.0.1:${port}/`)).filter(([name]) => !nodeOwn.has(name));
+      expect(fromHelmet.length).toBeGreaterThan(10);
+      const names = new Set(fromHelmet.map(([name]) => name));
+      for (const path of ['/', `/s/${study.id}/${leaders.id}/p/1`, '/api/v1/studies', '/findes-ikke']) {
+        const ours = (await rawHeaders(app.url + path)).filter(([name]) => names.has(name));
+        expect(ours, path).toEqual(fromHelmet);
+      }
+    } finally {
+      reference.close();
     }
   });
 
