@@ -2,7 +2,8 @@
  * Anonymity audit: after a scripted fieldwork against a real server process (invitations, answers
  * through links by form and API, an open-link answer, a reminder round), every file under the data
  * directory and everything the server printed is scanned for IP addresses, user agents, tokens and
- * times of day, and nothing lines a response up with an invitation.
+ * times of day, and nothing lines a response up with an invitation — while the server runs and again
+ * after a clean stop (which writes the response snapshot).
  */
 import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,16 +59,20 @@ describe('anonymity audit', () => {
       expect(reminded).toHaveLength(2);
       tokens.push(...reminded);
 
-      const files = (await readdir(dataDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-      const texts = await Promise.all(files.map(async (f) => [f.name, await readFile(join(f.parentPath, f.name), 'utf8')] as const));
-      texts.push(['server output', server.output()]);
-      for (const [name, text] of texts) {
-        expect(text, name).not.toMatch(/\b(?:127\.0\.0\.1|::1|::ffff:)/);
-        expect(text, name).not.toContain('PraksisAuditAgent');
-        expect(text, name).not.toMatch(/Mozilla|node-fetch|undici/i);
-        for (const t of tokens) expect(text, `${name} holds a token`).not.toContain(t);
-        if (name !== 'server output') expect(text, `${name} holds a time of day`).not.toMatch(/T?\d{2}:\d{2}(:\d{2})?/);
-      }
+      const scan = async () => {
+        const files = (await readdir(dataDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+        const texts = await Promise.all(files.map(async (f) => [f.name, await readFile(join(f.parentPath, f.name), 'utf8')] as const));
+        texts.push(['server output', server.output()]);
+        for (const [name, text] of texts) {
+          expect(text, name).not.toMatch(/\b(?:127\.0\.0\.1|::1|::ffff:)/);
+          expect(text, name).not.toContain('PraksisAuditAgent');
+          expect(text, name).not.toMatch(/Mozilla|node-fetch|undici/i);
+          for (const t of tokens) expect(text, `${name} holds a token`).not.toContain(t);
+          if (name !== 'server output') expect(text, `${name} holds a time of day`).not.toMatch(/T?\d{2}:\d{2}(:\d{2})?/);
+        }
+        return texts;
+      };
+      const texts = await scan();
       const fieldwork = JSON.parse(texts.find(([n]) => n === 'fieldwork.json')![1]) as { invitations: { municipality: string; questionnaire: string; tokenHash: string; completions: Record<string, number> }[]; drafts: unknown[] };
       const responses = texts.find(([n]) => n === 'responses.jsonl')![1];
       const stored = responses.trim().split('\n').map((l) => JSON.parse(l) as { r: { id: string } });
@@ -78,6 +83,13 @@ describe('anonymity audit', () => {
       expect(order).toEqual([...order].sort());
       expect(fieldwork.drafts).toHaveLength(1);
       expect(ids).toHaveLength(3);
+      // A clean stop writes the response snapshot: it is scanned too (and holds the same five responses only).
+      await server.stop();
+      const after = await scan();
+      const snapshot = after.find(([n]) => n === 'responses.snapshot');
+      expect(snapshot, 'a clean stop writes responses.snapshot').toBeDefined();
+      for (const { r } of stored) expect(snapshot![1]).toContain(r.id);
+      for (const inv of fieldwork.invitations) expect(snapshot![1]).not.toContain(inv.tokenHash);
     } finally {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
