@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isProblem } from '../errors.ts';
 import { compareGroups, estimateCategorical, makeDesign, type GroupDifference, type CategoryEstimate, type CiMethod, type Combined, type Summary } from '../estimation/index.ts';
-import { parseCsv } from '../export/csv-parse.ts';
+import { parseCsvColumns, type CsvColumns } from '../export/csv-parse.ts';
 import { equalWeights, postStratify, rake, sizeWeights, type Calibration, type Margin } from '../weighting/index.ts';
 import type { CliIo } from './main.ts';
 
@@ -124,7 +124,7 @@ export function parseArgs(args: string[]): Options {
   return options;
 }
 
-async function readCsv(file: string): Promise<{ header: string[]; rows: string[][] }> {
+async function readCsv(file: string): Promise<CsvColumns> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -132,7 +132,7 @@ async function readCsv(file: string): Promise<{ header: string[]; rows: string[]
     throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   try {
-    return parseCsv(text);
+    return parseCsvColumns(text);
   } catch (error) {
     throw new InputError(`${file}: ${(error as Error).message}`);
   }
@@ -144,10 +144,10 @@ async function readTargets(file: string, column: string, levels: Set<string>): P
   const ti = csv.header.indexOf('total');
   if (li < 0 || ti < 0) throw new InputError(`${file}: the targets file needs the header "level,total"`);
   const targets = new Map<string, number>();
-  csv.rows.forEach((r, k) => {
-    const total = Number(r[ti]);
-    if (!(Number.isFinite(total) && total > 0)) throw new InputError(`${file} row ${k + 2}: total must be a positive number, not "${r[ti]}"`);
-    targets.set(r[li]!, total);
+  csv.columns[ti]!.forEach((raw, k) => {
+    const total = Number(raw);
+    if (!(Number.isFinite(total) && total > 0)) throw new InputError(`${file} row ${k + 2}: total must be a positive number, not "${raw}"`);
+    targets.set(csv.columns[li]![k]!, total);
   });
   const missing = [...levels].filter((l) => !targets.has(l));
   const extra = [...targets.keys()].filter((l) => !levels.has(l));
@@ -209,7 +209,7 @@ export async function estimate(o: Options): Promise<string[]> {
   const columnOf = (name: string, flag: string): string[] => {
     const k = csv.header.indexOf(name);
     if (k < 0) throw new InputError(`${flag} ${name}: no such column in ${o.file} (columns: ${csv.header.join(', ')})`);
-    return csv.rows.map((r) => r[k]!);
+    return csv.columns[k]!;
   };
   const numeric = (name: string, flag: string): number[] =>
     columnOf(name, flag).map((v, i) => {
@@ -235,7 +235,7 @@ export async function estimate(o: Options): Promise<string[]> {
     });
     weights = sizeWeights(clusters, byCluster);
   } else if (o.equalize) weights = equalWeights(columnOf(o.equalize, '--equalize'));
-  else weights = csv.rows.map(() => 1);
+  else weights = new Array<number>(csv.count).fill(1);
 
   let calibration: Calibration | undefined;
   if (o.poststratify) {

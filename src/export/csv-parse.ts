@@ -95,3 +95,53 @@ function parseUnquoted(src: string): ParsedCsv {
   }
   return { header, rows };
 }
+
+export interface CsvColumns {
+  header: string[];
+  /** One array per header field, each with `count` values. */
+  columns: string[][];
+  count: number;
+}
+
+/**
+ * The same CSV as columns (what the estimate CLI needs): no array per row, so a million-row file
+ * makes two million strings instead of three million objects. Same errors as `parseCsv`.
+ */
+export function parseCsvColumns(text: string): CsvColumns {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (src.includes('"')) {
+    const { header, rows } = parseCsv(src);
+    return { header, columns: header.map((_, k) => rows.map((r) => r[k]!)), count: rows.length };
+  }
+  const n = src.length;
+  let header: string[] | undefined;
+  let columns: string[][] = [];
+  let count = 0;
+  let lineIndex = 0;
+  for (let start = 0; start < n; lineIndex += 1) {
+    let end = src.indexOf('\n', start);
+    if (end === -1) end = n;
+    const next = end + 1;
+    if (end > start && src.charCodeAt(end - 1) === 13) end -= 1;
+    if (header === undefined) {
+      header = src.slice(start, end).split(',');
+      columns = header.map(() => []);
+    } else if (end > start) {
+      let field = 0;
+      let from = start;
+      for (;;) {
+        let comma = src.indexOf(',', from);
+        if (comma === -1 || comma > end) comma = end;
+        if (field < columns.length) columns[field]!.push(src.slice(from, comma));
+        field += 1;
+        if (comma === end) break;
+        from = comma + 1;
+      }
+      if (field !== header.length) throw new Error(`CSV row ${lineIndex + 1} has ${field} fields, the header has ${header.length}`);
+      count += 1;
+    }
+    start = next;
+  }
+  if (header === undefined) throw new Error('the CSV is empty');
+  return { header, columns, count };
+}
