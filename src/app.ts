@@ -2,6 +2,7 @@
  * Builds the Express app (it does not listen: src/server.ts does, tests use port 0).
  */
 import { readFile, readdir } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
@@ -18,7 +19,8 @@ import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGua
 import { Problem } from './errors.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
 import { todayInDenmark } from './http/lookup.ts';
-import { limitSubmissions } from './http/rate-limit.ts';
+import { limitSubmissions, WindowLimiter } from './http/rate-limit.ts';
+import { fastLaneHandover, installFastLane } from './http/fast-lane.ts';
 import { respondentRoutes } from './http/respondent.ts';
 import type { Store } from './storage/index.ts';
 import type { Definitions } from './survey/load.ts';
@@ -96,10 +98,15 @@ const headerNames = headerSteps.flatMap((s) => ('set' in s ? [s.set] : []));
 const headerValues = headerSteps.flatMap((s) => ('set' in s ? [s.value] : []));
 const removedHeaders = headerSteps.flatMap((s) => ('remove' in s ? [s.remove] : []));
 
-/** Sets helmet's headers (see recordHelmetHeaders) on every response. */
-export const securityHeaders: express.RequestHandler = (_req, res, next) => {
+/** Sets helmet's headers (see recordHelmetHeaders) on a response. */
+export function setSecurityHeaders(res: ServerResponse): void {
   for (let i = 0; i < headerNames.length; i++) res.setHeader(headerNames[i]!, headerValues[i]!);
   for (const name of removedHeaders) res.removeHeader(name);
+}
+
+/** Express middleware: the security headers on every response. */
+export const securityHeaders: express.RequestHandler = (_req, res, next) => {
+  setSecurityHeaders(res);
   next();
 };
 
@@ -157,8 +164,11 @@ export async function createApp(options: AppOptions): Promise<Express> {
   configureViews(app);
 
   app.use(securityHeaders);
+  // Errors the fast lane met (see installFastLane below) go straight to the error handler.
+  app.use(fastLaneHandover);
   const rateLimit = options.config?.rateLimit ?? DEFAULT_RATE_LIMIT;
-  if (rateLimit !== 'off') app.post(SUBMISSION_PATHS, limitSubmissions(rateLimit));
+  const submissionLimiter = rateLimit === 'off' ? undefined : new WindowLimiter(rateLimit);
+  if (rateLimit !== 'off') app.post(SUBMISSION_PATHS, limitSubmissions(rateLimit, submissionLimiter));
 
   // The JSON API first: it needs neither form parsing nor page locals.
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT, reviver: jsonReviver }));
@@ -182,6 +192,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
 
   app.use(notFound);
   app.use(errorHandler);
+  installFastLane(app, { definitions, store, limiter: submissionLimiter, securityHeaders: setSecurityHeaders });
   return app;
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { problems } from '../errors.ts';
 import { validateSubmission } from '../survey/answers.ts';
 import { requireApiKey } from './auth.ts';
-import { ZSubmissionId } from './flow-state.ts';
+import { SUBMISSION_ID_PATTERN, ZSubmissionId } from './flow-state.ts';
 import { assertOpen, findStudy, locate } from './lookup.ts';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
@@ -25,6 +25,35 @@ const ZSubmission = z
   })
   .strict();
 
+const SUBMISSION_KEYS = new Set(['study', 'questionnaire', 'municipality', 'answers', 'submissionId']);
+
+/**
+ * The common case of ZSubmission without zod's copying: a body that meets every rule of ZSubmission
+ * (only its keys; study and questionnaire non-empty strings; municipality a string if present; answers
+ * a non-array object; submissionId matching ZSubmissionId if present) is what ZSubmission would
+ * return. Anything else returns undefined and goes through ZSubmission for its error messages.
+ */
+function plainSubmission(body: unknown): { success: true; data: z.infer<typeof ZSubmission> } | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  for (const key of Object.keys(body)) if (!SUBMISSION_KEYS.has(key)) return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b.study !== 'string' || b.study.length < 1) return undefined;
+  if (typeof b.questionnaire !== 'string' || b.questionnaire.length < 1) return undefined;
+  if ('municipality' in b && typeof b.municipality !== 'string') return undefined;
+  if (typeof b.answers !== 'object' || b.answers === null || Array.isArray(b.answers)) return undefined;
+  if ('submissionId' in b && (typeof b.submissionId !== 'string' || !SUBMISSION_ID_PATTERN.test(b.submissionId))) return undefined;
+  return {
+    success: true,
+    data: {
+      study: b.study,
+      questionnaire: b.questionnaire,
+      municipality: b.municipality as string | undefined,
+      answers: b.answers as Record<string, unknown>,
+      submissionId: b.submissionId as string | undefined,
+    },
+  };
+}
+
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
@@ -41,6 +70,43 @@ function ownAnswers(raw: Record<string, unknown>): { answers: Record<string, unk
     else answers[key] = raw[key];
   }
   return { answers, reserved };
+}
+
+/**
+ * POST /api/v1/responses without a link token: checks the body, the questionnaire, the fieldwork
+ * window and the answers, then stores the response (durable before it resolves). Throws a Problem
+ * for anything wrong; 201 for a new response, 200 for a retried `submissionId`.
+ * Shared by the Express route below and the fast lane (fast-lane.ts).
+ */
+export async function submitResponse(defs: Definitions, store: Store, rawBody: unknown): Promise<{ status: 200 | 201; id: string }> {
+  const parsed = plainSubmission(rawBody) ?? ZSubmission.safeParse(rawBody);
+  if (!parsed.success) {
+    throw problems.invalidInput(
+      'The body must be a JSON object {study, questionnaire, municipality, answers, submissionId?}.',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+    );
+  }
+  const body = parsed.data;
+  const at = locate(defs, body.study, body.questionnaire);
+  assertOpen(at.study);
+  const { answers, reserved } = ownAnswers((rawBody as { answers: Record<string, unknown> }).answers);
+  const checked = validateSubmission(at.questionnaire, at.frame, { municipality: body.municipality, answers }, { hidden: 'reject' });
+  const found = [
+    ...reserved.map((key) => ({ path: key, message: `Ukendt spørgsmål «${key}».` })),
+    ...(checked.ok ? [] : checked.problems.map((p) => ({ path: p.question, message: p.message }))),
+  ];
+  if (!checked.ok || found.length > 0) throw problems.invalidAnswers(found);
+  const { id, created } = await store.responses.add(
+    {
+      study: at.study.id,
+      questionnaire: at.questionnaire.id,
+      version: at.questionnaire.version,
+      municipality: checked.municipality,
+      answers: checked.answers,
+    },
+    body.submissionId,
+  );
+  return { status: created ? 201 : 200, id };
 }
 
 export function apiRoutes(defs: Definitions, store: Store): Router {
@@ -73,34 +139,8 @@ export function apiRoutes(defs: Definitions, store: Store): Router {
   });
 
   router.post('/responses', async (req, res) => {
-    const parsed = ZSubmission.safeParse(req.body);
-    if (!parsed.success) {
-      throw problems.invalidInput(
-        'The body must be a JSON object {study, questionnaire, municipality, answers, submissionId?}.',
-        parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
-      );
-    }
-    const body = parsed.data;
-    const at = locate(defs, body.study, body.questionnaire);
-    assertOpen(at.study);
-    const { answers, reserved } = ownAnswers((req.body as { answers: Record<string, unknown> }).answers);
-    const checked = validateSubmission(at.questionnaire, at.frame, { municipality: body.municipality, answers }, { hidden: 'reject' });
-    const found = [
-      ...reserved.map((key) => ({ path: key, message: `Ukendt spørgsmål «${key}».` })),
-      ...(checked.ok ? [] : checked.problems.map((p) => ({ path: p.question, message: p.message }))),
-    ];
-    if (!checked.ok || found.length > 0) throw problems.invalidAnswers(found);
-    const { id, created } = await store.responses.add(
-      {
-        study: at.study.id,
-        questionnaire: at.questionnaire.id,
-        version: at.questionnaire.version,
-        municipality: checked.municipality,
-        answers: checked.answers,
-      },
-      body.submissionId,
-    );
-    res.status(created ? 201 : 200).json({ id });
+    const { status, id } = await submitResponse(defs, store, req.body);
+    res.status(status).json({ id });
   });
 
   // Evaluator endpoints: each needs the API key.

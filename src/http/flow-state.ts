@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ZAnswerValue, type TAnswers } from '../survey/schema.ts';
 
-export const ZSubmissionId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16–64 letters, digits, - or _');
+export const SUBMISSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export const ZSubmissionId = z.string().regex(SUBMISSION_ID_PATTERN, 'must be 16–64 letters, digits, - or _');
 
 const ZFlowState = z
   .object({

@@ -1,0 +1,192 @@
+/**
+ * The fast lane: the hottest request, a plain JSON answer submission (POST /api/v1/responses), served
+ * on Node's own request and response objects before Express sees it.
+ *
+ * Why: on this kind of machine Express's per-request set-up (prototype swaps of req/res, the router
+ * stack, res.send's helpers) costs several times what the submission itself costs; see
+ * bench/http.ts. The fast lane does exactly what the Express route does — the same security headers,
+ * the same shared rate limiter with the same client address, the same JSON parsing rules and
+ * reviver, and the same `submitResponse` — and gives everything that is not the plain, valid case
+ * back to Express ("hand-over"), which then answers it exactly as before:
+ *
+ *   - before the body is read: any request that is not a POST to exactly /api/v1/responses with
+ *     `Content-Type: application/json` (optionally `; charset=utf-8`), no Content-Encoding, no
+ *     Transfer-Encoding and a Content-Length of 1 byte to FAST_BODY_MAX goes to Express untouched
+ *     (so oversized, compressed, chunked, form or odd-charset bodies meet body-parser as before);
+ *   - after the body is read: a body that does not parse (or has a "__proto__" key, or nests too
+ *     deeply) is handed over with the same error body-parser would raise; a body with a link
+ *     `token` is handed over parsed (the fieldwork route handles it); any Problem thrown by
+ *     `submitResponse` (invalid answers, unknown questionnaire, closed fieldwork, a store failure)
+ *     is handed over to Express's error handler, which renders it as for the Express route.
+ *
+ * The hand-over marks the request (see `fastLaneHandover` and `limitSubmissions`), so the rate
+ * limiter does not count it twice and the body is not read twice (body-parser skips a finished request).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express, RequestHandler } from 'express';
+import type { Store } from '../storage/index.ts';
+import type { Definitions } from '../survey/load.ts';
+import { submitResponse } from './api.ts';
+import { jsonReviver } from './errors.ts';
+import type { WindowLimiter } from './rate-limit.ts';
+
+/** Bodies up to this size take the fast lane (a full questionnaire is ~1 kB); larger ones go through Express (limit 1 MB). */
+export const FAST_BODY_MAX = 64 * 1024;
+
+/** What the fast lane hands to Express with a request it did not finish. */
+export interface Handover {
+  /** The submission was counted by the rate limiter (0) or is over the limit (seconds to wait). */
+  rateLimitWait?: number;
+  /** The body was read and parsed: Express gets it as req.body. */
+  body?: unknown;
+  /** The body could not be parsed, or submitting failed: Express's error handler renders it. */
+  error?: unknown;
+}
+
+const handovers = new WeakMap<IncomingMessage, Handover>();
+const served = new WeakMap<object, number>();
+
+/** How many requests the fast lane of `app` has answered itself (tests: proves which path ran). */
+export function fastLaneServed(app: object): number {
+  return served.get(app) ?? 0;
+}
+
+/** The hand-over record of a request, if the fast lane passed it on. */
+export function handoverOf(req: IncomingMessage): Handover | undefined {
+  return handovers.get(req);
+}
+
+/** Express middleware (first after the security headers): an error the fast lane met goes to the error handler. */
+export const fastLaneHandover: RequestHandler = (req, _res, next) => {
+  const handover = handovers.get(req);
+  if (handover && 'error' in handover) return next(handover.error);
+  next();
+};
+
+export interface FastLaneOptions {
+  definitions: Definitions;
+  store: Store;
+  /** The submission limiter the Express middleware uses too; undefined when the limit is off. */
+  limiter: WindowLimiter | undefined;
+  /** Sets the security headers (the same replay Express uses). */
+  securityHeaders: (res: ServerResponse) => void;
+}
+
+const SUBMIT_PATH = '/api/v1/responses';
+const JSON_TYPE = /^application\/json[ \t]*(?:;[ \t]*charset="?utf-8"?[ \t]*)?$/i;
+const LENGTH = /^[0-9]{1,9}$/;
+
+/** body-parser's error shape for a body that does not parse (toProblem reads `type`). */
+function parseError(error: unknown, body: string): unknown {
+  const e = error instanceof Error ? error : new SyntaxError(String(error));
+  return Object.assign(e, { type: 'entity.parse.failed', status: 400, statusCode: 400, expose: true, body });
+}
+
+/** Below this many '{' and '[' in a body, JSON.parse with the reviver cannot overflow the stack. */
+const SHALLOW = 256;
+
+/**
+ * JSON.parse as express.json({strict: true, reviver: jsonReviver}) does it: objects and arrays only.
+ * The reviver (a JavaScript call per value) is skipped only where it provably cannot act: it throws
+ * for a "__proto__" key, which needs the text "__proto__" or a \u escape in the body, and its
+ * recursion overflows (the "nested too deeply" error) only for nesting far deeper than SHALLOW
+ * brackets in the whole body. Any other body parses to the same value with or without it.
+ */
+export function parseJsonBody(text: string): unknown {
+  const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d]|$)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') throw new SyntaxError(`Unexpected token ${first ?? ''} in JSON at position 0`);
+  if (text.includes('__proto__') || text.includes('\\u')) return JSON.parse(text, jsonReviver);
+  let brackets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) brackets++;
+  }
+  return brackets < SHALLOW ? JSON.parse(text) : JSON.parse(text, jsonReviver);
+}
+
+/**
+ * Installs the fast lane in front of `app` (it wraps `app.handle`, which `app.listen` and
+ * `http.createServer(app)` call for every request).
+ */
+export function installFastLane(app: Express, options: FastLaneOptions): void {
+  const host = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
+  const expressHandle = host.handle.bind(app);
+  const { definitions, store, limiter } = options;
+
+  const handOver = (req: IncomingMessage, res: ServerResponse, handover: Handover) => {
+    handovers.set(req, handover);
+    // body-parser leaves a request whose body was read alone (req.body stays as set here).
+    if ('body' in handover) (req as IncomingMessage & { body?: unknown }).body = handover.body;
+    expressHandle(req, res);
+  };
+
+  /** The client address exactly as Express derives it (`req.ip` with the app's `trust proxy`). */
+  const clientAddress = (req: IncomingMessage): string => {
+    const receiver = { app, headers: req.headers, socket: req.socket, connection: req.socket };
+    return (Reflect.get(app.request, 'ip', receiver) as string | undefined) ?? 'unknown';
+  };
+
+  const submit = (req: IncomingMessage, res: ServerResponse, length: number) => {
+    let rateLimitWait: number | undefined;
+    if (limiter) {
+      rateLimitWait = limiter.take(clientAddress(req));
+      // Over the limit: Express answers 429 without reading the body, as before.
+      if (rateLimitWait > 0) return handOver(req, res, { rateLimitWait });
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      let text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8');
+      // body-parser decodes with iconv-lite, which drops a leading byte order mark.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      let body: unknown;
+      try {
+        if (received !== length) throw new Error('body length differs from Content-Length');
+        body = parseJsonBody(text);
+      } catch (error) {
+        return handOver(req, res, { rateLimitWait, error: parseError(error, text) });
+      }
+      if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body) {
+        return handOver(req, res, { rateLimitWait, body });
+      }
+      submitResponse(definitions, store, body).then(
+        ({ status, id }) => {
+          const json = JSON.stringify({ id });
+          res.statusCode = status;
+          options.securityHeaders(res);
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Content-Length', Buffer.byteLength(json));
+          res.end(json);
+          served.set(app, (served.get(app) ?? 0) + 1);
+        },
+        (error: unknown) => handOver(req, res, { rateLimitWait, body, error }),
+      );
+    });
+  };
+
+  host.handle = (req, res, next) => {
+    if (req.method === 'POST' && req.url === SUBMIT_PATH) {
+      const h = req.headers;
+      const length = h['content-length'];
+      if (
+        length !== undefined &&
+        LENGTH.test(length) &&
+        Number(length) >= 1 &&
+        Number(length) <= FAST_BODY_MAX &&
+        h['transfer-encoding'] === undefined &&
+        h['content-encoding'] === undefined &&
+        h['content-type'] !== undefined &&
+        JSON_TYPE.test(h['content-type'])
+      ) {
+        submit(req, res, Number(length));
+        return;
+      }
+    }
+    expressHandle(req, res, next);
+  };
+}
