@@ -12,7 +12,7 @@ import { isQuestionVisible } from '../survey/condition.ts';
 import type { TAnswers, TQuestionnaire } from '../survey/schema.ts';
 import { decodeFlowState, newFlowState, withoutQuestions, type FlowState } from './flow-state.ts';
 import { eligibleMunicipalities, type Located } from './lookup.ts';
-import { buildPage, rawFromBody, sectionIsShown, valuesFromState, type FieldProblem, type RawValue } from './questionnaire-page.ts';
+import { buildPage, rawFromBody, sectionIsShown, valuesFromState, type FieldProblem, type PageModel, type RawValue } from './questionnaire-page.ts';
 import type { NewResponse } from '../storage/index.ts';
 
 export interface FlowOptions {
@@ -74,15 +74,20 @@ function nearestShown(options: FlowOptions, from: number, step: 1 | -1, answers:
   return undefined;
 }
 
-/** Renders page `index` (0-based) with the given state, form values and problems (400 when there are problems). */
-export function renderFlowPage(
-  res: Response,
+/** What a flow page renders: the view `page` with these locals, and the status. */
+export interface FlowPageView {
+  status: 200 | 400;
+  locals: PageModel & { hiddenFields: Record<string, string> };
+}
+
+/** The view of page `index` (0-based) with the given state, form values and problems (400 when there are problems). */
+export function flowPageView(
   options: FlowOptions,
   index: number,
   state: FlowState,
   values?: Record<string, RawValue>,
   fieldProblems: FieldProblem[] = [],
-): void {
+): FlowPageView {
   const { at } = options;
   const model = buildPage({
     studyId: at.study.id,
@@ -96,13 +101,32 @@ export function renderFlowPage(
     problems: fieldProblems,
     municipalities: eligibleMunicipalities(at.frame),
   });
-  res.status(fieldProblems.length > 0 ? 400 : 200).render('page', { ...model, hiddenFields: options.hiddenFields ?? {} });
+  return { status: fieldProblems.length > 0 ? 400 : 200, locals: { ...model, hiddenFields: options.hiddenFields ?? {} } };
 }
 
-/** The first page with something to show, with a fresh state (or `state`, e.g. a resumed draft, at its page). */
-export function renderFirstPage(res: Response, options: FlowOptions, state: FlowState = newFlowState()): void {
+/** Renders page `index` (0-based) with the given state, form values and problems (400 when there are problems). */
+export function renderFlowPage(
+  res: Response,
+  options: FlowOptions,
+  index: number,
+  state: FlowState,
+  values?: Record<string, RawValue>,
+  fieldProblems: FieldProblem[] = [],
+): void {
+  const view = flowPageView(options, index, state, values, fieldProblems);
+  res.status(view.status).render('page', view.locals);
+}
+
+/** The view of the first page with something to show, with a fresh state (or `state`, e.g. a resumed draft, at its page). */
+export function firstPageView(options: FlowOptions, state: FlowState = newFlowState()): FlowPageView {
   const first = shown(options, 0, state.a) ? 0 : (nearestShown(options, 0, 1, state.a) ?? 0);
-  renderFlowPage(res, options, first, options.municipality === undefined ? state : { ...state, m: options.municipality });
+  return flowPageView(options, first, options.municipality === undefined ? state : { ...state, m: options.municipality });
+}
+
+/** Renders the first page with something to show, with a fresh state (or `state`, e.g. a resumed draft, at its page). */
+export function renderFirstPage(res: Response, options: FlowOptions, state: FlowState = newFlowState()): void {
+  const view = firstPageView(options, state);
+  res.status(view.status).render('page', view.locals);
 }
 
 /**

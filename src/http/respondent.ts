@@ -5,7 +5,9 @@
  */
 import { Router } from 'express';
 import { problems } from '../errors.ts';
-import { handlePagePost, pageIndexOf, renderFirstPage, type FlowOptions } from './flow.ts';
+import { FirstPageCache, joinPage } from './first-page.ts';
+import { encodeFlowState, newFlowState } from './flow-state.ts';
+import { firstPageView, handlePagePost, pageIndexOf, type FlowOptions } from './flow.ts';
 import { fieldworkStatus, locate, type Located } from './lookup.ts';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
@@ -18,7 +20,7 @@ function requireOpen(at: Located): void {
   }
 }
 
-export function respondentRoutes(defs: Definitions, store: Store): Router {
+export function respondentRoutes(defs: Definitions, store: Store, firstPages = new FirstPageCache()): Router {
   const router = Router();
 
   const openLink = (at: Located): FlowOptions => {
@@ -50,7 +52,7 @@ export function respondentRoutes(defs: Definitions, store: Store): Router {
     });
   });
 
-  router.get('/s/:study/:questionnaire/p/:n', (req, res) => {
+  router.get('/s/:study/:questionnaire/p/:n', (req, res, next) => {
     const at = locate(defs, req.params.study, req.params.questionnaire);
     requireOpen(at);
     const index = pageIndexOf(at.questionnaire, req.params.n);
@@ -60,7 +62,20 @@ export function respondentRoutes(defs: Definitions, store: Store): Router {
       res.redirect(303, `/s/${at.study.id}/${at.questionnaire.id}`);
       return;
     }
-    renderFirstPage(res, openLink(at));
+    const options = openLink(at);
+    const key = FirstPageCache.key(options.base, res.locals.demo);
+    const cached = firstPages.get(at.questionnaire, key);
+    if (cached) {
+      // The same HTML a fresh render gives (see first-page.ts), with this visitor's own state.
+      res.send(joinPage(cached, encodeFlowState(newFlowState())));
+      return;
+    }
+    const view = firstPageView(options);
+    res.status(view.status).render('page', view.locals, (err: unknown, html: string) => {
+      if (err) return next(err);
+      if (cached === undefined) firstPages.learn(at.questionnaire, key, html, view.locals.state);
+      res.send(html);
+    });
   });
 
   router.post('/s/:study/:questionnaire/p/:n', async (req, res) => {
