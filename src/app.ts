@@ -21,6 +21,7 @@ import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.t
 import { todayInDenmark } from './http/lookup.ts';
 import { limitSubmissions, WindowLimiter } from './http/rate-limit.ts';
 import { fastLaneHandover, installFastLane } from './http/fast-lane.ts';
+import { FirstPageCache } from './http/first-page.ts';
 import { respondentRoutes } from './http/respondent.ts';
 import type { Store } from './storage/index.ts';
 import type { Definitions } from './survey/load.ts';
@@ -187,12 +188,14 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use('/admin', fieldworkAdminRoutes(definitions, store));
   app.use('/admin', adminRoutes(definitions, store, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   app.use(invitationRoutes(definitions, store));
-  app.use(openLinkGuard(definitions, store));
-  app.use(respondentRoutes(definitions, store));
+  const guard = openLinkGuard(definitions, store);
+  app.use(guard);
+  const firstPages = new FirstPageCache();
+  app.use(respondentRoutes(definitions, store, firstPages));
 
   app.use(notFound);
   app.use(errorHandler);
-  installFastLane(app, { definitions, store, limiter: submissionLimiter, securityHeaders: setSecurityHeaders });
+  installFastLane(app, { definitions, store, limiter: submissionLimiter, securityHeaders: setSecurityHeaders, firstPages, openLinkGuard: guard });
   return app;
 }
 

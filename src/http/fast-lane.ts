@@ -1,6 +1,7 @@
 /**
- * The fast lane: the hottest request, a plain JSON answer submission (POST /api/v1/responses), served
- * on Node's own request and response objects before Express sees it.
+ * The fast lane: the two hottest requests, a plain JSON answer submission (POST /api/v1/responses)
+ * and the first page of an open-link questionnaire (GET /s/<study>/<questionnaire>/p/1), served on
+ * Node's own request and response objects before Express sees them.
  *
  * Why: on this kind of machine Express's per-request set-up (prototype swaps of req/res, the router
  * stack, res.send's helpers) costs several times what the submission itself costs; see
@@ -19,14 +20,25 @@
  *     `submitResponse` (invalid answers, unknown questionnaire, closed fieldwork, a store failure)
  *     is handed over to Express's error handler, which renders it as for the Express route.
  *
+ * The first page is served only from the first-page cache (first-page.ts; Express renders and
+ * fills it on the first visit), only for an exact path of a loaded study and questionnaire, only
+ * while the study's fieldwork is open and only when the open-link guard (fieldwork.ts) lets the
+ * request through, which is asked with the request's path and nothing else: a guard that wants
+ * anything more, refuses or does not answer at once sends the request to Express, which runs it.
+ * The page gets the same status, security headers and Content-Type as through Express, and no ETag
+ * (each page carries a fresh random id, so it could never match).
+ *
  * The hand-over marks the request (see `fastLaneHandover` and `limitSubmissions`), so the rate
  * limiter does not count it twice and the body is not read twice (body-parser skips a finished request).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
 import { submitResponse } from './api.ts';
+import { FirstPageCache, joinPage } from './first-page.ts';
+import { encodeFlowState, newFlowState } from './flow-state.ts';
+import { fieldworkStatus } from './lookup.ts';
 import { jsonReviver } from './errors.ts';
 import type { WindowLimiter } from './rate-limit.ts';
 
@@ -70,6 +82,45 @@ export interface FastLaneOptions {
   limiter: WindowLimiter | undefined;
   /** Sets the security headers (the same replay Express uses). */
   securityHeaders: (res: ServerResponse) => void;
+  /** The first-page cache the respondent routes fill. */
+  firstPages: FirstPageCache;
+  /** The open-link guard Express runs before the respondent routes. */
+  openLinkGuard: RequestHandler;
+}
+
+const PAGE_ONE = /^\/s\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/p\/1$/;
+
+class GuardWantsMore extends Error {}
+const onlyPath = (path: string) =>
+  new Proxy(
+    {},
+    {
+      get(_target, key) {
+        if (key === 'path') return path;
+        throw new GuardWantsMore();
+      },
+    },
+  ) as Request;
+const untouchable = new Proxy(
+  {},
+  {
+    get() {
+      throw new GuardWantsMore();
+    },
+  },
+) as Response;
+
+/** Whether the open-link guard passes `path` on at once (anything else: let Express run it). */
+function guardPasses(guard: RequestHandler, path: string): boolean {
+  let passed = false;
+  try {
+    void guard(onlyPath(path), untouchable, (err?: unknown) => {
+      passed = err === undefined;
+    });
+  } catch {
+    return false;
+  }
+  return passed;
 }
 
 const SUBMIT_PATH = '/api/v1/responses';
@@ -169,7 +220,33 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     });
   };
 
+  /** The cached first page when every check the Express route makes passes; else undefined. */
+  const firstPage = (url: string): string | undefined => {
+    const m = PAGE_ONE.exec(url);
+    if (!m) return undefined;
+    const study = definitions.studies.find((s) => s.id === m[1]);
+    const questionnaire = study?.questionnaires.find((q) => q.id === m[2]);
+    if (!study || !questionnaire || !definitions.frames.has(study.frame)) return undefined;
+    if (fieldworkStatus(study) !== 'open') return undefined;
+    const key = FirstPageCache.key(`/s/${study.id}/${questionnaire.id}`, store.settings.read().demo);
+    const page = options.firstPages.get(questionnaire, key);
+    if (!page || !guardPasses(options.openLinkGuard, url)) return undefined;
+    return joinPage(page, encodeFlowState(newFlowState()));
+  };
+
   host.handle = (req, res, next) => {
+    if (req.method === 'GET' && req.url !== undefined && req.url.startsWith('/s/')) {
+      const html = firstPage(req.url);
+      if (html !== undefined) {
+        res.statusCode = 200;
+        options.securityHeaders(res);
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.setHeader('Content-Length', Buffer.byteLength(html));
+        res.end(html);
+        served.set(app, (served.get(app) ?? 0) + 1);
+        return;
+      }
+    }
     if (req.method === 'POST' && req.url === SUBMIT_PATH) {
       const h = req.headers;
       const length = h['content-length'];

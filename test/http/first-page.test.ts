@@ -4,6 +4,7 @@
  * and every visitor must get a different submission id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastLaneServed } from '../../src/http/fast-lane.ts';
 import { FirstPageCache, joinPage, splitAtState } from '../../src/http/first-page.ts';
 import { decodeFlowState } from '../../src/http/flow-state.ts';
 import { firstPageView } from '../../src/http/flow.ts';
@@ -34,10 +35,17 @@ function freshRender(qn: TQuestionnaire, demo: unknown): Promise<{ html: string;
   });
 }
 
-async function visit(qn: TQuestionnaire): Promise<{ html: string; contentType: string | null; status: number }> {
-  const res = await fetch(`${app.url}/s/${study.id}/${qn.id}/p/1`);
-  return { html: await res.text(), contentType: res.headers.get('content-type'), status: res.status };
+async function visit(qn: TQuestionnaire, suffix = ''): Promise<{ html: string; contentType: string | null; status: number; headers: Record<string, string> }> {
+  const res = await fetch(`${app.url}/s/${study.id}/${qn.id}/p/1${suffix}`);
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (name !== 'date' && name !== 'etag' && name !== 'content-length') headers[name] = value;
+  });
+  return { html: await res.text(), contentType: res.headers.get('content-type'), status: res.status, headers };
 }
+
+/** A query string keeps a request off the fast lane: Express answers it, as before the fast lane. */
+const VIA_EXPRESS = '?via=express';
 
 const stateValues = (html: string) => [...html.matchAll(STATE)].map((m) => m[1]!);
 
@@ -80,6 +88,53 @@ describe('cached first page', () => {
       delete s.demo;
     });
     expect((await visit(leaders)).html).not.toContain('demo-banner');
+  });
+});
+
+describe('first page on the fast lane', () => {
+  it('serves the cached page with the headers Express sends, and the same page', async () => {
+    const leaders = questionnaireByGroup(study, /leder/i);
+    await visit(leaders);
+    const before = fastLaneServed(app.app);
+    const fast = await visit(leaders);
+    expect(fastLaneServed(app.app)).toBe(before + 1);
+    const slow = await visit(leaders, VIA_EXPRESS);
+    expect(fastLaneServed(app.app)).toBe(before + 1);
+    expect(fast.status).toBe(200);
+    expect(fast.headers).toEqual(slow.headers);
+    expect(fast.html.replace(stateValues(fast.html)[0]!, 'S')).toBe(slow.html.replace(stateValues(slow.html)[0]!, 'S'));
+  });
+
+  it('closing the questionnaire by hand or switching open links off refuses the page at once, as Express does', async () => {
+    const leaders = questionnaireByGroup(study, /leder/i);
+    await visit(leaders);
+    try {
+      for (const window of [{ mode: 'closed' as const, openLinks: true }, { mode: 'open' as const, openLinks: false }]) {
+        await app.store.fieldwork.setWindow(study.id, leaders.id, window);
+        const fast = await visit(leaders);
+        const slow = await visit(leaders, VIA_EXPRESS);
+        expect(fast.status).toBe(410);
+        expect(fast).toEqual(slow);
+      }
+    } finally {
+      await app.store.fieldwork.setWindow(study.id, leaders.id, { mode: 'auto', openLinks: true });
+    }
+    expect((await visit(leaders)).status).toBe(200);
+  });
+
+  it('a study whose fieldwork has ended gets the 410 page even with a warm cache', async () => {
+    const leaders = questionnaireByGroup(study, /leder/i);
+    await visit(leaders);
+    const fieldwork = study.fieldwork;
+    try {
+      study.fieldwork = { ...fieldwork, closes: '2016-12-31' };
+      const fast = await visit(leaders);
+      expect(fast.status).toBe(410);
+      expect(fast).toEqual(await visit(leaders, VIA_EXPRESS));
+    } finally {
+      study.fieldwork = fieldwork;
+    }
+    expect((await visit(leaders)).status).toBe(200);
   });
 });
 
