@@ -103,6 +103,31 @@ describe('fast lane', () => {
   });
 });
 
+describe('fast lane and the submission rate limit', () => {
+  it('counts per client address as Express derives it (trust proxy), in one budget with the Express routes', async () => {
+    const limited = await startApp({ config: { rateLimit: 2, trustProxy: 'loopback' } });
+    try {
+      const send = (client: string, contentType = FAST) =>
+        fetch(limited.url + '/api/v1/responses', {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'x-forwarded-for': client },
+          body: JSON.stringify(validBody()),
+        });
+      expect((await send('203.0.113.1')).status).toBe(201);
+      expect((await send('203.0.113.1', EXPRESS)).status).toBe(201);
+      const over = await send('203.0.113.1');
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await send('203.0.113.1', EXPRESS)).status).toBe(429);
+      // Another client behind the same proxy has its own budget.
+      expect((await send('203.0.113.2')).status).toBe(201);
+      expect(fastLaneServed(limited.app)).toBe(2);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('parseJsonBody', () => {
   const outcome = (f: () => unknown) => {
     try {
