@@ -113,12 +113,17 @@ const untouchable = new Proxy(
 /** Whether the open-link guard passes `path` on at once (anything else: let Express run it). */
 function guardPasses(guard: RequestHandler, path: string): boolean {
   let passed = false;
+  let answered = false;
   try {
-    void guard(onlyPath(path), untouchable, (err?: unknown) => {
-      passed = err === undefined;
+    const result: unknown = guard(onlyPath(path), untouchable, (err?: unknown) => {
+      if (!answered) passed = err === undefined;
     });
+    // A guard that works asynchronously gets Express instead; whatever it does later to these stand-ins is ignored.
+    if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, () => undefined);
   } catch {
     return false;
+  } finally {
+    answered = true;
   }
   return passed;
 }
