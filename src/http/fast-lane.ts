@@ -36,7 +36,7 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
 import { submitResponse } from './api.ts';
-import { FirstPageCache, joinPage } from './first-page.ts';
+import { FirstPageCache, joinPageBytes } from './first-page.ts';
 import { encodeFlowState, newFlowState } from './flow-state.ts';
 import { fieldworkStatus } from './lookup.ts';
 import { jsonReviver } from './errors.ts';
@@ -226,7 +226,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
   };
 
   /** The cached first page when every check the Express route makes passes; else undefined. */
-  const firstPage = (url: string): string | undefined => {
+  const firstPage = (url: string): Buffer | undefined => {
     const m = PAGE_ONE.exec(url);
     if (!m) return undefined;
     const study = definitions.studies.find((s) => s.id === m[1]);
@@ -236,7 +236,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     const key = FirstPageCache.key(`/s/${study.id}/${questionnaire.id}`, store.settings.read().demo);
     const page = options.firstPages.get(questionnaire, key);
     if (!page || !guardPasses(options.openLinkGuard, url)) return undefined;
-    return joinPage(page, encodeFlowState(newFlowState()));
+    return joinPageBytes(page, encodeFlowState(newFlowState()));
   };
 
   host.handle = (req, res, next) => {
@@ -246,7 +246,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
         res.statusCode = 200;
         options.securityHeaders(res);
         res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.setHeader('Content-Length', Buffer.byteLength(html));
+        res.setHeader('Content-Length', html.length);
         res.end(html);
         served.set(app, (served.get(app) ?? 0) + 1);
         return;

@@ -14,6 +14,9 @@ import type { TQuestionnaire } from '../survey/schema.ts';
 export interface SplitPage {
   before: string;
   after: string;
+  /** The same two parts as UTF-8 bytes (the fast lane writes bytes, not a string to encode per visit). */
+  beforeBytes: Buffer;
+  afterBytes: Buffer;
 }
 
 const STATE_CHARS = /^[A-Za-z0-9_-]+$/;
@@ -23,7 +26,9 @@ export function splitAtState(html: string, state: string): SplitPage | undefined
   if (!STATE_CHARS.test(state)) return undefined;
   const at = html.indexOf(state);
   if (at < 0 || html.indexOf(state, at + 1) >= 0) return undefined;
-  return { before: html.slice(0, at), after: html.slice(at + state.length) };
+  const before = html.slice(0, at);
+  const after = html.slice(at + state.length);
+  return { before, after, beforeBytes: Buffer.from(before, 'utf8'), afterBytes: Buffer.from(after, 'utf8') };
 }
 
 export class FirstPageCache {
@@ -55,4 +60,14 @@ export class FirstPageCache {
 /** The cached page with a visitor's own state value. */
 export function joinPage(page: SplitPage, state: string): string {
   return page.before + state + page.after;
+}
+
+/** joinPage as UTF-8 bytes (the state value is ASCII, so its bytes are its characters). */
+export function joinPageBytes(page: SplitPage, state: string): Buffer {
+  const { beforeBytes, afterBytes } = page;
+  const bytes = Buffer.allocUnsafe(beforeBytes.length + state.length + afterBytes.length);
+  beforeBytes.copy(bytes, 0);
+  bytes.write(state, beforeBytes.length, 'latin1');
+  afterBytes.copy(bytes, beforeBytes.length + state.length);
+  return bytes;
 }

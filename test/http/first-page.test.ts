@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastLaneServed } from '../../src/http/fast-lane.ts';
-import { FirstPageCache, joinPage, splitAtState } from '../../src/http/first-page.ts';
+import { FirstPageCache, joinPage, joinPageBytes, splitAtState } from '../../src/http/first-page.ts';
 import { decodeFlowState } from '../../src/http/flow-state.ts';
 import { firstPageView } from '../../src/http/flow.ts';
 import { locate } from '../../src/http/lookup.ts';
@@ -140,8 +140,10 @@ describe('first page on the fast lane', () => {
 
 describe('splitAtState', () => {
   it('splits only around exactly one occurrence of a base64url value', () => {
-    expect(splitAtState('a XYZ b', 'XYZ')).toEqual({ before: 'a ', after: ' b' });
+    expect(splitAtState('a XYZ b', 'XYZ')).toMatchObject({ before: 'a ', after: ' b' });
     expect(joinPage(splitAtState('a XYZ b', 'XYZ')!, 'QQ')).toBe('a QQ b');
+    const danish = splitAtState('æø <XYZ> å', 'XYZ')!;
+    expect(joinPageBytes(danish, 'Q-_9')).toEqual(Buffer.from(joinPage(danish, 'Q-_9'), 'utf8'));
     expect(splitAtState('a XYZ b XYZ', 'XYZ')).toBeUndefined();
     expect(splitAtState('a b', 'XYZ')).toBeUndefined();
     expect(splitAtState('a <x> b', '<x>')).toBeUndefined();
