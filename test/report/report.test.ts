@@ -97,6 +97,24 @@ describe('exports', () => {
     }
   });
 
+  it('raked to the regions, every table agrees with R (rake(des, list(~region), targets) + subset) to 1e-9', () => {
+    const ref = parseCsv(readFileSync(`${fixtures}reference-raked.csv`, 'utf8'));
+    const ours = tableRows(buildReport(study, frame, demo, { weighting: 'raked' }));
+    const equal = tableRows(report);
+    expect(ref.rows.length).toBeGreaterThan(150);
+    let moved = 0;
+    for (const [figure, group, category, estimate, se] of ref.rows) {
+      const mine = ours.find((r) => r.figure === Number(figure) && r.group === group && r.category === category);
+      expect(mine, `${figure} ${group} ${category}`).toBeDefined();
+      expect(Math.abs(mine!.estimate! - Number(estimate))).toBeLessThan(1e-9);
+      expect(Math.abs(mine!.se! - Number(se))).toBeLessThan(1e-9);
+      const before = equal.find((r) => r.figure === Number(figure) && r.group === group && r.category === category)!;
+      if (Math.abs(before.se! - mine!.se!) > 1e-6) moved += 1;
+    }
+    // Raking changes the SEs (the calibration residuals are in the variance), not only the weights.
+    expect(moved).toBeGreaterThan(50);
+  });
+
   it('responses.csv: a pseudonymous cluster shared by both questionnaires, no municipality code unless asked', () => {
     const csv = parseCsv(responsesCsv(study, frame, demo, { weighting: 'equal', secret: 's' }));
     expect(csv.header.slice(0, 5)).toEqual(['response_id', 'questionnaire', 'cluster', 'region', 'weight']);
