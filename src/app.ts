@@ -17,8 +17,8 @@ import { assetRoutes, bundleQuestionnaireScript, bundleScript } from './http/ass
 import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
 import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard } from './http/fieldwork.ts';
 import { Problem } from './errors.ts';
+import { danishDay } from './time.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
-import { todayInDenmark } from './http/lookup.ts';
 import { limitSubmissions, WindowLimiter } from './http/rate-limit.ts';
 import { fastLaneHandover, installFastLane } from './http/fast-lane.ts';
 import { FirstPageCache } from './http/first-page.ts';
@@ -214,7 +214,7 @@ export async function loadDemoIfEmpty(store: Store, definitions: Definitions, se
   });
   await store.responses.addMany(responses);
   await store.settings.update((s) => {
-    s.demo = { loadedAt: todayInDenmark(), responses: responses.length };
+    s.demo = { loadedAt: danishDay(), responses: responses.length };
   });
   return { loaded: true, responses: responses.length };
 }

@@ -20,7 +20,8 @@ import type { TStudy } from '../survey/schema.ts';
 import { hasValidSession, parseCookies, provideCsrfToken, requireAdminPage, requireApiKey, requireCsrf } from './auth.ts';
 import { decodeFlowState, encodeFlowState, ZSubmissionId } from './flow-state.ts';
 import { handlePagePost, pageIndexOf, renderFirstPage, renderFlowPage, type FlowOptions } from './flow.ts';
-import { findStudy, locate, todayInDenmark, type Located } from './lookup.ts';
+import { findStudy, locate, type Located } from './lookup.ts';
+import { danishDay } from '../time.ts';
 
 const RESUME_COOKIE = 'praksis_resume';
 const RESUME_DAYS = 60;
@@ -36,7 +37,7 @@ function linkPage(res: Response, status: 404 | 410, heading: string, text: strin
 /** Shared rules of the fieldwork: who may answer where, and the bookkeeping of a link's uses. */
 export function fieldworkService(defs: Definitions, store: Store) {
   const fw = store.fieldwork;
-  const statusOf = (study: TStudy, questionnaire: string) => windowStatus(study, fw.window(study.id, questionnaire), todayInDenmark());
+  const statusOf = (study: TStudy, questionnaire: string) => windowStatus(study, fw.window(study.id, questionnaire), danishDay());
 
   /** Submits through a link: one use reserved, the response stored durably, then the use recorded. */
   async function submitWithLink(invitation: TInvitation, response: Parameters<Store['responses']['add']>[0], submissionId: string | undefined): Promise<{ id: string; created: boolean }> {

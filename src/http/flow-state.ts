@@ -3,7 +3,7 @@
  * form field as base64url JSON. It is re-validated on every step and in full before anything is
  * stored, so a tampered field can do no more than a hand-written API request.
  */
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../random.ts';
 import { z } from 'zod';
 import { ZAnswerValue, type TAnswers } from '../survey/schema.ts';
 
@@ -22,25 +22,7 @@ const ZFlowState = z
   .strict();
 export type FlowState = z.infer<typeof ZFlowState>;
 
-/**
- * Random bytes are drawn from the CSPRNG 4 kB at a time and each 16-byte slice is used once: the
- * same randomness as randomBytes(16) per call, without a synchronous system call per page view.
- */
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-
-export function newSubmissionId(): string {
-  if (poolOffset + 16 > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    poolOffset = 0;
-  }
-  const id = pool.toString('base64url', poolOffset, poolOffset + 16);
-  // Wipe the used slice so the pool never holds an id that was handed out.
-  pool.fill(0, poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  return id;
-}
+export const newSubmissionId = randomId;
 
 export function newFlowState(): FlowState {
   return { v: 1, sid: newSubmissionId(), a: {} };

@@ -5,6 +5,7 @@ import type { TFrame, TMunicipality } from '../frame/schema.ts';
 import { problems } from '../errors.ts';
 import type { TQuestionnaire, TStudy } from '../survey/schema.ts';
 import type { Definitions } from '../survey/load.ts';
+import { danishDay } from '../time.ts';
 
 export interface Located {
   study: TStudy;
@@ -28,22 +29,10 @@ export function locate(defs: Definitions, studyId: string, questionnaireId: stri
   return { study, questionnaire, frame };
 }
 
-/** Today's date in Denmark, YYYY-MM-DD. */
-const danishDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' });
-
-let lastDay = { second: -1, day: '' };
-
-export function todayInDenmark(now = new Date()): string {
-  // Formatting a date with a time zone costs microseconds; every request asks, so keep it a second.
-  const second = Math.floor(now.getTime() / 1000);
-  if (second !== lastDay.second) lastDay = { second, day: danishDay.format(now) };
-  return lastDay.day;
-}
-
 export type FieldworkStatus = 'open' | 'not-yet' | 'closed';
 
 /** A study without fieldwork dates is always open. */
-export function fieldworkStatus(study: TStudy, today = todayInDenmark()): FieldworkStatus {
+export function fieldworkStatus(study: TStudy, today = danishDay()): FieldworkStatus {
   const { opens, closes } = study.fieldwork;
   if (opens !== undefined && today < opens) return 'not-yet';
   if (closes !== undefined && today > closes) return 'closed';

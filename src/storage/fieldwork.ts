@@ -7,7 +7,7 @@
 import { Low } from 'lowdb';
 import { ZFieldworkData, hashSecret, newToken, sameHash, type TDraft, type TFieldworkData, type TInvitation, type TWindow } from '../fieldwork/index.ts';
 import { DurableJSONFile } from './files.ts';
-import { danishDay } from './responses.ts';
+import { danishDay } from '../time.ts';
 
 function sortInvitations(list: TInvitation[]): void {
   list.sort((a, b) => a.study.localeCompare(b.study) || a.questionnaire.localeCompare(b.questionnaire) || a.municipality.localeCompare(b.municipality));

@@ -14,13 +14,15 @@
  * - Anonymous: a line holds the response (random id, study, questionnaire, version, municipality,
  *   DAY, answers) and the submission hash; no time of day, no address, no token.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
 import { logIdentity, readSnapshot, removeStaleSnapshotTemps, writeSnapshot, type Snapshot } from './snapshot.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
 import { ResponseTable } from '../survey/table.ts';
+import { randomId } from '../random.ts';
+import { danishDay } from '../time.ts';
 
 /** A response before the store gives it an id and the submission day. */
 export interface NewResponse {
@@ -59,16 +61,6 @@ function looksLikeResponse(r: unknown): r is TResponse {
   );
 }
 
-export function newResponseId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** Today's date in Denmark as YYYY-MM-DD: the only time a response carries. */
-export function danishDay(now: Date = new Date()): string {
-  return dayFormat.format(now);
-}
 
 function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
@@ -255,7 +247,7 @@ export class ResponseLog {
       const existing = this.#submissions.get(hash);
       if (existing) return { id: await existing, created: false };
     }
-    const stored: TResponse = ZResponse.parse({ id: newResponseId(), ...response, day: danishDay() });
+    const stored: TResponse = ZResponse.parse({ id: randomId(), ...response, day: danishDay() });
     const line: LogLine = hash === undefined ? { r: stored } : { s: hash, r: stored };
     const written = this.#append(JSON.stringify(line) + '\n', [stored], hash).then(() => stored.id);
     if (hash !== undefined) {

@@ -55,8 +55,51 @@ export const messages = {
 /** The longest "Andet, angiv" text kept. */
 export const OTHER_MAX_LENGTH = 2000;
 
-function allQuestions(questionnaire: TQuestionnaire): TQuestion[] {
-  return questionnaire.sections.flatMap((s) => s.questions);
+/** What validation needs of a questionnaire, worked out once per (loaded, immutable) questionnaire. */
+interface Prepared {
+  questions: TQuestion[];
+  /** Every key a submission may hold: question ids and the `_other` texts of questions with an "Andet" option. */
+  known: Set<string>;
+  otherKey: Map<string, string>;
+}
+
+const prepared = new WeakMap<TQuestionnaire, Prepared>();
+
+function prepare(questionnaire: TQuestionnaire): Prepared {
+  let p = prepared.get(questionnaire);
+  if (!p) {
+    const questions = questionnaire.sections.flatMap((s) => s.questions);
+    const known = new Set<string>();
+    const otherKey = new Map<string, string>();
+    for (const q of questions) {
+      known.add(q.id);
+      otherKey.set(q.id, `${q.id}_other`);
+      if ((q.type === 'single' || q.type === 'scale' || q.type === 'multi') && q.options.some((o) => o.other)) known.add(`${q.id}_other`);
+    }
+    p = { questions, known, otherKey };
+    prepared.set(questionnaire, p);
+  }
+  return p;
+}
+
+const byCode = new WeakMap<TFrame, Map<string, TFrame['municipalities'][number]>>();
+
+function municipalityByCode(frame: TFrame, code: string): TFrame['municipalities'][number] | undefined {
+  let map = byCode.get(frame);
+  if (!map) {
+    map = new Map(frame.municipalities.map((m) => [m.code, m]));
+    byCode.set(frame, map);
+  }
+  return map.get(code);
+}
+
+/** An own property of a submitted object (never one from its prototype). */
+function own(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+function failed(question: string, message: string): Checked {
+  return { problems: [{ question, message }] };
 }
 
 function isEmpty(raw: unknown): boolean {
@@ -72,43 +115,42 @@ interface Checked {
 /** Checks one visible question's raw value (form string(s) or JSON value). */
 function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unknown, otherRaw: unknown, strictOther: boolean): Checked {
   const problems: AnswerProblem[] = [];
-  const fail = (message: string, question = q.id): Checked => ({ problems: [...problems, { question, message }] });
   if (isEmpty(raw)) {
     if (!q.required) {
-      if (strictOther && !isEmpty(otherRaw)) return fail(messages.otherWithoutOther, `${q.id}_other`);
+      if (strictOther && !isEmpty(otherRaw)) return failed(`${q.id}_other`, messages.otherWithoutOther);
       return { problems };
     }
     const message = q.type === 'multi' ? messages.chooseAtLeastOne : q.type === 'text' ? messages.writeText : q.type === 'number' ? messages.writeNumber : messages.chooseOne;
-    return fail(message);
+    return failed(q.id, message);
   }
 
   let value: TAnswerValue;
   switch (q.type) {
     case 'single':
     case 'scale': {
-      if (typeof raw !== 'string') return fail(messages.wrongType('én svarkode (tekst)'));
-      if (!q.options.some((o) => o.code === raw)) return fail(messages.unknownOption(raw));
+      if (typeof raw !== 'string') return failed(q.id, messages.wrongType('én svarkode (tekst)'));
+      if (!q.options.some((o) => o.code === raw)) return failed(q.id, messages.unknownOption(raw));
       value = raw;
       break;
     }
     case 'multi': {
       const list = Array.isArray(raw) ? raw : [raw];
-      if (!list.every((x): x is string => typeof x === 'string')) return fail(messages.wrongType('en liste af svarkoder'));
+      if (!list.every((x): x is string => typeof x === 'string')) return failed(q.id, messages.wrongType('en liste af svarkoder'));
       const unknown = list.filter((code) => !q.options.some((o) => o.code === code));
-      if (unknown.length > 0) return fail(unknown.map(messages.unknownOption).join(' '));
+      if (unknown.length > 0) return failed(q.id, unknown.map(messages.unknownOption).join(' '));
       const duplicate = list.find((code, i) => list.indexOf(code) !== i);
-      if (duplicate !== undefined) return fail(messages.duplicateOption(duplicate));
+      if (duplicate !== undefined) return failed(q.id, messages.duplicateOption(duplicate));
       const exclusive = q.options.find((o) => o.nonSubstantive && list.includes(o.code));
-      if (exclusive && list.length > 1) return fail(messages.exclusive(exclusive.label));
-      if (q.minSelected !== undefined && list.length < q.minSelected && !exclusive) return fail(messages.tooFew(q.minSelected));
-      if (q.maxSelected !== undefined && list.length > q.maxSelected) return fail(messages.tooMany(q.maxSelected));
+      if (exclusive && list.length > 1) return failed(q.id, messages.exclusive(exclusive.label));
+      if (q.minSelected !== undefined && list.length < q.minSelected && !exclusive) return failed(q.id, messages.tooFew(q.minSelected));
+      if (q.maxSelected !== undefined && list.length > q.maxSelected) return failed(q.id, messages.tooMany(q.maxSelected));
       value = q.options.filter((o) => list.includes(o.code)).map((o) => o.code);
       break;
     }
     case 'text': {
-      if (typeof raw !== 'string') return fail(messages.wrongType('en tekst'));
+      if (typeof raw !== 'string') return failed(q.id, messages.wrongType('en tekst'));
       const text = raw.trim();
-      if (text.length > q.maxLength) return fail(messages.tooLong(q.maxLength));
+      if (text.length > q.maxLength) return failed(q.id, messages.tooLong(q.maxLength));
       value = text;
       break;
     }
@@ -116,12 +158,12 @@ function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unk
       let n: number;
       if (typeof raw === 'number') n = raw;
       else if (typeof raw === 'string' && /^\s*-?\d+([.,]\d+)?\s*$/.test(raw)) n = Number(raw.trim().replace(',', '.'));
-      else if (typeof raw === 'string') return fail(messages.notANumber);
-      else return fail(messages.wrongType('et tal'));
-      if (!Number.isFinite(n)) return fail(messages.notANumber);
-      if (q.integer && !Number.isInteger(n)) return fail(messages.notInteger);
-      if (q.min !== undefined && n < q.min) return fail(messages.tooSmall(q.min));
-      if (q.max !== undefined && n > q.max) return fail(messages.tooLarge(q.max));
+      else if (typeof raw === 'string') return failed(q.id, messages.notANumber);
+      else return failed(q.id, messages.wrongType('et tal'));
+      if (!Number.isFinite(n)) return failed(q.id, messages.notANumber);
+      if (q.integer && !Number.isInteger(n)) return failed(q.id, messages.notInteger);
+      if (q.min !== undefined && n < q.min) return failed(q.id, messages.tooSmall(q.min));
+      if (q.max !== undefined && n > q.max) return failed(q.id, messages.tooLarge(q.max));
       value = n;
       break;
     }
@@ -132,23 +174,23 @@ function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unk
     const otherOption = q.options.find((o) => o.other);
     const chosen = Array.isArray(value) ? value : [String(value)];
     if (otherOption && chosen.includes(otherOption.code)) {
-      if (isEmpty(otherRaw)) return fail(messages.otherMissing, `${q.id}_other`);
-      if (typeof otherRaw !== 'string') return fail(messages.wrongType('en tekst'), `${q.id}_other`);
+      if (isEmpty(otherRaw)) return failed(`${q.id}_other`, messages.otherMissing);
+      if (typeof otherRaw !== 'string') return failed(`${q.id}_other`, messages.wrongType('en tekst'));
       const text = otherRaw.trim();
-      if (text.length > OTHER_MAX_LENGTH) return fail(messages.otherTooLong(OTHER_MAX_LENGTH), `${q.id}_other`);
+      if (text.length > OTHER_MAX_LENGTH) return failed(`${q.id}_other`, messages.otherTooLong(OTHER_MAX_LENGTH));
       result.other = text;
     } else if (strictOther && !isEmpty(otherRaw)) {
-      return fail(messages.otherWithoutOther, `${q.id}_other`);
+      return failed(`${q.id}_other`, messages.otherWithoutOther);
     }
   } else if (strictOther && !isEmpty(otherRaw)) {
-    return fail(messages.unknownQuestion(`${q.id}_other`), `${q.id}_other`);
+    return failed(`${q.id}_other`, messages.unknownQuestion(`${q.id}_other`));
   }
   return result;
 }
 
 function checkMunicipality(frame: TFrame, code: unknown, question: string): { code?: string; problem?: AnswerProblem } {
   if (typeof code !== 'string') return { problem: { question, message: messages.wrongType('en kommunekode (tekst)') } };
-  const m = frame.municipalities.find((x) => x.code === code);
+  const m = municipalityByCode(frame, code);
   if (!m) return { problem: { question, message: messages.unknownMunicipality(code) } };
   if (!m.eligible) return { problem: { question, message: messages.ineligibleMunicipality(m.name) } };
   return { code: m.code };
@@ -220,16 +262,10 @@ export function validateSubmission(
 ): SubmissionResult {
   const strict = options.hidden === 'reject';
   const given = submission.answers;
-  const get = (key: string): unknown => (Object.hasOwn(given, key) ? given[key] : undefined);
   const problems: AnswerProblem[] = [];
-  const questions = allQuestions(questionnaire);
+  const { questions, known, otherKey } = prepare(questionnaire);
 
   if (strict) {
-    const known = new Set<string>();
-    for (const q of questions) {
-      known.add(q.id);
-      if ((q.type === 'single' || q.type === 'scale' || q.type === 'multi') && q.options.some((o) => o.other)) known.add(`${q.id}_other`);
-    }
     for (const key of Object.keys(given)) {
       if (!known.has(key)) problems.push({ question: key, message: messages.unknownQuestion(key) });
     }
@@ -241,14 +277,14 @@ export function validateSubmission(
   let municipalityAsked = false;
 
   for (const q of questions) {
-    if (dependsOnInvalid(q, invalid)) continue;
-    if (!isQuestionVisible(q, answers)) {
-      if (strict && (!isEmpty(get(q.id)) || !isEmpty(get(`${q.id}_other`)))) problems.push({ question: q.id, message: messages.hidden });
+    if (invalid.size > 0 && dependsOnInvalid(q, invalid)) continue;
+    if (q.showIf !== undefined && !isQuestionVisible(q, answers)) {
+      if (strict && (!isEmpty(own(given, q.id)) || !isEmpty(own(given, otherKey.get(q.id)!)))) problems.push({ question: q.id, message: messages.hidden });
       continue;
     }
     if (q.type === 'municipality') {
       municipalityAsked = true;
-      const value = get(q.id);
+      const value = own(given, q.id);
       if (isEmpty(value)) {
         if (submission.municipality === undefined && q.required) problems.push({ question: q.id, message: messages.chooseMunicipality });
         continue;
@@ -260,11 +296,13 @@ export function validateSubmission(
       } else municipality = checked.code;
       continue;
     }
-    const checked = checkQuestion(q, get(q.id), get(`${q.id}_other`), strict);
-    problems.push(...checked.problems);
-    if (checked.problems.length > 0) invalid.add(q.id);
+    const checked = checkQuestion(q, own(given, q.id), own(given, otherKey.get(q.id)!), strict);
+    if (checked.problems.length > 0) {
+      problems.push(...checked.problems);
+      invalid.add(q.id);
+    }
     if (checked.value !== undefined) answers[q.id] = checked.value;
-    if (checked.other !== undefined) answers[`${q.id}_other`] = checked.other;
+    if (checked.other !== undefined) answers[otherKey.get(q.id)!] = checked.other;
   }
 
   if (municipality === undefined && submission.municipality !== undefined && !problems.some((p) => p.question === 'municipality')) {
