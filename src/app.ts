@@ -15,7 +15,7 @@ import { LoginLimiter } from './http/auth.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, bundleQuestionnaireScript, bundleScript } from './http/assets.ts';
 import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
-import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard } from './http/fieldwork.ts';
+import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard, openLinkRefusal } from './http/fieldwork.ts';
 import { Problem } from './errors.ts';
 import { danishDay } from './time.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
@@ -188,14 +188,14 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use('/admin', fieldworkAdminRoutes(definitions, store));
   app.use('/admin', adminRoutes(definitions, store, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   app.use(invitationRoutes(definitions, store));
-  const guard = openLinkGuard(definitions, store);
-  app.use(guard);
+  const refusal = openLinkRefusal(definitions, store);
+  app.use(openLinkGuard(refusal));
   const firstPages = new FirstPageCache();
   app.use(respondentRoutes(definitions, store, firstPages));
 
   app.use(notFound);
   app.use(errorHandler);
-  installFastLane(app, { definitions, store, limiter: submissionLimiter, securityHeaders: setSecurityHeaders, firstPages, openLinkGuard: guard });
+  installFastLane(app, { definitions, store, limiter: submissionLimiter, securityHeaders: setSecurityHeaders, firstPages, openLinkRefusal: refusal });
   return app;
 }
 

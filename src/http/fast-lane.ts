@@ -22,9 +22,8 @@
  *
  * The first page is served only from the first-page cache (first-page.ts; Express renders and
  * fills it on the first visit), only for an exact path of a loaded study and questionnaire, only
- * while the study's fieldwork is open and only when the open-link guard (fieldwork.ts) lets the
- * request through, which is asked with the request's path and nothing else: a guard that wants
- * anything more, refuses or does not answer at once sends the request to Express, which runs it.
+ * while the study's fieldwork is open and only when `openLinkRefusal` (fieldwork.ts, the same check
+ * Express's open-link guard makes) has nothing against the path; otherwise Express answers it.
  * The page gets the same status, security headers and Content-Type as through Express, and no ETag
  * (each page carries a fresh random id, so it could never match).
  *
@@ -32,12 +31,13 @@
  * limiter does not count it twice and the body is not read twice (body-parser skips a finished request).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Express, Request, RequestHandler, Response } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
 import { submitResponse } from './api.ts';
 import { FirstPageCache, joinPageBytes } from './first-page.ts';
 import { encodeFlowState, newFlowState } from './flow-state.ts';
+import type { OpenLinkRefusal } from './fieldwork.ts';
 import { fieldworkStatus } from './lookup.ts';
 import { jsonReviver } from './errors.ts';
 import type { WindowLimiter } from './rate-limit.ts';
@@ -84,49 +84,11 @@ export interface FastLaneOptions {
   securityHeaders: (res: ServerResponse) => void;
   /** The first-page cache the respondent routes fill. */
   firstPages: FirstPageCache;
-  /** The open-link guard Express runs before the respondent routes. */
-  openLinkGuard: RequestHandler;
+  /** The open-link check Express's guard runs before the respondent routes (one function for both). */
+  openLinkRefusal: (path: string) => OpenLinkRefusal;
 }
 
 const PAGE_ONE = /^\/s\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/p\/1$/;
-
-class GuardWantsMore extends Error {}
-const onlyPath = (path: string) =>
-  new Proxy(
-    {},
-    {
-      get(_target, key) {
-        if (key === 'path') return path;
-        throw new GuardWantsMore();
-      },
-    },
-  ) as Request;
-const untouchable = new Proxy(
-  {},
-  {
-    get() {
-      throw new GuardWantsMore();
-    },
-  },
-) as Response;
-
-/** Whether the open-link guard passes `path` on at once (anything else: let Express run it). */
-function guardPasses(guard: RequestHandler, path: string): boolean {
-  let passed = false;
-  let answered = false;
-  try {
-    const result: unknown = guard(onlyPath(path), untouchable, (err?: unknown) => {
-      if (!answered) passed = err === undefined;
-    });
-    // A guard that works asynchronously gets Express instead; whatever it does later to these stand-ins is ignored.
-    if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, () => undefined);
-  } catch {
-    return false;
-  } finally {
-    answered = true;
-  }
-  return passed;
-}
 
 const SUBMIT_PATH = '/api/v1/responses';
 const JSON_TYPE = /^application\/json[ \t]*(?:;[ \t]*charset="?utf-8"?[ \t]*)?$/i;
@@ -235,7 +197,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     if (fieldworkStatus(study) !== 'open') return undefined;
     const key = FirstPageCache.key(`/s/${study.id}/${questionnaire.id}`, store.settings.read().demo);
     const page = options.firstPages.get(questionnaire, key);
-    if (!page || !guardPasses(options.openLinkGuard, url)) return undefined;
+    if (!page || options.openLinkRefusal(url) !== undefined) return undefined;
     return joinPageBytes(page, encodeFlowState(newFlowState()));
   };
 

@@ -325,18 +325,30 @@ export function fieldworkAdminRoutes(defs: Definitions, store: Store): Router {
  * Guards the open-link flow (/s/:study/:questionnaire…) with the window set by hand and the
  * open-link switch: a closed questionnaire or switched-off open links get a friendly 410 page.
  */
-export function openLinkGuard(defs: Definitions, store: Store): RequestHandler {
+/** Why an open-link path (`/s/<study>/<questionnaire>/…`) is refused now, or undefined when it may go on. */
+export type OpenLinkRefusal = { title: string; text: string } | undefined;
+
+export function openLinkRefusal(defs: Definitions, store: Store): (path: string) => OpenLinkRefusal {
   const service = fieldworkService(defs, store);
-  return (req, res, next) => {
-    const match = /^\/s\/([^/]+)\/([^/]+)/.exec(req.path);
-    if (!match) return next();
+  return (path) => {
+    const match = /^\/s\/([^/]+)\/([^/]+)/.exec(path);
+    if (!match) return undefined;
     const study = defs.studies.find((s) => s.id === decodeURIComponent(match[1]!));
     const qn = study?.questionnaires.find((q) => q.id === decodeURIComponent(match[2]!));
-    if (!study || !qn) return next();
-    if (/\/tak$/.test(req.path)) return next();
+    if (!study || !qn) return undefined;
+    if (/\/tak$/.test(path)) return undefined;
     const window = store.fieldwork.window(study.id, qn.id);
-    if (service.statusOf(study, qn.id) === 'closed') return linkPage(res, 410, 'Spørgeskemaet er lukket', 'Spørgeskemaet modtager ikke flere svar. Tak for din interesse.');
-    if (window && !window.openLinks) return linkPage(res, 410, 'Spørgeskemaet besvares via personligt link', 'Dette spørgeskema kan kun besvares via det link, din kommune har fået tilsendt.');
+    if (service.statusOf(study, qn.id) === 'closed') return { title: 'Spørgeskemaet er lukket', text: 'Spørgeskemaet modtager ikke flere svar. Tak for din interesse.' };
+    if (window && !window.openLinks) return { title: 'Spørgeskemaet besvares via personligt link', text: 'Dette spørgeskema kan kun besvares via det link, din kommune har fået tilsendt.' };
+    return undefined;
+  };
+}
+
+/** Express middleware: refused open-link pages get a 410 page (see openLinkRefusal). */
+export function openLinkGuard(refusal: (path: string) => OpenLinkRefusal): RequestHandler {
+  return (req, res, next) => {
+    const refused = refusal(req.path);
+    if (refused) return linkPage(res, 410, refused.title, refused.text);
     next();
   };
 }
