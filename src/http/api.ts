@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { problems } from '../errors.ts';
 import { validateSubmission } from '../survey/answers.ts';
 import { requireApiKey } from './auth.ts';
-import { SUBMISSION_ID_PATTERN, ZSubmissionId } from './flow-state.ts';
+import { ZSubmissionId } from './flow-state.ts';
 import { assertOpen, findStudy, locate } from './lookup.ts';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
@@ -24,35 +24,6 @@ const ZSubmission = z
     submissionId: ZSubmissionId.optional(),
   })
   .strict();
-
-const SUBMISSION_KEYS = new Set(['study', 'questionnaire', 'municipality', 'answers', 'submissionId']);
-
-/**
- * The common case of ZSubmission without zod's copying: a body that meets every rule of ZSubmission
- * (only its keys; study and questionnaire non-empty strings; municipality a string if present; answers
- * a non-array object; submissionId matching ZSubmissionId if present) is what ZSubmission would
- * return. Anything else returns undefined and goes through ZSubmission for its error messages.
- */
-function plainSubmission(body: unknown): { success: true; data: z.infer<typeof ZSubmission> } | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  for (const key of Object.keys(body)) if (!SUBMISSION_KEYS.has(key)) return undefined;
-  const b = body as Record<string, unknown>;
-  if (typeof b.study !== 'string' || b.study.length < 1) return undefined;
-  if (typeof b.questionnaire !== 'string' || b.questionnaire.length < 1) return undefined;
-  if ('municipality' in b && typeof b.municipality !== 'string') return undefined;
-  if (typeof b.answers !== 'object' || b.answers === null || Array.isArray(b.answers)) return undefined;
-  if ('submissionId' in b && (typeof b.submissionId !== 'string' || !SUBMISSION_ID_PATTERN.test(b.submissionId))) return undefined;
-  return {
-    success: true,
-    data: {
-      study: b.study,
-      questionnaire: b.questionnaire,
-      municipality: b.municipality as string | undefined,
-      answers: b.answers as Record<string, unknown>,
-      submissionId: b.submissionId as string | undefined,
-    },
-  };
-}
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -79,7 +50,7 @@ function ownAnswers(raw: Record<string, unknown>): { answers: Record<string, unk
  * Shared by the Express route below and the fast lane (fast-lane.ts).
  */
 export async function submitResponse(defs: Definitions, store: Store, rawBody: unknown): Promise<{ status: 200 | 201; id: string }> {
-  const parsed = plainSubmission(rawBody) ?? ZSubmission.safeParse(rawBody);
+  const parsed = ZSubmission.safeParse(rawBody);
   if (!parsed.success) {
     throw problems.invalidInput(
       'The body must be a JSON object {study, questionnaire, municipality, answers, submissionId?}.',

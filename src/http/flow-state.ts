@@ -7,7 +7,7 @@ import { randomId } from '../random.ts';
 import { z } from 'zod';
 import { ZAnswerValue, type TAnswers } from '../survey/schema.ts';
 
-export const SUBMISSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+const SUBMISSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export const ZSubmissionId = z.string().regex(SUBMISSION_ID_PATTERN, 'must be 16–64 letters, digits, - or _');
 
 const ZFlowState = z
