@@ -46,8 +46,8 @@ export interface Cells {
   readonly of: Int32Array;
   /** Cell → cluster. */
   readonly cluster: Int32Array;
-  /** Rows per cell. */
-  readonly rows: Float64Array;
+  /** Rows per cell (calibrated designs only: the residuals need them). */
+  readonly rows?: Float64Array;
   /** The calibration's per-cell groups and weights (absent without calibration). */
   readonly calibration?: CellCalibration;
 }
@@ -133,9 +133,9 @@ export function makeDesign(input: DesignInput): Design {
   }
   const base = { n, weights, clusterIndex, clusterStratum, clusters, strata, stratumClusters, stratumFraction };
   if (input.calibration === undefined) {
-    const rows = new Float64Array(clusters);
-    for (let i = 0; i < n; i += 1) rows[clusterIndex[i]!]! += 1;
-    return { ...base, cells: { count: clusters, of: clusterIndex, cluster: Int32Array.from({ length: clusters }, (_, c) => c), rows } };
+    const cluster = new Int32Array(clusters);
+    for (let c = 0; c < clusters; c += 1) cluster[c] = c;
+    return { ...base, cells: { count: clusters, of: clusterIndex, cluster } };
   }
   const cal = input.calibration;
   for (const column of cal.kind === 'poststratify' ? [cal.groups, cal.preWeights] : cal.margins.flatMap((m) => [m.groups, m.weightsAfterStep])) {
@@ -256,7 +256,7 @@ function adjustCells(cells: Cells, totals: Float64Array): Float64Array {
   const cal = cells.calibration;
   if (!cal) return totals;
   const K = cells.count;
-  const rows = cells.rows;
+  const rows = cells.rows!;
   const out = Float64Array.from(totals);
   if (cal.kind === 'poststratify') {
     const sums = new Float64Array(cal.groups);
