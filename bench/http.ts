@@ -31,8 +31,12 @@ import type { TResponse } from '../src/survey/schema.ts';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const CONCURRENCY = 100;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
-const BARE_ROUNDS = 3;
+/** Requests before the clock starts, per server and kind of request: lets V8 optimise the hot paths (steady state is what is compared). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
+/** Every row is measured ROUNDS times (REQUESTS each) and the round with the median throughput is shown. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Submissions a server gets in its POST row: warm-up, rounds, and one untimed priming request per connection per load. */
+const SUBMITTED = WARMUP + ROUNDS * REQUESTS + (ROUNDS + 1) * CONCURRENCY;
 /** Stored-response counts to measure; BENCH_STORED=1000 skips the slow 100,000 row while iterating. */
 const STORED = (process.env.BENCH_STORED ?? '1000,100000').split(',').map(Number);
 
@@ -230,15 +234,19 @@ async function main(): Promise<void> {
   const extra: string[] = [];
 
   const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
+  // Each row: ROUNDS rounds, the median-throughput round shown (its p50/p99). A 5,000-request round
+  // lasts well under a second against the bare server, and one burst of other work on this 2-core
+  // machine moved a single round's req/s by ±25 % or more; every row is measured the same way.
+  const measure = async (label: string, port: number, requests: readonly Buffer[]): Promise<Result> => {
+    const rounds: Result[] = [];
+    for (let round = 0; round < ROUNDS; round++) rounds.push(await load(label, port, REQUESTS, requests));
+    rounds.sort((a, b) => a.rps - b.rps);
+    extra.push(`${label}: rounds req/s ${rounds.map((r) => r.rps.toFixed(0)).join(', ')}`);
+    return rounds[Math.floor(ROUNDS / 2)]!;
+  };
+
   await load('warm-up', bare.port, WARMUP, submit);
-  // The bare server has no state, so it is measured BARE_ROUNDS times and the round with the median
-  // throughput is shown: a 5,000-request row lasts well under a second there, and one burst of other
-  // work on this 2-core machine moved a single round's req/s (the "% of bare" denominator) by ±25 %.
-  const bareRounds: Result[] = [];
-  for (let round = 0; round < BARE_ROUNDS; round++) bareRounds.push(await load(`bare node:http "ok" (POST same bodies, median of ${BARE_ROUNDS} rounds)`, bare.port, REQUESTS, submit));
-  bareRounds.sort((a, b) => a.rps - b.rps);
-  results.push(bareRounds[Math.floor(BARE_ROUNDS / 2)]!);
-  extra.push(`bare rounds req/s: ${bareRounds.map((r) => r.rps.toFixed(0)).join(', ')}`);
+  results.push(await measure('bare node:http "ok" (POST same bodies)', bare.port, submit));
   await stop(bare);
 
   for (const stored of STORED) {
@@ -264,14 +272,14 @@ async function main(): Promise<void> {
     }, /running at http:\/\/localhost:(\d+)/);
     if (stored === 100_000) extra.push(`start-up with ${stored.toLocaleString('en')} stored: ${server.startupMs.toFixed(0)} ms (process spawn to listening, tsx included; from responses.snapshot + the log after it)`);
     await load('warm-up', server.port, WARMUP, submit);
-    results.push(await load(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored`, server.port, REQUESTS, submit));
+    results.push(await measure(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored`, server.port, submit));
     if (stored === 1_000) {
       const page = `/s/${study.id}/${study.questionnaires[0]!.id}/p/1`;
       const get = [buildRequest('GET', page)];
       await load('warm-up', server.port, WARMUP, get);
-      results.push(await load(`praksis GET questionnaire page ${page}`, server.port, REQUESTS, get));
+      results.push(await measure(`praksis GET questionnaire page ${page}`, server.port, get));
     }
-    extra.push(`peak RSS with ${stored.toLocaleString('en')} stored (+${(REQUESTS + WARMUP + 2 * CONCURRENCY).toLocaleString('en')} submitted): ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
+    extra.push(`peak RSS with ${stored.toLocaleString('en')} stored (+${(SUBMITTED).toLocaleString('en')} submitted): ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
     await stop(server);
     if (stored === 100_000) {
       // The start above read responses.snapshot (written when the store was closed). Without it —
@@ -285,14 +293,14 @@ async function main(): Promise<void> {
         PRAKSIS_ADMIN_PASSWORD: 'bench-password',
         PRAKSIS_API_KEY: 'bench-api-key-0123456789',
       }, /running at http:\/\/localhost:(\d+)/);
-      extra.push(`start-up with ${(stored + REQUESTS + WARMUP + 2 * CONCURRENCY).toLocaleString('en')} stored and no snapshot (whole log parsed): ${cold.startupMs.toFixed(0)} ms, peak RSS ${peakRssMb(cold.child.pid!).toFixed(0)} MB`);
+      extra.push(`start-up with ${(stored + SUBMITTED).toLocaleString('en')} stored and no snapshot (whole log parsed): ${cold.startupMs.toFixed(0)} ms, peak RSS ${peakRssMb(cold.child.pid!).toFixed(0)} MB`);
       await stop(cold);
     }
     await rm(dataDir, { recursive: true, force: true });
   }
 
   const bareRps = results[0]!.rps;
-  console.log(`\n${REQUESTS} requests per row, ${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}\n`);
+  console.log(`\n${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}; per row ${WARMUP} warm-up requests, then ${ROUNDS} rounds of ${REQUESTS}, the median round shown\n`);
   console.log('| what | req/s | % of bare | p50 ms | p99 ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of results) {

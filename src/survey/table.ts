@@ -21,13 +21,21 @@ export interface ColumnView<V> {
   readonly values: readonly V[];
 }
 
+interface ArrayNode {
+  code?: number;
+  next?: Map<string, ArrayNode>;
+}
+
 class Column<V extends TAnswerValue> {
   codes: Int32Array;
   readonly values: V[] = [];
   /** Strings and numbers (a Map keeps 1 and "1" apart). */
   readonly #scalars = new Map<string | number, number>();
-  /** Arrays (multi-select answers) by their JSON text. */
-  readonly #arrays = new Map<string, number>();
+  /**
+   * Arrays (multi-select answers) in a trie keyed by element: exact for any strings, and no key
+   * string to build per row (this runs for every stored answer).
+   */
+  readonly #arrays: ArrayNode = {};
 
   constructor(capacity: number) {
     this.codes = new Int32Array(capacity);
@@ -41,12 +49,21 @@ class Column<V extends TAnswerValue> {
       this.#scalars.set(value, this.values.length);
       return this.values.length;
     }
-    const key = JSON.stringify(value);
-    const code = this.#arrays.get(key);
-    if (code !== undefined) return code;
-    this.values.push(Object.freeze([...value]) as unknown as V);
-    this.#arrays.set(key, this.values.length);
-    return this.values.length;
+    const list = value as readonly string[];
+    let node = this.#arrays;
+    for (const element of list) {
+      node.next ??= new Map();
+      let child = node.next.get(element);
+      if (!child) {
+        child = {};
+        node.next.set(element, child);
+      }
+      node = child;
+    }
+    if (node.code !== undefined) return node.code;
+    this.values.push(Object.freeze([...list]) as unknown as V);
+    node.code = this.values.length;
+    return node.code;
   }
 
   grow(capacity: number): void {

@@ -48,6 +48,15 @@ describe('the columnar response table', () => {
     expect(table.municipalities().values[table.municipalities().codes[3]! - 1]).toBe('851');
   });
 
+  it('gives every distinct list its own code (prefixes, empty lists and separator-like characters included)', () => {
+    const lists = [['a', 'b'], ['a'], ['a', 'b', 'c'], [], ['a\u0000b'], ['a', '\u0000b'], ['b', 'a'], ['a', 'b']];
+    const table = ResponseTable.from(lists.map((l, i) => r(`l${i}`, 'ledere', '101', { x: l })));
+    const column = table.answers('x')!;
+    expect([...column.codes]).toEqual([1, 2, 3, 4, 5, 6, 7, 1]);
+    expect(column.values).toEqual(lists.slice(0, 7));
+    expect(table.list().map((x) => x.answers.x)).toEqual(lists);
+  });
+
   it('hands out copies, so changing a listed answer does not change the table', () => {
     const table = ResponseTable.from(responses);
     const first = table.row(0);
