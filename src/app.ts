@@ -16,7 +16,7 @@ import { apiRoutes } from './http/api.ts';
 import { assetRoutes, bundleQuestionnaireScript, bundleScript } from './http/assets.ts';
 import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
 import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard, openLinkRefusal } from './http/fieldwork.ts';
-import { Problem } from './errors.ts';
+import { problems } from './errors.ts';
 import { danishDay } from './time.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
 import { limitSubmissions, WindowLimiter } from './http/rate-limit.ts';
@@ -119,7 +119,7 @@ const apiJsonOnly: express.RequestHandler = (req, _res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && Number(req.headers['content-length'] ?? 1) > 0 && !req.is('application/json')) {
-    next(new Problem(415.2, 415, 'The API accepts only JSON: send "Content-Type: application/json".'));
+    next(problems.jsonOnly());
     return;
   }
   next();

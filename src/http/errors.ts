@@ -24,27 +24,27 @@ export function jsonReviver(key: string, value: unknown): unknown {
 /** Errors thrown by body-parser carry `type` and `status`; turn them into Problems. */
 export function toProblem(err: unknown): Problem | undefined {
   if (isProblem(err)) return err;
-  if (err instanceof ReservedKeyError) return new Problem(400.6, 400, 'The request body contains the reserved key "__proto__".');
+  if (err instanceof ReservedKeyError) return problems.reservedKey();
   if (!err || typeof err !== 'object') return undefined;
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
   switch (e.type) {
     case 'entity.too.large':
       return problems.tooLarge(BODY_LIMIT_TEXT);
     case 'parameters.too.many':
-      return new Problem(413.2, 413, 'The form has too many fields.');
+      return problems.tooManyFields();
     case 'entity.parse.failed':
       // JSON.parse with a reviver recurses: absurdly deep nesting overflows the stack, which is caught here.
-      if (err instanceof RangeError) return new Problem(400.7, 400, 'The request body is nested too deeply.');
+      if (err instanceof RangeError) return problems.nestedTooDeeply();
       return problems.badJson();
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new Problem(415.1, 415, typeof e.message === 'string' ? e.message : 'Unsupported content encoding.');
+      return problems.unsupportedEncoding(typeof e.message === 'string' ? e.message : undefined);
     case 'request.aborted':
-      return new Problem(400.4, 400, 'The request was aborted.');
+      return problems.requestAborted();
     default:
       break;
   }
-  if (err instanceof URIError) return new Problem(400.5, 400, 'The address contains invalid percent-encoding.');
+  if (err instanceof URIError) return problems.badPercentEncoding();
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status !== undefined && status >= 400 && status < 500 && e.expose === true) {
     return new Problem(400.2, status, typeof e.message === 'string' ? e.message : 'Bad request.');
@@ -77,7 +77,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (!problem) {
     // Our fault: log it for the operator (no request details, so nothing about the respondent).
     console.error(err);
-    problem = new Problem(500.1, 500, 'Something went wrong on our side.');
+    problem = problems.internal();
   }
   res.status(problem.status);
   if (problem.status === 401 && req.path.startsWith('/api/')) res.setHeader('WWW-Authenticate', 'Bearer realm="praksis"');
