@@ -207,6 +207,12 @@ function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Prom
   });
 }
 
+/** The praksis server on `dataDir` (rate limit off, fixed credentials). */
+function startPraksis(dataDir: string, nodeArgs: string[] = []): Promise<Child> {
+  const env = { PORT: '0', PRAKSIS_DATA_DIR: dataDir, PRAKSIS_RATE_LIMIT: 'off', PRAKSIS_ADMIN_PASSWORD: 'bench-password', PRAKSIS_API_KEY: 'bench-api-key-0123456789' };
+  return startChild([...nodeArgs, '--import', 'tsx', 'src/server.ts'], env, /running at http:\/\/localhost:(\d+)/);
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
@@ -263,13 +269,7 @@ async function main(): Promise<void> {
 
     // BENCH_SERVER_ARGS: extra node flags for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
     const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-    const server = await startChild([...serverArgs, '--import', 'tsx', 'src/server.ts'], {
-      PORT: '0',
-      PRAKSIS_DATA_DIR: dataDir,
-      PRAKSIS_RATE_LIMIT: 'off',
-      PRAKSIS_ADMIN_PASSWORD: 'bench-password',
-      PRAKSIS_API_KEY: 'bench-api-key-0123456789',
-    }, /running at http:\/\/localhost:(\d+)/);
+    const server = await startPraksis(dataDir, serverArgs);
     if (stored === 100_000) extra.push(`start-up with ${stored.toLocaleString('en')} stored: ${server.startupMs.toFixed(0)} ms (process spawn to listening, tsx included; from responses.snapshot + the log after it)`);
     await load('warm-up', server.port, WARMUP, submit);
     results.push(await measure(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored`, server.port, submit));
@@ -286,13 +286,7 @@ async function main(): Promise<void> {
       // a store that was never stopped cleanly and has not reached a background snapshot — the
       // whole log is parsed: measured here too.
       await rm(join(dataDir, 'responses.snapshot'));
-      const cold = await startChild(['--import', 'tsx', 'src/server.ts'], {
-        PORT: '0',
-        PRAKSIS_DATA_DIR: dataDir,
-        PRAKSIS_RATE_LIMIT: 'off',
-        PRAKSIS_ADMIN_PASSWORD: 'bench-password',
-        PRAKSIS_API_KEY: 'bench-api-key-0123456789',
-      }, /running at http:\/\/localhost:(\d+)/);
+      const cold = await startPraksis(dataDir);
       extra.push(`start-up with ${(stored + SUBMITTED).toLocaleString('en')} stored and no snapshot (whole log parsed): ${cold.startupMs.toFixed(0)} ms, peak RSS ${peakRssMb(cold.child.pid!).toFixed(0)} MB`);
       await stop(cold);
     }

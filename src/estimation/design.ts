@@ -146,44 +146,22 @@ export function makeDesign(input: DesignInput): Design {
 
 /** Cells of a calibrated design: rows with the same cluster, calibration groups and weights. */
 function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64Array, cal: Calibration): Cells {
+  // What the residuals read of a row, besides its cluster: its group and weight(s) per calibration step.
+  const steps =
+    cal.kind === 'poststratify'
+      ? [{ index: indexOf(cal.groups), values: [weights, cal.preWeights] as const }]
+      : cal.margins.map((m) => ({ index: indexOf(m.groups), values: [m.weightsAfterStep] as const }));
   const ids = new Map<string, number>();
   const of = new Int32Array(n);
   const cluster: number[] = [];
   const rows: number[] = [];
   const firstRow: number[] = [];
-  if (cal.kind === 'poststratify') {
-    const g = indexOf(cal.groups);
-    for (let i = 0; i < n; i += 1) {
-      const key = `${clusterIndex[i]}|${g.of[i]}|${weights[i]}|${cal.preWeights[i]}`;
-      let c = ids.get(key);
-      if (c === undefined) {
-        c = ids.size;
-        ids.set(key, c);
-        cluster.push(clusterIndex[i]!);
-        rows.push(0);
-        firstRow.push(i);
-      }
-      of[i] = c;
-      rows[c]! += 1;
-    }
-    return {
-      count: ids.size,
-      of,
-      cluster: Int32Array.from(cluster),
-      rows: Float64Array.from(rows),
-      calibration: {
-        kind: 'poststratify',
-        group: Int32Array.from(firstRow, (i) => g.of[i]!),
-        groups: g.count,
-        psw: Float64Array.from(firstRow, (i) => weights[i]!),
-        pre: Float64Array.from(firstRow, (i) => cal.preWeights[i]!),
-      },
-    };
-  }
-  const margins = cal.margins.map((m) => ({ index: indexOf(m.groups), psw: m.weightsAfterStep }));
   for (let i = 0; i < n; i += 1) {
     let key = String(clusterIndex[i]);
-    for (const m of margins) key += `|${m.index.of[i]}|${m.psw[i]}`;
+    for (const step of steps) {
+      key += `|${step.index.of[i]}`;
+      for (const v of step.values) key += `|${v[i]}`;
+    }
     let c = ids.get(key);
     if (c === undefined) {
       c = ids.size;
@@ -195,16 +173,13 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
     of[i] = c;
     rows[c]! += 1;
   }
-  return {
-    count: ids.size,
-    of,
-    cluster: Int32Array.from(cluster),
-    rows: Float64Array.from(rows),
-    calibration: {
-      kind: 'rake',
-      margins: margins.map((m) => ({ group: Int32Array.from(firstRow, (i) => m.index.of[i]!), groups: m.index.count, psw: Float64Array.from(firstRow, (i) => m.psw[i]!) })),
-    },
-  };
+  const groupOf = (step: (typeof steps)[number]) => Int32Array.from(firstRow, (i) => step.index.of[i]!);
+  const valueOf = (column: ArrayLike<number>) => Float64Array.from(firstRow, (i) => column[i]!);
+  const calibration: CellCalibration =
+    cal.kind === 'poststratify'
+      ? { kind: 'poststratify', group: groupOf(steps[0]!), groups: steps[0]!.index.count, psw: valueOf(weights), pre: valueOf(cal.preWeights) }
+      : { kind: 'rake', margins: steps.map((step, k) => ({ group: groupOf(step), groups: step.index.count, psw: valueOf(cal.margins[k]!.weightsAfterStep) })) };
+  return { count: ids.size, of, cluster: Int32Array.from(cluster), rows: Float64Array.from(rows), calibration };
 }
 
 /** Degrees of freedom of the design restricted to the rows in `inDomain`: clusters with a member (and weight) minus strata with one. */
