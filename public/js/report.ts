@@ -5,18 +5,11 @@
  * looks like the page, and one "Download PNG" button per figure.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, type Plugin } from 'chart.js';
+// The spec type is the server's own (a type-only import: nothing of src/ is bundled).
+import type { FigureSpec } from '../../src/report/figures.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend);
 
-interface FigureSpec {
-  id: string;
-  number: string;
-  title: string;
-  categories: string[];
-  series: { label: string; values: (number | null)[] }[];
-  unit: 'share' | 'count';
-  caption: string;
-}
 
 /** Dark blue and light blue: distinct for colour-blind readers and in grayscale print. */
 const COLOURS = ['#1d3f66', '#8db6dd', '#5a5a5a', '#d0d0d0'];

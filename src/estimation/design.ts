@@ -184,24 +184,9 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
 
 /** Degrees of freedom of the design restricted to the rows in `inDomain`: clusters with a member (and weight) minus strata with one. */
 export function domainDf(design: Design, inDomain: (i: number) => boolean): number {
-  const seenCluster = new Uint8Array(design.clusters);
-  const seenStratum = new Uint8Array(design.strata);
-  let clusters = 0;
-  let strata = 0;
-  for (let i = 0; i < design.n; i += 1) {
-    if (!inDomain(i) || design.weights[i] === 0) continue;
-    const c = design.clusterIndex[i]!;
-    if (!seenCluster[c]) {
-      seenCluster[c] = 1;
-      clusters += 1;
-      const h = design.clusterStratum[c]!;
-      if (!seenStratum[h]) {
-        seenStratum[h] = 1;
-        strata += 1;
-      }
-    }
-  }
-  return clusters - strata;
+  const mark = new Uint8Array(design.clusters);
+  for (let i = 0; i < design.n; i += 1) if (design.weights[i] !== 0 && inDomain(i)) mark[design.clusterIndex[i]!] = 2;
+  return dfFromClusters(design, mark);
 }
 
 /** The same from a per-cluster mark: clusters marked 2 (a domain member with non-zero weight) minus their strata. */
