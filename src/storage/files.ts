@@ -16,12 +16,15 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `file` atomically and durably with `text` (or bytes). */
-export async function writeFileDurably(file: string, text: string | Uint8Array): Promise<void> {
+/** Replaces `file` atomically and durably with `text` (or bytes, or byte parts written in order). */
+export async function writeFileDurably(file: string, text: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const handle = await open(temp, 'w', 0o600);
   try {
-    await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else if (text instanceof Uint8Array) await handle.writeFile(text);
+    // Each writeFile continues at the handle's position: the parts follow one another.
+    else for (const part of text) await handle.writeFile(part);
     await handle.sync();
   } finally {
     await handle.close();

@@ -112,6 +112,12 @@ export class ResponseTable {
     this.#day = new Column(this.#capacity);
   }
 
+  /**
+   * The table as it is now, for a snapshot. Cheap: the code arrays are views of the first `rows`
+   * codes, which never change once written (rows are only appended; growing copies into a new
+   * array and leaves the old one, and these views, as they were), so the image stays valid while
+   * the table grows during an asynchronous write.
+   */
   toImage(): TableImage {
     const n = this.#length;
     const meta = [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
@@ -120,7 +126,7 @@ export class ResponseTable {
       rows: n,
       ids: this.#ids.slice(0, n),
       columns: entries.map(([key, c]) => ({ key, values: c.values.slice() })),
-      codes: entries.map(([, c]) => c.codes.slice(0, n)),
+      codes: entries.map(([, c]) => c.codes.subarray(0, n)),
     };
   }
 
