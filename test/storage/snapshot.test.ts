@@ -106,7 +106,7 @@ describe('the response snapshot (a cache of the table for fast starts)', () => {
     expect(await store.responses.list()).toEqual(before);
   });
 
-  it('is also written in the background every `snapshotEvery` rows, so a killed server starts from it', async () => {
+  it('is also written in the background after `snapshotEvery` rows (at the first quiet moment), so a killed server starts from it', async () => {
     store = await openStore(dir, { snapshotEvery: 20 });
     for (let i = 0; i < 25; i += 1) await store.responses.add(response(i));
     // Wait for the background write, then simulate a kill: no close, the lock file is left behind.
