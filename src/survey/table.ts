@@ -95,7 +95,12 @@ export interface RowFilter {
 export class ResponseTable {
   #length = 0;
   #capacity: number;
-  readonly #ids: string[] = [];
+  /**
+   * Response ids, ASCII (the schema allows letters, digits, - and _), as one byte buffer with an end
+   * offset per row: no string object per response for the garbage collector to trace.
+   */
+  #idBytes = new Uint8Array(16 * 1024);
+  #idEnd: Int32Array;
   readonly #study: Column<string>;
   readonly #questionnaire: Column<string>;
   readonly #version: Column<number>;
@@ -105,6 +110,7 @@ export class ResponseTable {
 
   constructor(capacity = 1024) {
     this.#capacity = Math.max(16, capacity);
+    this.#idEnd = new Int32Array(this.#capacity);
     this.#study = new Column(this.#capacity);
     this.#questionnaire = new Column(this.#capacity);
     this.#version = new Column(this.#capacity);
@@ -124,7 +130,7 @@ export class ResponseTable {
     const entries: [string, Column<TAnswerValue>][] = [...META_KEYS.map((key, k): [string, Column<TAnswerValue>] => [key, meta[k]!]), ...this.#answers];
     return {
       rows: n,
-      ids: this.#ids.slice(0, n),
+      ids: Array.from({ length: n }, (_, i) => this.id(i)),
       columns: entries.map(([key, c]) => ({ key, values: c.values.slice() })),
       codes: entries.map(([, c]) => c.codes.subarray(0, n)),
     };
@@ -164,7 +170,7 @@ export class ResponseTable {
       }
       column.codes.set(codes);
     });
-    for (const id of image.ids) table.#ids.push(id);
+    image.ids.forEach((id, i) => table.#pushId(i, id));
     table.#length = n;
     return table;
   }
@@ -183,7 +189,7 @@ export class ResponseTable {
   append(r: TResponse): number {
     const i = this.#length;
     if (i === this.#capacity) this.#grow(this.#capacity * 2);
-    this.#ids.push(r.id);
+    this.#pushId(i, r.id);
     this.#study.codes[i] = this.#study.codeOf(r.study);
     this.#questionnaire.codes[i] = this.#questionnaire.codeOf(r.questionnaire);
     this.#version.codes[i] = this.#version.codeOf(r.version);
@@ -205,8 +211,26 @@ export class ResponseTable {
     return i;
   }
 
+  #pushId(i: number, id: string): void {
+    const start = i === 0 ? 0 : this.#idEnd[i - 1]!;
+    if (start + id.length > this.#idBytes.length) {
+      const next = new Uint8Array(Math.max(2 * this.#idBytes.length, start + id.length));
+      next.set(this.#idBytes.subarray(0, start));
+      this.#idBytes = next;
+    }
+    for (let k = 0; k < id.length; k += 1) {
+      const c = id.charCodeAt(k);
+      if (c > 0x7f) throw new Error(`response id "${id}" is not ASCII`);
+      this.#idBytes[start + k] = c;
+    }
+    this.#idEnd[i] = start + id.length;
+  }
+
   #grow(capacity: number): void {
     this.#capacity = capacity;
+    const idEnd = new Int32Array(capacity);
+    idEnd.set(this.#idEnd);
+    this.#idEnd = idEnd;
     for (const c of [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day]) c.grow(capacity);
     for (const c of this.#answers.values()) c.grow(capacity);
   }
@@ -222,7 +246,7 @@ export class ResponseTable {
       answers[key] = Array.isArray(value) ? [...value] : value;
     }
     return {
-      id: this.#ids[i]!,
+      id: this.id(i),
       study: this.#study.values[this.#study.codes[i]! - 1]!,
       questionnaire: this.#questionnaire.values[this.#questionnaire.codes[i]! - 1]!,
       version: this.#version.values[this.#version.codes[i]! - 1]!,
@@ -258,7 +282,8 @@ export class ResponseTable {
   }
 
   id(i: number): string {
-    return this.#ids[i]!;
+    const start = i === 0 ? 0 : this.#idEnd[i - 1]!;
+    return Buffer.from(this.#idBytes.buffer, this.#idBytes.byteOffset + start, this.#idEnd[i]! - start).toString('latin1');
   }
 
   /** The municipality column (codes of every row; values are municipality codes such as "101"). */
