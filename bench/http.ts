@@ -241,9 +241,9 @@ async function main(): Promise<void> {
   const extra: string[] = [];
 
   const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
-  // Each row: ROUNDS rounds, the median-throughput round shown (its p50/p99). A 5,000-request round
-  // lasts well under a second against the bare server, and one burst of other work on this 2-core
-  // machine moved a single round's req/s by ±25 % or more; every row is measured the same way.
+  // Each row: ROUNDS rounds, the median-throughput round shown (its p50/p99). A round lasts about a
+  // second against the bare server, and one burst of other work on this 2-core machine moved a
+  // single round's req/s by ±25 % or more; every row is measured the same way.
   const measure = async (label: string, port: number, requests: readonly Buffer[]): Promise<Result> => {
     const rounds: Result[] = [];
     for (let round = 0; round < ROUNDS; round++) rounds.push(await load(label, port, REQUESTS, requests));
