@@ -182,14 +182,8 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
   return { count: ids.size, of, cluster: Int32Array.from(cluster), rows: Float64Array.from(rows), calibration };
 }
 
-/** Degrees of freedom of the design restricted to the rows in `inDomain`: clusters with a member (and weight) minus strata with one. */
-export function domainDf(design: Design, inDomain: (i: number) => boolean): number {
-  const mark = new Uint8Array(design.clusters);
-  for (let i = 0; i < design.n; i += 1) if (design.weights[i] !== 0 && inDomain(i)) mark[design.clusterIndex[i]!] = 2;
-  return dfFromClusters(design, mark);
-}
 
-/** The same from a per-cluster mark: clusters marked 2 (a domain member with non-zero weight) minus their strata. */
+/** Degrees of freedom of a domain: the clusters marked 2 (they have a domain member with non-zero weight) minus the strata they are in. */
 export function dfFromClusters(design: Design, mark: Uint8Array): number {
   const seenStratum = new Uint8Array(design.strata);
   let clusters = 0;

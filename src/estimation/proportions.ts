@@ -82,23 +82,6 @@ export interface Indicator {
   count: number;
 }
 
-/** An indicator from its row values (1 = counts for it); only rows with member[i] = 1 are looked at. */
-export function indicatorFromRows(design: Design, member: Uint8Array, name: string, y: Uint8Array): Indicator {
-  const cellTotals = new Float64Array(design.cells.count);
-  const of = design.cells.of;
-  let total = 0;
-  let count = 0;
-  for (let i = 0; i < design.n; i += 1) {
-    if (member[i] && y[i]) {
-      const w = design.weights[i]!;
-      cellTotals[of[i]!]! += w;
-      total += w;
-      count += 1;
-    }
-  }
-  return { name, cellTotals, total, count };
-}
-
 /**
  * The engine: proportions of several 0/1 indicators within one domain (`member[i] = 1`), with
  * their covariance. `estimateCategorical` and `estimateMulti` are thin front ends. The linearised
@@ -191,6 +174,59 @@ function expit(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** Per (category, cell) weighted totals of the domain rows, per-category row counts, and the domain. */
+interface Tally {
+  totals: Float64Array;
+  counts: Float64Array;
+  member: Uint8Array;
+  cells: number;
+}
+
+/**
+ * One pass over the rows. `code[i]` is −1 outside the domain, else the row's category — or, with
+ * `entries` (multi-select), an index into `entries`, whose listed categories the row counts for.
+ */
+function tally(design: Design, code: Int32Array, K: number, entries?: readonly (readonly number[])[]): Tally {
+  const cells = design.cells.count;
+  const of = design.cells.of;
+  const totals = new Float64Array(K * cells);
+  const counts = new Float64Array(K);
+  const member = new Uint8Array(design.n);
+  for (let i = 0; i < design.n; i += 1) {
+    const e = code[i]!;
+    if (e < 0) continue;
+    const w = design.weights[i]!;
+    const cell = of[i]!;
+    member[i] = 1;
+    if (!entries) {
+      if (e >= K) throw problems.invalidInput(`estimateCoded: row ${i + 1} has code ${e}, but there are ${K} categories`);
+      totals[e * cells + cell]! += w;
+      counts[e]! += 1;
+      continue;
+    }
+    const entry = entries[e];
+    if (!entry) throw problems.invalidInput(`estimateMultiCoded: row ${i + 1} refers to entry ${e}, which does not exist`);
+    for (const k of entry) {
+      totals[k * cells + cell]! += w;
+      counts[k]! += 1;
+    }
+  }
+  return { totals, counts, member, cells };
+}
+
+/** The indicator "the row counts for one of `members`" (a category, or a merge of several). */
+function indicatorOf(t: Tally, name: string, members: readonly number[]): Indicator {
+  const cellTotals = new Float64Array(t.cells);
+  let count = 0;
+  for (const k of members) {
+    for (let c = 0; c < t.cells; c += 1) cellTotals[c]! += t.totals[k * t.cells + c]!;
+    count += t.counts[k]!;
+  }
+  let total = 0;
+  for (let c = 0; c < t.cells; c += 1) total += cellTotals[c]!;
+  return { name, cellTotals, total, count };
+}
+
 /**
  * Proportions of each category of `values` in the domain, plus merged categories.
  *
@@ -246,39 +282,14 @@ export function estimateCoded(
   options: { combined?: readonly { name: string; members: readonly number[] }[]; ci?: CiMethod; level?: number } = {},
 ): CategoricalResult {
   if (code.length !== design.n) throw problems.invalidInput(`estimateCoded: ${code.length} codes for a design of ${design.n} rows`);
-  const K = categories.length;
-  const cellCount = design.cells.count;
-  const of = design.cells.of;
-  // One pass: per category, per cell weighted totals; merges add them up.
-  const byCode = new Float64Array(K * cellCount);
-  const countByCode = new Float64Array(K);
-  const member = new Uint8Array(design.n);
-  for (let i = 0; i < design.n; i += 1) {
-    const k = code[i]!;
-    if (k < 0) continue;
-    if (k >= K) throw problems.invalidInput(`estimateCoded: row ${i + 1} has code ${k}, but there are ${K} categories`);
-    member[i] = 1;
-    byCode[k * cellCount + of[i]!]! += design.weights[i]!;
-    countByCode[k]! += 1;
-  }
-  const indicator = (name: string, members: readonly number[]): Indicator => {
-    const cellTotals = new Float64Array(cellCount);
-    let count = 0;
-    for (const k of members) {
-      for (let c = 0; c < cellCount; c += 1) cellTotals[c]! += byCode[k * cellCount + c]!;
-      count += countByCode[k]!;
-    }
-    let total = 0;
-    for (let c = 0; c < cellCount; c += 1) total += cellTotals[c]!;
-    return { name, cellTotals, total, count };
-  };
+  const t = tally(design, code, categories.length);
   const combined = options.combined ?? [];
-  const indicators = [...categories.map((c, k) => indicator(c, [k])), ...combined.map((c) => indicator(c.name, c.members))];
-  const result = estimateIndicators(design, member, indicators, options);
+  const indicators = [...categories.map((c, k) => indicatorOf(t, c, [k])), ...combined.map((c) => indicatorOf(t, c.name, c.members))];
+  const result = estimateIndicators(design, t.member, indicators, options);
   return {
     summary: result.summary,
-    categories: result.estimates.slice(0, K),
-    combined: result.estimates.slice(K),
+    categories: result.estimates.slice(0, categories.length),
+    combined: result.estimates.slice(categories.length),
     covariance: result.covariance,
   };
 }
@@ -324,31 +335,8 @@ export function estimateMultiCoded(
   options: { ci?: CiMethod; level?: number } = {},
 ): { summary: Summary; options: CategoryEstimate[] } {
   if (code.length !== design.n) throw problems.invalidInput(`estimateMultiCoded: ${code.length} codes for a design of ${design.n} rows`);
-  const K = optionNames.length;
-  const cellCount = design.cells.count;
-  const of = design.cells.of;
-  const totals = new Float64Array(K * cellCount);
-  const counts = new Float64Array(K);
-  const member = new Uint8Array(design.n);
-  for (let i = 0; i < design.n; i += 1) {
-    const e = code[i]!;
-    if (e < 0) continue;
-    const entry = entries[e];
-    if (!entry) throw problems.invalidInput(`estimateMultiCoded: row ${i + 1} refers to entry ${e}, which does not exist`);
-    member[i] = 1;
-    const w = design.weights[i]!;
-    const cell = of[i]!;
-    for (const k of entry) {
-      totals[k * cellCount + cell]! += w;
-      counts[k]! += 1;
-    }
-  }
-  const indicators: Indicator[] = optionNames.map((name, k) => {
-    const cellTotals = totals.slice(k * cellCount, (k + 1) * cellCount);
-    let total = 0;
-    for (let c = 0; c < cellCount; c += 1) total += cellTotals[c]!;
-    return { name, cellTotals, total, count: counts[k]! };
-  });
-  const result = estimateIndicators(design, member, indicators, options);
+  const t = tally(design, code, optionNames.length, entries);
+  const indicators = optionNames.map((name, k) => indicatorOf(t, name, [k]));
+  const result = estimateIndicators(design, t.member, indicators, options);
   return { summary: result.summary, options: result.estimates };
 }
