@@ -104,18 +104,6 @@ export function adminRoutes(defs: Definitions, store: Store, limiter = new Login
     const at = locate(defs, String(params.study), String(params.questionnaire));
     const table = store.responses.table;
     const rows = table.rows({ study: at.study.id, questionnaire: at.questionnaire.id });
-    /** The texts of one answer key in this questionnaire's rows (read from the column, no response objects). */
-    const textsOf = (key: string): string[] => {
-      const column = table.answers(key);
-      if (!column) return [];
-      const texts: string[] = [];
-      for (const i of rows) {
-        const code = column.codes[i]!;
-        const v = code === 0 ? undefined : column.values[code - 1];
-        if (typeof v === 'string' && v.trim() !== '') texts.push(v);
-      }
-      return texts;
-    };
     const fields = at.questionnaire.sections
       .flatMap((section) => section.questions)
       .flatMap((q) => {
@@ -129,7 +117,7 @@ export function adminRoutes(defs: Definitions, store: Store, limiter = new Login
       .map(({ key, label }) => ({
         key,
         label,
-        texts: textsOf(key).sort((a, b) => a.localeCompare(b, 'da')),
+        texts: table.texts(key, rows).sort((a, b) => a.localeCompare(b, 'da')),
       }));
     res.render('admin/freetext', {
       title: `Fritekstsvar: ${at.questionnaire.title}`,

@@ -296,6 +296,19 @@ export class ResponseTable {
     return { codes: this.#day.codes.subarray(0, this.#length), values: this.#day.values };
   }
 
+  /** The non-blank text answers of `key` in the given rows (free text, "Andet, angiv"), in row order. */
+  texts(key: string, rows: Int32Array): string[] {
+    const column = this.#answers.get(key);
+    if (!column) return [];
+    const texts: string[] = [];
+    for (const i of rows) {
+      const code = column.codes[i]!;
+      const v = code === 0 ? undefined : column.values[code - 1];
+      if (typeof v === 'string' && v.trim() !== '') texts.push(v);
+    }
+    return texts;
+  }
+
   /** The column of an answer key (question id or `<id>_other`); undefined when no row has it. */
   answers(key: string): ColumnView<TAnswerValue> | undefined {
     const column = this.#answers.get(key);

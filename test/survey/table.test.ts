@@ -57,6 +57,13 @@ describe('the columnar response table', () => {
     expect(table.list().map((x) => x.answers.x)).toEqual(lists);
   });
 
+  it('lists the non-blank texts of a key in the given rows', () => {
+    const table = ResponseTable.from([...responses, r('e', 'ledere', '101', { grunde_other: '   ' })]);
+    expect(table.texts('grunde_other', table.rows({ questionnaire: 'ledere' }))).toEqual(['Travlt']);
+    expect(table.texts('frist', table.rows({ questionnaire: 'praktikere' }))).toEqual(['aldrig']);
+    expect(table.texts('nothing', table.rows())).toEqual([]);
+  });
+
   it('hands out copies, so changing a listed answer does not change the table', () => {
     const table = ResponseTable.from(responses);
     const first = table.row(0);
