@@ -68,6 +68,11 @@ export const notFound: RequestHandler = (_req, _res, next) => {
   next(problems.notFound('The page'));
 };
 
+/** Logs an unexpected error by its stack (or message) alone. */
+function logInternal(err: unknown): void {
+  console.error(err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : `praksis: unexpected error of type ${typeof err}`);
+}
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) {
     next(err);
@@ -75,8 +80,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   }
   let problem = toProblem(err);
   if (!problem) {
-    // Our fault: log it for the operator (no request details, so nothing about the respondent).
-    console.error(err);
+    // Our fault: log it for the operator — its stack only. Not the object: errors can carry request
+    // data as properties (a parse error carries the body), and nothing about a respondent is logged.
+    logInternal(err);
     problem = problems.internal();
   }
   res.status(problem.status);
@@ -96,7 +102,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const text = danish[problem.status] ?? danish[problem.status >= 500 ? 500 : 400]!;
   res.render('error', { title: text.heading, heading: text.heading, text: text.text, status: problem.status, code: problem.code }, (renderErr, html) => {
     if (renderErr) {
-      console.error(renderErr);
+      logInternal(renderErr);
       res.type('text/plain; charset=utf-8').send(`${text.heading}\n${text.text}\n`);
       return;
     }
