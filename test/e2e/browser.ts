@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApp, type Running } from '../http/helpers.ts';
 
 export const CHROMIUM = process.env.PRAKSIS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -40,3 +42,22 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 export const screenshotsDir = join(process.cwd(), 'docs', 'screenshots');
+
+/** The app (submission rate limit off) and Chromium for one test file: started before its tests, closed after. */
+export function appAndBrowser(): { app: Running; browser: Browser } {
+  const env = {} as { app: Running; browser: Browser };
+  beforeAll(async () => {
+    env.app = await startApp({ config: { rateLimit: 'off' } });
+    env.browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.app?.close();
+  });
+  return env;
+}
+
+/** The page's serious and critical axe violations, one readable line each, prefixed with `label`. */
+export async function violationLines(page: Page, label: string): Promise<string[]> {
+  return (await seriousViolations(page)).map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -4,28 +4,17 @@
  * a figure as PNG and a table as CSV; axe on the dashboard and the report; screenshots.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { generateDemoResponses } from '../../src/demo/generate.ts';
-import { ADMIN_PASSWORD, questionnaireByGroup, startApp, theStudy, type Running } from '../http/helpers.ts';
+import { ADMIN_PASSWORD, questionnaireByGroup, theStudy } from '../http/helpers.ts';
 import { apiAnswers, fullPlan } from '../http/walk.ts';
-import { launch, screenshotsDir, seriousViolations } from './browser.ts';
+import { appAndBrowser, screenshotsDir, seriousViolations, violationLines } from './browser.ts';
 
-let app: Running;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp({ config: { rateLimit: 'off' } });
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const env = appAndBrowser();
 
 describe('evaluator in Chromium', { timeout: 120_000 }, () => {
   it('axe itself finds a known violation (the check can fail)', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     await page.setContent('<!doctype html><html><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>');
     const ids = (await seriousViolations(page)).map((v) => v.id);
     expect(ids).toContain('image-alt');
@@ -33,12 +22,12 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('signs in, invites, sees the rate move, opens the report with drawn charts, downloads PNG and CSV', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
+    const context = await env.browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
-    const check = async (label: string) => problems.push(...(await seriousViolations(page)).map((v) => `${label}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    const check = async (label: string) => problems.push(...(await violationLines(page, label)));
 
-    await page.goto(`${app.url}/admin`);
+    await page.goto(`${env.app.url}/admin`);
     await check('login');
     await page.fill('input[name="password"]', ADMIN_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
@@ -58,17 +47,17 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     expect(await section.textContent()).toMatch(/0\s+af 2 inviterede kommuner har svaret/);
 
     // A leader answers through the link (API with the token); the rate moves.
-    const qn = questionnaireByGroup(theStudy(app.definitions), /leder/i);
+    const qn = questionnaireByGroup(theStudy(env.app.definitions), /leder/i);
     const token = new URL(url).pathname.split('/').pop()!;
-    const res = await fetch(`${app.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, answers: apiAnswers(qn, fullPlan('147')).answers }) });
+    const res = await fetch(`${env.app.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, answers: apiAnswers(qn, fullPlan('147')).answers }) });
     expect(res.status).toBe(201);
     await page.reload();
     expect(await page.locator('section:has(h2#fw-ledere)').first().textContent()).toMatch(/1\s+af 2 inviterede kommuner har svaret/);
 
     // The report (with the demo responses added): every chart canvas has drawn bars.
-    const study = theStudy(app.definitions);
-    await app.store.responses.addMany(generateDemoResponses(study, app.definitions.frames.get(study.frame)!, { seed: 2016 }));
-    await page.goto(`${app.url}/admin/studies/integration_2016/report`);
+    const study = theStudy(env.app.definitions);
+    await env.app.store.responses.addMany(generateDemoResponses(study, env.app.definitions.frames.get(study.frame)!, { seed: 2016 }));
+    await page.goto(`${env.app.url}/admin/studies/integration_2016/report`);
     await page.waitForSelector('canvas[data-drawn="true"]');
     const canvases = await page.$$eval('canvas[data-figure]', (list) =>
       list.map((c) => {

@@ -3,16 +3,15 @@
  * appearing and disappearing), a caseworker resuming after closing the browser, the whole
  * questionnaire without JavaScript, a 375 px phone, keyboard use and axe on every page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { API_KEY, startApp, type Running } from '../http/helpers.ts';
-import { launch, screenshotsDir, seriousViolations } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { API_KEY } from '../http/helpers.ts';
+import { appAndBrowser, screenshotsDir, violationLines } from './browser.ts';
 
-let app: Running;
-let browser: Browser;
+const env = appAndBrowser();
 
 async function invite(questionnaire: string, municipality: string, uses = 1): Promise<string> {
-  const res = await fetch(`${app.url}/api/v1/studies/integration_2016/invitations`, {
+  const res = await fetch(`${env.app.url}/api/v1/studies/integration_2016/invitations`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ questionnaire, municipalities: [municipality], uses }),
@@ -43,33 +42,20 @@ async function next(page: Page): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('button[value="next"]')]);
 }
 
-async function violations(page: Page, label: string): Promise<string[]> {
-  return (await seriousViolations(page)).map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-beforeAll(async () => {
-  app = await startApp({ config: { rateLimit: 'off' } });
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
 describe('in Chromium', { timeout: 120_000 }, () => {
   it('a leader answers through an invitation link; Figur 2 appears for "Næsten altid" and disappears for "Altid"; axe finds nothing serious', async () => {
     const link = await invite('ledere', '851');
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
-    await page.goto(app.url + '/');
-    problems.push(...(await violations(page, 'front page')));
-    await page.goto(app.url + link);
-    problems.push(...(await violations(page, 'landing')));
+    await page.goto(env.app.url + '/');
+    problems.push(...(await violationLines(page, 'front page')));
+    await page.goto(env.app.url + link);
+    problems.push(...(await violationLines(page, 'landing')));
     await page.click('text=Start spørgeskemaet');
     // Page 1: role (the municipality comes from the link).
     expect(await page.$('select[name="kommune"]')).toBeNull();
-    problems.push(...(await violations(page, 'page 1')));
+    problems.push(...(await violationLines(page, 'page 1')));
     await page.check('input[name="rolle"][value="under"]');
     await next(page);
     // Page 2: the contract deadline and its follow-up.
@@ -85,30 +71,30 @@ describe('in Chromium', { timeout: 120_000 }, () => {
     await next(page);
     await page.waitForSelector('#fejlopsummering');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('fejlopsummering');
-    problems.push(...(await violations(page, 'error state')));
+    problems.push(...(await violationLines(page, 'error state')));
     await page.screenshot({ path: `${screenshotsDir}/questionnaire-error.png`, fullPage: true });
     await page.check('input[name="opfoelgning_frist"][value="ofte"]');
     await next(page);
     for (let i = 0; i < 10 && !page.url().endsWith('/tak'); i += 1) {
       await page.waitForSelector('form button[value="next"]');
       if (i === 0) await page.screenshot({ path: `${screenshotsDir}/questionnaire-page.png`, fullPage: true });
-      problems.push(...(await violations(page, `page ${i + 3}`)));
+      problems.push(...(await violationLines(page, `page ${i + 3}`)));
       await answerPage(page);
       await next(page);
     }
     expect(page.url()).toMatch(/\/tak$/);
-    problems.push(...(await violations(page, 'thank-you page')));
+    problems.push(...(await violationLines(page, 'thank-you page')));
     expect(problems).toEqual([]);
-    const [stored] = await app.store.responses.list({ questionnaire: 'ledere' });
+    const [stored] = await env.app.store.responses.list({ questionnaire: 'ledere' });
     expect(stored).toMatchObject({ municipality: '851', answers: { rolle: 'under', kontrakt_frist: 'naesten_altid', kontrakt_efter_frist: 'mellem_1_3_md', opfoelgning_frist: 'ofte' } });
     await context.close();
   });
 
   it('a caseworker answers half, closes the browser, comes back through the link and finds the answers kept', async () => {
     const link = await invite('praktikere', '147', 3);
-    const first = await browser.newContext();
+    const first = await env.browser.newContext();
     const page = await first.newPage();
-    await page.goto(app.url + link + '/p/1');
+    await page.goto(env.app.url + link + '/p/1');
     await page.check('input[name="rolle"][value="under_og_efter"]');
     await page.fill('input[name="antal_kontrakter"]', '14');
     await page.click('button[value="next"]');
@@ -119,9 +105,9 @@ describe('in Chromium', { timeout: 120_000 }, () => {
     const kept = await first.storageState();
     await first.close();
     // The browser is reopened with its saved cookies, as a real browser keeps them.
-    const second = await browser.newContext({ storageState: kept });
+    const second = await env.browser.newContext({ storageState: kept });
     const again = await second.newPage();
-    await again.goto(app.url + link);
+    await again.goto(env.app.url + link);
     await again.click('text=Fortsæt, hvor du slap');
     await again.waitForSelector('#q-individuelle_hensyn');
     await again.click('button[value="back"]');
@@ -134,16 +120,16 @@ describe('in Chromium', { timeout: 120_000 }, () => {
       await next(again);
     }
     expect(again.url()).toMatch(/\/tak$/);
-    const stored = (await app.store.responses.list({ questionnaire: 'praktikere' })).find((r) => r.municipality === '147');
+    const stored = (await env.app.store.responses.list({ questionnaire: 'praktikere' })).find((r) => r.municipality === '147');
     expect(stored?.answers).toMatchObject({ rolle: 'under_og_efter', antal_kontrakter: 14, kontrakt_frist: 'altid' });
     await second.close();
   });
 
   it('without JavaScript the whole questionnaire can be completed', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const before = await app.store.responses.count();
-    await page.goto(`${app.url}/s/integration_2016/ledere`);
+    const before = await env.app.store.responses.count();
+    await page.goto(`${env.app.url}/s/integration_2016/ledere`);
     await page.click('a[href$="/p/1"]');
     await page.check('input[name="rolle"][value="andet"]');
     await page.fill('input[name="rolle_other"]', 'Fagkoordinator');
@@ -155,14 +141,14 @@ describe('in Chromium', { timeout: 120_000 }, () => {
       await next(page);
     }
     expect(page.url()).toMatch(/\/tak$/);
-    expect(await app.store.responses.count()).toBe(before + 1);
+    expect(await env.app.store.responses.count()).toBe(before + 1);
     await context.close();
   });
 
   it('a 375 px phone shows the questionnaire without horizontal scrolling', async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const context = await env.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    await page.goto(`${app.url}/s/integration_2016/praktikere/p/1`);
+    await page.goto(`${env.app.url}/s/integration_2016/praktikere/p/1`);
     for (let i = 0; i < 3; i += 1) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `page ${i + 1}`).toBeLessThanOrEqual(0);
@@ -175,9 +161,9 @@ describe('in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('works with the keyboard alone', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${app.url}/s/integration_2016/ledere/p/1`);
+    await page.goto(`${env.app.url}/s/integration_2016/ledere/p/1`);
     await page.keyboard.press('Tab'); // skip link
     await page.keyboard.press('Tab');
     let reached = false;
