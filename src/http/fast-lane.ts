@@ -131,6 +131,16 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
   const expressHandle = host.handle.bind(app);
   const { definitions, store, limiter } = options;
 
+  /** Answers a request the fast lane finished: the security headers, the type and the exact length. */
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
+    res.statusCode = status;
+    options.securityHeaders(res);
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    res.end(body);
+    served.set(app, (served.get(app) ?? 0) + 1);
+  };
+
   const handOver = (req: IncomingMessage, res: ServerResponse, handover: Handover) => {
     handovers.set(req, handover);
     // body-parser leaves a request whose body was read alone (req.body stays as set here).
@@ -173,15 +183,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
         return handOver(req, res, { rateLimitWait, body });
       }
       submitResponse(definitions, store, body).then(
-        ({ status, id }) => {
-          const json = JSON.stringify({ id });
-          res.statusCode = status;
-          options.securityHeaders(res);
-          res.setHeader('Content-Type', 'application/json; charset=utf-8');
-          res.setHeader('Content-Length', Buffer.byteLength(json));
-          res.end(json);
-          served.set(app, (served.get(app) ?? 0) + 1);
-        },
+        ({ status, id }) => send(res, status, 'application/json; charset=utf-8', JSON.stringify({ id })),
         (error: unknown) => handOver(req, res, { rateLimitWait, body, error }),
       );
     });
@@ -205,12 +207,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     if (req.method === 'GET' && req.url !== undefined && req.url.startsWith('/s/')) {
       const html = firstPage(req.url);
       if (html !== undefined) {
-        res.statusCode = 200;
-        options.securityHeaders(res);
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.setHeader('Content-Length', html.length);
-        res.end(html);
-        served.set(app, (served.get(app) ?? 0) + 1);
+        send(res, 200, 'text/html; charset=utf-8', html);
         return;
       }
     }
