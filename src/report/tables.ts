@@ -124,9 +124,21 @@ function columnOf(table: ResponseTable, g: Group, id: string): { codes: Int32Arr
 type ChoiceQuestion = Extract<TQuestion, { type: 'single' | 'scale' }>;
 type MultiQuestion = Extract<TQuestion, { type: 'multi' }>;
 
-/** The options a figure shows: all, or all but the non-substantive ones ("Ved ikke"). */
-function baseOptions<Q extends ChoiceQuestion | MultiQuestion>(q: Q, includeNonSubstantive: boolean): Q['options'] {
-  return q.options.filter((o) => includeNonSubstantive || !o.nonSubstantive) as Q['options'];
+/** The options a figure shows (all, or all but the non-substantive ones such as "Ved ikke"), and the codes it leaves out. */
+function baseOptions<Q extends ChoiceQuestion | MultiQuestion>(q: Q, includeNonSubstantive: boolean): { options: Q['options']; excluded: Set<string> } {
+  return {
+    options: q.options.filter((o) => includeNonSubstantive || !o.nonSubstantive) as Q['options'],
+    excluded: new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code)),
+  };
+}
+
+/** Per group row: `mapValue` of its answer (worked out once per distinct stored value), or −1 without an answer. */
+function mappedColumn(table: ResponseTable, g: Group, id: string, mapValue: (v: TAnswerValue) => number): Int32Array {
+  const { codes, values } = columnOf(table, g, id);
+  const map = Int32Array.from(values, mapValue);
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i += 1) out[i] = codes[i] === 0 ? -1 : map[codes[i]! - 1]!;
+  return out;
 }
 
 /**
@@ -137,37 +149,22 @@ function choiceCodes(table: ResponseTable, q: ChoiceQuestion, g: Group, includeN
   const key = `${q.id}\u0000${includeNonSubstantive}`;
   const cached = g.choice.get(key);
   if (cached) return cached;
-  const options = baseOptions(q, includeNonSubstantive);
-  const excluded = new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code));
-  const out = new Int32Array(g.rows.length).fill(-1);
-  const column = table.answers(q.id);
-  if (column) {
-    // Per distinct stored value: its option index (one lookup per value, not per row); slot 0 = no answer.
-    const map = new Int32Array(column.values.length + 1);
-    map[0] = -1;
-    column.values.forEach((v, k) => {
-      let index = -1;
-      if (typeof v === 'string' && !excluded.has(v)) {
-        index = options.findIndex((o) => o.code === v);
-        if (index < 0) throw problems.invalidInput(`question "${q.id}": the stored answer "${v}" is not one of the categories (${options.map((o) => o.code).join(', ')})`);
-      }
-      map[k + 1] = index;
-    });
-    const codes = column.codes;
-    const rows = g.rows;
-    for (let i = 0; i < rows.length; i += 1) out[i] = map[codes[rows[i]!]!]!;
-  }
+  const { options, excluded } = baseOptions(q, includeNonSubstantive);
+  const out = mappedColumn(table, g, q.id, (v) => {
+    if (typeof v !== 'string' || excluded.has(v)) return -1;
+    const index = options.findIndex((o) => o.code === v);
+    if (index < 0) throw problems.invalidInput(`question "${q.id}": the stored answer "${v}" is not one of the categories (${options.map((o) => o.code).join(', ')})`);
+    return index;
+  });
   g.choice.set(key, out);
   return out;
 }
 
 /** Base entries of a multi-select question: per group row −1 or an index into `entries` (the option indices chosen). */
 function multiCodes(table: ResponseTable, q: MultiQuestion, g: Group, includeNonSubstantive: boolean): { code: Int32Array; entries: number[][] } {
-  const options = baseOptions(q, includeNonSubstantive);
-  const excluded = new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code));
-  const { codes, values } = columnOf(table, g, q.id);
+  const { options, excluded } = baseOptions(q, includeNonSubstantive);
   const entries: number[][] = [];
-  const map = Int32Array.from(values, (v) => {
+  const code = mappedColumn(table, g, q.id, (v) => {
     if (!Array.isArray(v) || v.length === 0 || v.some((c) => excluded.has(c))) return -1;
     const chosen = new Set<number>();
     for (const c of v) {
@@ -177,8 +174,6 @@ function multiCodes(table: ResponseTable, q: MultiQuestion, g: Group, includeNon
     }
     return entries.push([...chosen]) - 1;
   });
-  const code = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i += 1) code[i] = codes[i] === 0 ? -1 : map[codes[i]! - 1]!;
   return { code, entries };
 }
 
@@ -209,7 +204,7 @@ function summariseChoice(table: ResponseTable, q: ChoiceQuestion, g: Group, minC
   const baseN = countBase(code);
   const out = emptyGroup(g, baseN, minCellSize);
   if (out.suppressed || baseN === 0) return out;
-  const options = baseOptions(q, includeNS);
+  const { options } = baseOptions(q, includeNS);
   const combined = (q.figure?.combined ?? [])
     .map((c) => ({ name: c.code, label: c.label, members: c.options.map((o) => options.findIndex((x) => x.code === o)).filter((k) => k >= 0) }))
     .filter((c) => c.members.length > 0);
@@ -228,7 +223,7 @@ function summariseMulti(table: ResponseTable, q: MultiQuestion, g: Group, minCel
   const baseN = countBase(code);
   const out = emptyGroup(g, baseN, minCellSize);
   if (out.suppressed || baseN === 0) return out;
-  const options = baseOptions(q, includeNS);
+  const { options } = baseOptions(q, includeNS);
   const r = estimateMultiCoded(g.design!, code, entries, options.map((o) => o.code), { level });
   return { ...out, df: r.summary.df, rows: r.options.map((e, k) => row(e, options[k]!.label, false)) };
 }
@@ -260,9 +255,7 @@ function summariseNumber(table: ResponseTable, q: TQuestion, g: Group, minCellSi
 
 /** Summariser: free text — only how many answered (the texts are on the evaluator's text page). */
 function summariseText(table: ResponseTable, q: TQuestion, g: Group, minCellSize: number): OtherSummary['groups'][number] {
-  const { codes, values } = columnOf(table, g, q.id);
-  let n = 0;
-  for (let i = 0; i < codes.length; i += 1) if (codes[i] !== 0 && typeof values[codes[i]! - 1] === 'string') n += 1;
+  const n = countBase(mappedColumn(table, g, q.id, (v) => (typeof v === 'string' ? 0 : -1)));
   return { questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n, suppressed: n > 0 && n < minCellSize };
 }
 
@@ -300,8 +293,8 @@ function difference(table: ResponseTable, pooled: Pooled | undefined, figureQues
   if (countBase(ca) < minCellSize || countBase(cb) < minCellSize) return undefined;
   const side = new Int8Array(ca.length + cb.length);
   const y = new Uint8Array(ca.length + cb.length);
-  const inA = Uint8Array.from(baseOptions(q, includeNS), (o) => (categories.has(o.code) ? 1 : 0));
-  const inB = Uint8Array.from(baseOptions(q2, includeNS), (o) => (categories.has(o.code) ? 1 : 0));
+  const inA = Uint8Array.from(baseOptions(q, includeNS).options, (o) => (categories.has(o.code) ? 1 : 0));
+  const inB = Uint8Array.from(baseOptions(q2, includeNS).options, (o) => (categories.has(o.code) ? 1 : 0));
   for (let i = 0; i < ca.length; i += 1) {
     const k = ca[i]!;
     if (k < 0) continue;
