@@ -102,8 +102,8 @@ export class ResponseLog {
   #table = new ResponseTable();
   /** Bytes of the log that are fsync'ed AND in the table (the table always equals this prefix). */
   #durableBytes = 0;
-  /** Table rows when the last snapshot was written or read (-1: none matches the log). */
-  #snapshotRows = -1;
+  /** Table rows when the last snapshot was written or read (0 when none matches the log). */
+  #snapshotRows = 0;
   #snapshotting: Promise<void> | undefined;
   /** A snapshot write failed: try again at close. */
   #snapshotStale = false;
@@ -337,7 +337,7 @@ export class ResponseLog {
       }
       for (const p of batch) p.resolve();
       this.#lastWrite = performance.now();
-      if (this.#table.length - Math.max(this.#snapshotRows, 0) >= this.#snapshotEvery) this.#snapshotWhenQuiet();
+      if (this.#rowsSinceSnapshot >= this.#snapshotEvery) this.#snapshotWhenQuiet();
     }
     this.#flushing = undefined;
   }
@@ -373,13 +373,17 @@ export class ResponseLog {
     this.#snapshotStale = false;
   }
 
+  get #rowsSinceSnapshot(): number {
+    return this.#table.length - this.#snapshotRows;
+  }
+
   #snapshotWhenQuiet(): void {
     if (this.#snapshotTimer || this.#snapshotting || this.#closed) return;
     const check = () => {
       this.#snapshotTimer = undefined;
       if (this.#closed) return;
       const quiet = performance.now() - this.#lastWrite >= QUIET_MS;
-      const overdue = this.#table.length - Math.max(this.#snapshotRows, 0) >= 4 * this.#snapshotEvery;
+      const overdue = this.#rowsSinceSnapshot >= 4 * this.#snapshotEvery;
       if (quiet || overdue) this.#snapshotInBackground();
       else this.#snapshotTimer = setTimeout(check, QUIET_MS).unref();
     };
@@ -406,7 +410,7 @@ export class ResponseLog {
     this.#snapshotTimer = undefined;
     if (this.#flushing) await this.#flushing;
     if (this.#snapshotting) await this.#snapshotting;
-    if (!this.#broken && (this.#snapshotStale || this.#table.length !== Math.max(this.#snapshotRows, 0))) {
+    if (!this.#broken && (this.#snapshotStale || this.#rowsSinceSnapshot > 0)) {
       await this.#writeSnapshot().catch((error: unknown) => console.warn(`praksis: could not write responses.snapshot (${(error as Error).message})`));
     }
     await this.#handle?.close();
