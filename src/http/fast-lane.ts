@@ -7,7 +7,7 @@
  * stack, res.send's helpers) costs several times what the submission itself costs; see
  * bench/http.ts. The fast lane does exactly what the Express route does — the same security headers,
  * the same shared rate limiter with the same client address, the same JSON parsing rules and
- * reviver, and the same `submitResponse` — and gives everything that is not the plain, valid case
+ * reviver, and the same `checkSubmission` and `storeSubmission` — and gives everything that is not the plain, valid case
  * back to Express ("hand-over"), which then answers it exactly as before:
  *
  *   - before the body is read: any request that is not a POST to exactly /api/v1/responses with
@@ -17,7 +17,8 @@
  *   - after the body is read: a body that does not parse (or has a "__proto__" key, or nests too
  *     deeply) is handed over with the same error body-parser would raise; a body with a link
  *     `token` is handed over parsed (the fieldwork route handles it); any Problem thrown by
- *     `submitResponse` (invalid answers, unknown questionnaire, closed fieldwork, a store failure)
+ *     `checkSubmission` or `storeSubmission` (invalid answers, unknown questionnaire, closed
+ *     fieldwork, a store failure)
  *     is handed over to Express's error handler, which renders it as for the Express route.
  *
  * The first page is served only from the first-page cache (first-page.ts; Express renders and
@@ -34,12 +35,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
-import { submitResponse } from './api.ts';
+import { storeSubmission } from './api.ts';
+import { checkSubmission, type CheckedSubmission } from './submission.ts';
+import { parseError, parseJsonBody } from './json-body.ts';
 import { FirstPageCache, joinPageBytes } from './first-page.ts';
 import { encodeFlowState, newFlowState } from './flow-state.ts';
 import type { OpenLinkRefusal } from './fieldwork.ts';
 import { fieldworkStatus } from './lookup.ts';
-import { jsonReviver } from './errors.ts';
 import type { WindowLimiter } from './rate-limit.ts';
 
 /** Bodies up to this size take the fast lane (a full questionnaire is ~1 kB); larger ones go through Express (limit 1 MB). */
@@ -80,8 +82,8 @@ export interface FastLaneOptions {
   store: Store;
   /** The submission limiter the Express middleware uses too; undefined when the limit is off. */
   limiter: WindowLimiter | undefined;
-  /** Sets the security headers (the same replay Express uses). */
-  securityHeaders: (res: ServerResponse) => void;
+  /** The security headers as a flat [name, value, …] list (the same record Express replays). */
+  securityHeaders: readonly string[];
   /** The first-page cache the respondent routes fill. */
   firstPages: FirstPageCache;
   /** The open-link check Express's guard runs before the respondent routes (one function for both). */
@@ -94,34 +96,6 @@ const SUBMIT_PATH = '/api/v1/responses';
 const JSON_TYPE = /^application\/json[ \t]*(?:;[ \t]*charset="?utf-8"?[ \t]*)?$/i;
 const LENGTH = /^[0-9]{1,9}$/;
 
-/** body-parser's error shape for a body that does not parse (toProblem reads `type`). */
-function parseError(error: unknown, body: string): unknown {
-  const e = error instanceof Error ? error : new SyntaxError(String(error));
-  return Object.assign(e, { type: 'entity.parse.failed', status: 400, statusCode: 400, expose: true, body });
-}
-
-/** Below this many '{' and '[' in a body, JSON.parse with the reviver cannot overflow the stack. */
-const SHALLOW = 256;
-
-/**
- * JSON.parse as express.json({strict: true, reviver: jsonReviver}) does it: objects and arrays only.
- * The reviver (a JavaScript call per value) is skipped only where it provably cannot act: it throws
- * for a "__proto__" key, which needs the text "__proto__" or a \u escape in the body, and its
- * recursion overflows (the "nested too deeply" error) only for nesting far deeper than SHALLOW
- * brackets in the whole body. Any other body parses to the same value with or without it.
- */
-export function parseJsonBody(text: string): unknown {
-  const first = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d]|$)/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') throw new SyntaxError(`Unexpected token ${first ?? ''} in JSON at position 0`);
-  if (text.includes('__proto__') || text.includes('\\u')) return JSON.parse(text, jsonReviver);
-  let brackets = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x7b || c === 0x5b) brackets++;
-  }
-  return brackets < SHALLOW ? JSON.parse(text) : JSON.parse(text, jsonReviver);
-}
-
 /**
  * Installs the fast lane in front of `app` (it wraps `app.handle`, which `app.listen` and
  * `http.createServer(app)` call for every request).
@@ -133,10 +107,8 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
 
   /** Answers a request the fast lane finished: the security headers, the type and the exact length. */
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
-    res.statusCode = status;
-    options.securityHeaders(res);
-    res.setHeader('Content-Type', type);
-    res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    res.writeHead(status, [...options.securityHeaders, 'Content-Type', type, 'Content-Length', String(length)]);
     res.end(body);
     served.set(app, (served.get(app) ?? 0) + 1);
   };
@@ -182,7 +154,13 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
       if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body) {
         return handOver(req, res, { rateLimitWait, body });
       }
-      submitResponse(definitions, store, body).then(
+      let checked: CheckedSubmission;
+      try {
+        checked = checkSubmission(definitions, body);
+      } catch (error) {
+        return handOver(req, res, { rateLimitWait, body, error });
+      }
+      storeSubmission(store, checked).then(
         ({ status, id }) => send(res, status, 'application/json; charset=utf-8', JSON.stringify({ id })),
         (error: unknown) => handOver(req, res, { rateLimitWait, body, error }),
       );

@@ -15,6 +15,7 @@
  *   DAY, answers) and the submission hash; no time of day, no address, no token.
  */
 import { createHash } from 'node:crypto';
+import { fdatasync, writeSync } from 'node:fs';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
@@ -67,11 +68,12 @@ function hashSubmissionId(submissionId: string): string {
 }
 
 interface Pending {
-  bytes: Buffer;
+  /** The log lines (UTF-8 encoded per group, not per line). */
+  text: string;
   /** The rows the bytes hold, appended to the table once they are durable. */
   rows: TResponse[];
   /** Their submission hash, if any (recorded with the rows). */
-  hash?: string;
+  hash: string | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -248,21 +250,35 @@ export class ResponseLog {
   }
 
   /** Stores a response durably; with a submissionId seen before, returns that response instead. */
-  async add(response: NewResponse, submissionId?: string): Promise<{ id: string; created: boolean }> {
-    this.#assertOpen();
+  add(response: NewResponse, submissionId?: string): Promise<{ id: string; created: boolean }> {
+    try {
+      this.#assertOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const hash = submissionId === undefined ? undefined : hashSubmissionId(submissionId);
     if (hash !== undefined) {
       const existing = this.#submissions.get(hash);
-      if (existing) return { id: await existing, created: false };
+      if (existing !== undefined) return Promise.resolve(existing).then((id) => ({ id, created: false }));
     }
-    const stored: TResponse = ZResponse.parse({ id: randomId(), ...response, day: danishDay() });
+    // The caller validated the answers against the questionnaire (validateSubmission); the id and
+    // the day are made here. A second zod pass over every answer would only repeat that work.
+    const stored: TResponse = {
+      id: randomId(),
+      study: response.study,
+      questionnaire: response.questionnaire,
+      version: response.version,
+      municipality: response.municipality,
+      day: danishDay(),
+      answers: response.answers,
+    };
     const line: LogLine = hash === undefined ? { r: stored } : { s: hash, r: stored };
     const written = this.#append(JSON.stringify(line) + '\n', [stored], hash).then(() => stored.id);
     if (hash !== undefined) {
       this.#submissions.set(hash, written);
       written.catch(() => this.#submissions.delete(hash));
     }
-    return { id: await written, created: true };
+    return written.then((id) => ({ id, created: true }));
   }
 
   /** Whether a response with this submission id is stored or being stored (retries, double clicks). */
@@ -275,7 +291,7 @@ export class ResponseLog {
     this.#assertOpen();
     const parsed = responses.map((r) => ZResponse.parse(r));
     if (parsed.length === 0) return 0;
-    await this.#append(parsed.map((r) => JSON.stringify({ r } satisfies LogLine) + '\n').join(''), parsed);
+    await this.#append(parsed.map((r) => JSON.stringify({ r } satisfies LogLine) + '\n').join(''), parsed, undefined);
     return parsed.length;
   }
 
@@ -301,9 +317,9 @@ export class ResponseLog {
     if (this.#broken) throw new Error(`the response store cannot write after a failed write (${this.#broken.message}); restart the server`);
   }
 
-  #append(text: string, rows: TResponse[], hash?: string): Promise<void> {
+  #append(text: string, rows: TResponse[], hash: string | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ bytes: Buffer.from(text, 'utf8'), rows, ...(hash === undefined ? {} : { hash }), resolve, reject });
+      this.#queue.push({ text, rows, hash, resolve, reject });
       if (!this.#flushing) this.#flushing = this.#flushLoop();
     });
   }
@@ -317,13 +333,15 @@ export class ResponseLog {
     while (this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];
-      const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((p) => p.bytes));
+      let text = batch[0]!.text;
+      for (let i = 1; i < batch.length; i++) text += batch[i]!.text;
+      const bytes = Buffer.from(text, 'utf8');
       try {
         const handle = this.#handle;
         if (!handle) throw new Error('the response store is not open');
         if (this.#broken) throw this.#broken;
-        for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
-        await handle.datasync();
+        for (let done = 0; done < bytes.length; ) done += writeSync(handle.fd, bytes, done, bytes.length - done);
+        await new Promise<void>((resolve, reject) => fdatasync(handle.fd, (error) => (error ? reject(error) : resolve())));
         this.syncs += 1;
       } catch (error) {
         await this.#undoFailedWrite();

@@ -60,24 +60,46 @@ interface Prepared {
   questions: TQuestion[];
   /** Every key a submission may hold: question ids and the `_other` texts of questions with an "Andet" option. */
   known: Set<string>;
-  otherKey: Map<string, string>;
+}
+
+/** What validation needs of one question, worked out once per (loaded, immutable) question. */
+interface PreparedQuestion {
+  /** `<id>_other`: where an "Andet, angiv" text is sent and stored. */
+  otherKey: string;
+  /** The option codes of a choice question (empty for other types). */
+  codes: Set<string>;
+  /** The code of the "Andet" option, if the question has one. */
+  otherCode: string | undefined;
 }
 
 const prepared = new WeakMap<TQuestionnaire, Prepared>();
+const preparedQuestions = new WeakMap<TQuestion, PreparedQuestion>();
 
 function prepare(questionnaire: TQuestionnaire): Prepared {
   let p = prepared.get(questionnaire);
   if (!p) {
     const questions = questionnaire.sections.flatMap((s) => s.questions);
     const known = new Set<string>();
-    const otherKey = new Map<string, string>();
     for (const q of questions) {
       known.add(q.id);
-      otherKey.set(q.id, `${q.id}_other`);
-      if ((q.type === 'single' || q.type === 'scale' || q.type === 'multi') && q.options.some((o) => o.other)) known.add(`${q.id}_other`);
+      if (prepareQuestion(q).otherCode !== undefined) known.add(`${q.id}_other`);
     }
-    p = { questions, known, otherKey };
+    p = { questions, known };
     prepared.set(questionnaire, p);
+  }
+  return p;
+}
+
+function prepareQuestion(q: TQuestion): PreparedQuestion {
+  let p = preparedQuestions.get(q);
+  if (!p) {
+    const choice = q.type === 'single' || q.type === 'scale' || q.type === 'multi';
+    p = {
+      otherKey: `${q.id}_other`,
+      codes: new Set(choice ? q.options.map((o) => o.code) : []),
+      otherCode: choice ? q.options.find((o) => o.other)?.code : undefined,
+    };
+    preparedQuestions.set(q, p);
   }
   return p;
 }
@@ -102,6 +124,9 @@ function failed(question: string, message: string): Checked {
   return { problems: [{ question, message }] };
 }
 
+/** The `problems` of a question without any (shared: never pushed to). */
+const NO_PROBLEMS: readonly AnswerProblem[] = Object.freeze([]);
+
 function isEmpty(raw: unknown): boolean {
   return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') || (Array.isArray(raw) && raw.length === 0);
 }
@@ -109,34 +134,34 @@ function isEmpty(raw: unknown): boolean {
 interface Checked {
   value?: TAnswerValue;
   other?: string;
-  problems: AnswerProblem[];
+  problems: readonly AnswerProblem[];
 }
 
 /** Checks one visible question's raw value (form string(s) or JSON value). */
 function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unknown, otherRaw: unknown, strictOther: boolean): Checked {
-  const problems: AnswerProblem[] = [];
   if (isEmpty(raw)) {
     if (!q.required) {
       if (strictOther && !isEmpty(otherRaw)) return failed(`${q.id}_other`, messages.otherWithoutOther);
-      return { problems };
+      return { problems: NO_PROBLEMS };
     }
     const message = q.type === 'multi' ? messages.chooseAtLeastOne : q.type === 'text' ? messages.writeText : q.type === 'number' ? messages.writeNumber : messages.chooseOne;
     return failed(q.id, message);
   }
 
+  const { codes, otherCode } = prepareQuestion(q);
   let value: TAnswerValue;
   switch (q.type) {
     case 'single':
     case 'scale': {
       if (typeof raw !== 'string') return failed(q.id, messages.wrongType('én svarkode (tekst)'));
-      if (!q.options.some((o) => o.code === raw)) return failed(q.id, messages.unknownOption(raw));
+      if (!codes.has(raw)) return failed(q.id, messages.unknownOption(raw));
       value = raw;
       break;
     }
     case 'multi': {
       const list = Array.isArray(raw) ? raw : [raw];
       if (!list.every((x): x is string => typeof x === 'string')) return failed(q.id, messages.wrongType('en liste af svarkoder'));
-      const unknown = list.filter((code) => !q.options.some((o) => o.code === code));
+      const unknown = list.filter((code) => !codes.has(code));
       if (unknown.length > 0) return failed(q.id, unknown.map(messages.unknownOption).join(' '));
       const duplicate = list.find((code, i) => list.indexOf(code) !== i);
       if (duplicate !== undefined) return failed(q.id, messages.duplicateOption(duplicate));
@@ -169,23 +194,21 @@ function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unk
     }
   }
 
-  const result: Checked = { value, problems };
   if (q.type === 'single' || q.type === 'scale' || q.type === 'multi') {
-    const otherOption = q.options.find((o) => o.other);
-    const chosen = Array.isArray(value) ? value : [String(value)];
-    if (otherOption && chosen.includes(otherOption.code)) {
+    const otherChosen = otherCode !== undefined && (Array.isArray(value) ? value.includes(otherCode) : value === otherCode);
+    if (otherChosen) {
       if (isEmpty(otherRaw)) return failed(`${q.id}_other`, messages.otherMissing);
       if (typeof otherRaw !== 'string') return failed(`${q.id}_other`, messages.wrongType('en tekst'));
       const text = otherRaw.trim();
       if (text.length > OTHER_MAX_LENGTH) return failed(`${q.id}_other`, messages.otherTooLong(OTHER_MAX_LENGTH));
-      result.other = text;
+      return { value, other: text, problems: NO_PROBLEMS };
     } else if (strictOther && !isEmpty(otherRaw)) {
       return failed(`${q.id}_other`, messages.otherWithoutOther);
     }
   } else if (strictOther && !isEmpty(otherRaw)) {
     return failed(`${q.id}_other`, messages.unknownQuestion(`${q.id}_other`));
   }
-  return result;
+  return { value, problems: NO_PROBLEMS };
 }
 
 function checkMunicipality(frame: TFrame, code: unknown, question: string): { code?: string; problem?: AnswerProblem } {
@@ -263,12 +286,13 @@ export function validateSubmission(
   const strict = options.hidden === 'reject';
   const given = submission.answers;
   const problems: AnswerProblem[] = [];
-  const { questions, known, otherKey } = prepare(questionnaire);
+  const { questions, known } = prepare(questionnaire);
 
-  if (strict) {
-    for (const key of Object.keys(given)) {
-      if (!known.has(key)) problems.push({ question: key, message: messages.unknownQuestion(key) });
-    }
+  // Whether any "<id>_other" text was sent at all: if not, no question needs to look one up.
+  let anyOther = false;
+  for (const key of Object.keys(given)) {
+    if (strict && !known.has(key)) problems.push({ question: key, message: messages.unknownQuestion(key) });
+    if (key.endsWith('_other')) anyOther = true;
   }
 
   const answers: TAnswers = {};
@@ -278,8 +302,9 @@ export function validateSubmission(
 
   for (const q of questions) {
     if (invalid.size > 0 && dependsOnInvalid(q, invalid)) continue;
+    const otherKey = prepareQuestion(q).otherKey;
     if (q.showIf !== undefined && !isQuestionVisible(q, answers)) {
-      if (strict && (!isEmpty(own(given, q.id)) || !isEmpty(own(given, otherKey.get(q.id)!)))) problems.push({ question: q.id, message: messages.hidden });
+      if (strict && (!isEmpty(own(given, q.id)) || (anyOther && !isEmpty(own(given, otherKey))))) problems.push({ question: q.id, message: messages.hidden });
       continue;
     }
     if (q.type === 'municipality') {
@@ -296,13 +321,13 @@ export function validateSubmission(
       } else municipality = checked.code;
       continue;
     }
-    const checked = checkQuestion(q, own(given, q.id), own(given, otherKey.get(q.id)!), strict);
+    const checked = checkQuestion(q, own(given, q.id), anyOther ? own(given, otherKey) : undefined, strict);
     if (checked.problems.length > 0) {
       problems.push(...checked.problems);
       invalid.add(q.id);
     }
     if (checked.value !== undefined) answers[q.id] = checked.value;
-    if (checked.other !== undefined) answers[otherKey.get(q.id)!] = checked.other;
+    if (checked.other !== undefined) answers[otherKey] = checked.other;
   }
 
   if (municipality === undefined && submission.municipality !== undefined && !problems.some((p) => p.question === 'municipality')) {

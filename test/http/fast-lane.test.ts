@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReservedKeyError, jsonReviver } from '../../src/http/errors.ts';
-import { fastLaneServed, parseJsonBody } from '../../src/http/fast-lane.ts';
+import { fastLaneServed } from '../../src/http/fast-lane.ts';
+import { parseJsonBody } from '../../src/http/json-body.ts';
 import type { TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
 import { questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
 import { apiAnswers, fullPlan } from './walk.ts';
