@@ -3,7 +3,8 @@
  * 127.0.0.1, loaded by this process with 100 concurrent keep-alive connections.
  *
  *   - submission throughput and p50/p99 latency with 1,000 and with 100,000 responses stored,
- *     next to a bare node:http server answering "ok" with the same client;
+ *     next to a bare node:http server answering "ok" with the same client (measured before and
+ *     after the praksis rows), and at 1,000 stored also with the check worker switched off;
  *   - questionnaire page render p50/p99;
  *   - start-up time and peak RSS of the server with 100,000 stored responses.
  *
@@ -20,7 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateDemoResponses } from '../src/demo/generate.ts';
@@ -208,9 +209,16 @@ function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Prom
   });
 }
 
-/** The praksis server on `dataDir` (rate limit off, fixed credentials). */
-function startPraksis(dataDir: string, nodeArgs: string[] = []): Promise<Child> {
-  const env = { PORT: '0', PRAKSIS_DATA_DIR: dataDir, PRAKSIS_RATE_LIMIT: 'off', PRAKSIS_ADMIN_PASSWORD: 'bench-password', PRAKSIS_API_KEY: 'bench-api-key-0123456789' };
+/** The praksis server on `dataDir` (rate limit off, fixed credentials; the check worker as configured by default unless `checkWorker` says). */
+function startPraksis(dataDir: string, nodeArgs: string[] = [], checkWorker?: 'on' | 'off'): Promise<Child> {
+  const env = {
+    PORT: '0',
+    PRAKSIS_DATA_DIR: dataDir,
+    PRAKSIS_RATE_LIMIT: 'off',
+    PRAKSIS_ADMIN_PASSWORD: 'bench-password',
+    PRAKSIS_API_KEY: 'bench-api-key-0123456789',
+    ...(checkWorker ? { PRAKSIS_CHECK_WORKER: checkWorker } : {}),
+  };
   return startChild([...nodeArgs, '--import', 'tsx', 'src/server.ts'], env, /running at http:\/\/localhost:(\d+)/);
 }
 
@@ -226,6 +234,7 @@ async function stop(c: Child): Promise<void> {
   await exited;
 }
 
+const BARE_LABEL = 'bare node:http "ok" (POST same bodies)';
 const BARE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); }).listen(0, '127.0.0.1', function () { console.log('bare on ' + this.address().port); });`;
 
 async function main(): Promise<void> {
@@ -240,7 +249,16 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const extra: string[] = [];
 
-  const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
+  // The bare server's rate moves the most between runs and even between rounds (on two cores it
+  // depends on where the scheduler puts it and the client), so it is measured twice — before and
+  // after everything else — and its row is the median of all those rounds.
+  const bareRounds: Result[] = [];
+  const measureBare = async () => {
+    const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
+    await load('warm-up', bare.port, WARMUP, submit);
+    for (let round = 0; round < ROUNDS; round++) bareRounds.push(await load(BARE_LABEL, bare.port, REQUESTS, submit));
+    await stop(bare);
+  };
   // Each row: ROUNDS rounds, the median-throughput round shown (its p50/p99). A round lasts about a
   // second against the bare server, and one burst of other work on this 2-core machine moved a
   // single round's req/s by ±25 % or more; every row is measured the same way.
@@ -252,11 +270,10 @@ async function main(): Promise<void> {
     return rounds[Math.floor(ROUNDS / 2)]!;
   };
 
-  await load('warm-up', bare.port, WARMUP, submit);
-  results.push(await measure('bare node:http "ok" (POST same bodies)', bare.port, submit));
-  await stop(bare);
+  await measureBare();
 
-  for (const stored of STORED) {
+  /** A new data directory holding `stored` responses (closed cleanly, so with a snapshot). */
+  const storeWith = async (stored: number): Promise<string> => {
     const dataDir = await mkdtemp(join(tmpdir(), 'praksis-bench-'));
     const store = await openStore(dataDir);
     const batch: TResponse[] = [];
@@ -267,6 +284,11 @@ async function main(): Promise<void> {
     }
     if (batch.length > 0) await store.responses.addMany(batch.splice(0));
     await store.close();
+    return dataDir;
+  };
+
+  for (const stored of STORED) {
+    const dataDir = await storeWith(stored);
 
     if (stored === 100_000) {
       // Closing the store wrote responses.snapshot. Without one — a store that was never stopped
@@ -292,10 +314,26 @@ async function main(): Promise<void> {
     extra.push(`peak RSS with ${stored.toLocaleString('en')} stored (+${(SUBMITTED).toLocaleString('en')} submitted): ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
     await stop(server);
     await rm(dataDir, { recursive: true, force: true });
+
+    if (stored === 1_000) {
+      // The same with the check worker switched off (everything on the event loop), on a store of its own.
+      const ownDir = await storeWith(stored);
+      const alone = await startPraksis(ownDir, serverArgs, 'off');
+      await load('warm-up', alone.port, WARMUP, submit);
+      results.push(await measure(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored, PRAKSIS_CHECK_WORKER=off`, alone.port, submit));
+      await stop(alone);
+      await rm(ownDir, { recursive: true, force: true });
+    }
   }
 
+  await measureBare();
+  bareRounds.sort((a, b) => a.rps - b.rps);
+  extra.unshift(`${BARE_LABEL}: rounds req/s ${bareRounds.map((r) => r.rps.toFixed(0)).join(', ')} (before and after the praksis rows)`);
+  results.unshift(bareRounds[Math.floor(bareRounds.length / 2)]!);
   const bareRps = results[0]!.rps;
-  console.log(`\n${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}; per row ${WARMUP} warm-up requests, then ${ROUNDS} rounds of ${REQUESTS}, the median round shown\n`);
+  console.log(
+    `\n${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}, ${availableParallelism()} CPUs; per row ${WARMUP} warm-up requests, then ${ROUNDS} rounds of ${REQUESTS} (bare: 2 × ${ROUNDS}), the median round shown\n`,
+  );
   console.log('| what | req/s | % of bare | p50 ms | p99 ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of results) {

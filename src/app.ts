@@ -20,6 +20,7 @@ import { problems } from './errors.ts';
 import { danishDay } from './time.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
 import { limitSubmissions, WindowLimiter } from './http/rate-limit.ts';
+import type { SubmissionChecker } from './http/checker.ts';
 import { fastLaneHandover, installFastLane } from './http/fast-lane.ts';
 import { FirstPageCache } from './http/first-page.ts';
 import { respondentRoutes } from './http/respondent.ts';
@@ -35,6 +36,11 @@ export interface AppOptions {
   definitions: Definitions;
   /** An open store; `ensureCredentials` (src/http/auth.ts) must have run on its settings. */
   store: Store;
+  /**
+   * The check worker (src/http/checker.ts) for plain JSON submissions; `npm start` starts one.
+   * Without it the fast lane parses and checks on the main thread (same answers, more work there).
+   */
+  checker?: SubmissionChecker;
 }
 
 export const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
@@ -202,7 +208,15 @@ export async function createApp(options: AppOptions): Promise<Express> {
 
   app.use(notFound);
   app.use(errorHandler);
-  installFastLane(app, { definitions, store, limiter: submissionLimiter, securityHeaders: securityHeaderList, firstPages, openLinkRefusal: refusal });
+  installFastLane(app, {
+    definitions,
+    store,
+    limiter: submissionLimiter,
+    securityHeaders: securityHeaderList,
+    firstPages,
+    openLinkRefusal: refusal,
+    ...(options.checker ? { checker: options.checker } : {}),
+  });
   return app;
 }
 

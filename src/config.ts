@@ -12,6 +12,8 @@
  *   PRAKSIS_RATE_LIMIT      answer submissions (POSTs of questionnaire pages and of /api/v1/responses) allowed per
  *                           minute per client address, kept in memory only (default 120); `off` switches it off
  *   PRAKSIS_LOGIN_LIMIT     failed evaluator sign-ins allowed per 15 minutes per client address (default 10)
+ *   PRAKSIS_CHECK_WORKER    `on`, `off` or `auto` (default): parse and check JSON API submissions in a worker
+ *                           thread (src/http/checker.ts); `auto` means on when the machine has more than one CPU
  */
 import { z } from 'zod';
 import { problems, type ProblemDetail } from './errors.ts';
@@ -29,6 +31,8 @@ export interface Config {
   rateLimit: number | 'off';
   /** Failed sign-ins per 15 minutes per client address. */
   loginLimit: number;
+  /** Whether JSON API submissions are checked in a worker thread; 'auto' = when there is more than one CPU. */
+  checkWorker: 'on' | 'off' | 'auto';
 }
 
 export const DEFAULT_RATE_LIMIT = 120;
@@ -84,6 +88,15 @@ const ZEnv = z.object({
       .transform(Number)
       .default(DEFAULT_LOGIN_LIMIT),
   ),
+  PRAKSIS_CHECK_WORKER: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(['on', 'off', 'auto'], { error: 'must be on, off or auto' }))
+      .default('auto'),
+  ),
 });
 
 const KNOWN_FLAGS = new Set(['--demo']);
@@ -129,6 +142,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     demo: envDemo || argv.includes('--demo'),
     rateLimit: e.PRAKSIS_RATE_LIMIT,
     loginLimit: e.PRAKSIS_LOGIN_LIMIT,
+    checkWorker: e.PRAKSIS_CHECK_WORKER,
   };
   if (e.PRAKSIS_ADMIN_PASSWORD !== undefined) config.adminPassword = e.PRAKSIS_ADMIN_PASSWORD;
   if (e.PRAKSIS_API_KEY !== undefined) config.apiKey = e.PRAKSIS_API_KEY;

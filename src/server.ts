@@ -4,10 +4,12 @@
  * Any start-up problem is printed as a plain message (no stack trace) and exits with code 1.
  */
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { createApp, loadDemoIfEmpty } from './app.ts';
 import { parseConfig, type Config } from './config.ts';
 import { isProblem } from './errors.ts';
 import { bundleScript } from './http/assets.ts';
+import { SubmissionChecker, checkWorkerCode } from './http/checker.ts';
 import { ensureCredentials } from './http/auth.ts';
 import { openStore } from './storage/index.ts';
 import { loadDefinitions } from './storage/definitions.ts';
@@ -23,6 +25,11 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** PRAKSIS_CHECK_WORKER: `auto` uses the worker when there is a second CPU for it. */
+function useCheckWorker(config: Config): boolean {
+  return config.checkWorker === 'on' || (config.checkWorker === 'auto' && availableParallelism() > 1);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -34,6 +41,7 @@ async function main(): Promise<void> {
   // The browser bundles are built by esbuild in its own process: start them now, so they are
   // ready by the time the response log has been read (createApp awaits the same promises).
   for (const name of ['questionnaire', 'report'] as const) bundleScript(name).catch(() => undefined);
+  if (useCheckWorker(config)) checkWorkerCode().catch(() => undefined);
 
   let definitions: Awaited<ReturnType<typeof loadDefinitions>>;
   try {
@@ -41,6 +49,16 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(isProblem(error) ? error.message : `could not load the study definitions in ${config.surveysDir}: ${describe(error)}`);
   }
+
+  // The check worker takes parsing and checking of plain JSON submissions off the main thread; it
+  // starts while the store reads the response log. If it cannot start, the server still runs and
+  // checks everything on the main thread.
+  const checkerStarting: Promise<SubmissionChecker | undefined> = useCheckWorker(config)
+    ? SubmissionChecker.start(definitions).catch((error: unknown) => {
+        console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
+        return undefined;
+      })
+    : Promise.resolve(undefined);
 
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -56,7 +74,9 @@ async function main(): Promise<void> {
     else console.log(`Demo: the store already holds ${demo.existing} responses, so no demo data was loaded.`);
   }
 
-  const app = await createApp({ config, definitions, store });
+  const checker = await checkerStarting;
+
+  const app = await createApp({ config, definitions, store, ...(checker ? { checker } : {}) });
   const server: Server = app.listen(config.port);
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
@@ -87,7 +107,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.close(() => {
-      Promise.resolve(store.close()).finally(() => process.exit(0));
+      Promise.all([store.close(), checker?.close()]).finally(() => process.exit(0));
     });
     server.closeAllConnections();
   };

@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       demo: false,
       rateLimit: 120,
       loginLimit: 10,
+      checkWorker: 'auto',
     });
   });
 
@@ -36,6 +37,7 @@ describe('parseConfig', () => {
         PRAKSIS_TRUST_PROXY: 'loopback',
         PRAKSIS_RATE_LIMIT: '600',
         PRAKSIS_LOGIN_LIMIT: '5',
+        PRAKSIS_CHECK_WORKER: 'off',
       },
       [],
     );
@@ -49,6 +51,7 @@ describe('parseConfig', () => {
       trustProxy: 'loopback',
       rateLimit: 600,
       loginLimit: 5,
+      checkWorker: 'off',
     });
   });
 
@@ -70,6 +73,12 @@ describe('parseConfig', () => {
     expect(parseConfig({ PRAKSIS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
   });
 
+  it('reads PRAKSIS_CHECK_WORKER in any case', () => {
+    expect(parseConfig({ PRAKSIS_CHECK_WORKER: ' ON ' }).checkWorker).toBe('on');
+    expect(parseConfig({ PRAKSIS_CHECK_WORKER: 'Off' }).checkWorker).toBe('off');
+    expect(parseConfig({ PRAKSIS_CHECK_WORKER: 'auto' }).checkWorker).toBe('auto');
+  });
+
   it('switches the submission rate limit off with PRAKSIS_RATE_LIMIT=off (any case)', () => {
     expect(parseConfig({ PRAKSIS_RATE_LIMIT: 'off' }).rateLimit).toBe('off');
     expect(parseConfig({ PRAKSIS_RATE_LIMIT: ' OFF ' }).rateLimit).toBe('off');
@@ -89,6 +98,7 @@ describe('parseConfig', () => {
     [{ PRAKSIS_API_KEY: 'too-short' }, 'PRAKSIS_API_KEY'],
     [{ PRAKSIS_API_KEY: 'has spaces inside the key' }, 'PRAKSIS_API_KEY'],
     [{ PRAKSIS_DEMO: 'maybe' }, 'PRAKSIS_DEMO'],
+    [{ PRAKSIS_CHECK_WORKER: 'yes' }, 'PRAKSIS_CHECK_WORKER'],
   ])('rejects %o naming %s', (env, variable) => {
     const problem = problemOf(() => parseConfig(env, []));
     expect(problem.code).toBe(900.1);

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { requireApiKey } from './auth.ts';
 import { findStudy, locate } from './lookup.ts';
-import { checkSubmission, type CheckedSubmission } from './submission.ts';
+import { checkSubmission } from './submission.ts';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
 
@@ -16,11 +16,7 @@ import type { Definitions } from '../survey/load.ts';
  * Shared by the Express route below and the fast lane (fast-lane.ts).
  */
 export async function submitResponse(defs: Definitions, store: Store, rawBody: unknown): Promise<{ status: 200 | 201; id: string }> {
-  return storeSubmission(store, checkSubmission(defs, rawBody));
-}
-
-/** Stores a checked submission: 201 for a new response, 200 for a retried `submissionId`. */
-export async function storeSubmission(store: Store, checked: CheckedSubmission): Promise<{ status: 200 | 201; id: string }> {
+  const checked = checkSubmission(defs, rawBody);
   const { id, created } = await store.responses.add(checked.response, checked.submissionId);
   return { status: created ? 201 : 200, id };
 }

@@ -7,8 +7,8 @@
  * stack, res.send's helpers) costs several times what the submission itself costs; see
  * bench/http.ts. The fast lane does exactly what the Express route does — the same security headers,
  * the same shared rate limiter with the same client address, the same JSON parsing rules and
- * reviver, and the same `checkSubmission` and `storeSubmission` — and gives everything that is not the plain, valid case
- * back to Express ("hand-over"), which then answers it exactly as before:
+ * reviver, and the same `checkSubmission` and store call — and gives everything that is not the
+ * plain, valid case back to Express ("hand-over"), which then answers it exactly as before:
  *
  *   - before the body is read: any request that is not a POST to exactly /api/v1/responses with
  *     `Content-Type: application/json` (optionally `; charset=utf-8`), no Content-Encoding, no
@@ -17,9 +17,9 @@
  *   - after the body is read: a body that does not parse (or has a "__proto__" key, or nests too
  *     deeply) is handed over with the same error body-parser would raise; a body with a link
  *     `token` is handed over parsed (the fieldwork route handles it); any Problem thrown by
- *     `checkSubmission` or `storeSubmission` (invalid answers, unknown questionnaire, closed
- *     fieldwork, a store failure)
- *     is handed over to Express's error handler, which renders it as for the Express route.
+ *     `checkSubmission` or the store (invalid answers, unknown questionnaire, closed fieldwork, a
+ *     store failure) is handed over to Express's error handler, which renders it as for the
+ *     Express route.
  *
  * The first page is served only from the first-page cache (first-page.ts; Express renders and
  * fills it on the first visit), only for an exact path of a loaded study and questionnaire, only
@@ -28,6 +28,12 @@
  * The page gets the same status, security headers and Content-Type as through Express, and no ETag
  * (each page carries a fresh random id, so it could never match).
  *
+ * With a check worker (checker.ts, started by `npm start` on a machine with two or more CPUs), a
+ * plain submission's body is parsed and checked in the worker thread; only what it passes (the plain
+ * valid case) is stored from its answer, after the fieldwork window is checked again here. Anything
+ * it does not pass — and everything while it is gone — takes the path above on this thread, so every
+ * error answer is the same with or without the worker.
+ *
  * The hand-over marks the request (see `fastLaneHandover` and `limitSubmissions`), so the rate
  * limiter does not count it twice and the body is not read twice (body-parser skips a finished request).
  */
@@ -35,13 +41,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
-import { storeSubmission } from './api.ts';
 import { checkSubmission, type CheckedSubmission } from './submission.ts';
 import { parseError, parseJsonBody } from './json-body.ts';
 import { FirstPageCache, joinPageBytes } from './first-page.ts';
 import { encodeFlowState, newFlowState } from './flow-state.ts';
 import type { OpenLinkRefusal } from './fieldwork.ts';
-import { fieldworkStatus } from './lookup.ts';
+import { assertOpen, fieldworkStatus, locate } from './lookup.ts';
+import type { SubmissionChecker } from './checker.ts';
+import type { WorkerVerdict } from './check-worker.ts';
+import type { TAnswers } from '../survey/schema.ts';
 import type { WindowLimiter } from './rate-limit.ts';
 
 /** Bodies up to this size take the fast lane (a full questionnaire is ~1 kB); larger ones go through Express (limit 1 MB). */
@@ -88,6 +96,8 @@ export interface FastLaneOptions {
   firstPages: FirstPageCache;
   /** The open-link check Express's guard runs before the respondent routes (one function for both). */
   openLinkRefusal: (path: string) => OpenLinkRefusal;
+  /** Parses and checks plain submissions in a worker thread (checker.ts); without it, all on this thread. */
+  checker?: SubmissionChecker;
 }
 
 const PAGE_ONE = /^\/s\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/p\/1$/;
@@ -144,27 +154,61 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
       let text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8');
       // body-parser decodes with iconv-lite, which drops a leading byte order mark.
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      let body: unknown;
-      try {
-        if (received !== length) throw new Error('body length differs from Content-Length');
-        body = parseJsonBody(text);
-      } catch (error) {
-        return handOver(req, res, { rateLimitWait, error: parseError(error, text) });
+      const checker = options.checker;
+      if (checker?.alive && received === length) {
+        // The check worker says whether this is the plain valid case; anything else is done here, as without it.
+        checker.check(text).then((verdict) => (verdict ? storeVerdict(req, res, verdict, rateLimitWait) : submitHere(req, res, text, length, received, rateLimitWait)));
+        return;
       }
-      if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body) {
-        return handOver(req, res, { rateLimitWait, body });
-      }
-      let checked: CheckedSubmission;
-      try {
-        checked = checkSubmission(definitions, body);
-      } catch (error) {
-        return handOver(req, res, { rateLimitWait, body, error });
-      }
-      storeSubmission(store, checked).then(
-        ({ status, id }) => send(res, status, 'application/json; charset=utf-8', JSON.stringify({ id })),
-        (error: unknown) => handOver(req, res, { rateLimitWait, body, error }),
-      );
+      submitHere(req, res, text, length, received, rateLimitWait);
     });
+  };
+
+  /** Answers a stored submission: 201 with the new id, 200 with the first one's id for a retried submissionId. */
+  const stored = (res: ServerResponse, { id, created }: { id: string; created: boolean }) => {
+    send(res, created ? 201 : 200, 'application/json; charset=utf-8', JSON.stringify({ id }));
+  };
+
+  /** Parses, checks and stores a submission on this thread; whatever is not the plain valid case goes to Express. */
+  const submitHere = (req: IncomingMessage, res: ServerResponse, text: string, length: number, received: number, rateLimitWait: number | undefined) => {
+    let body: unknown;
+    try {
+      if (received !== length) throw new Error('body length differs from Content-Length');
+      body = parseJsonBody(text);
+    } catch (error) {
+      return handOver(req, res, { rateLimitWait, error: parseError(error, text) });
+    }
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body) {
+      return handOver(req, res, { rateLimitWait, body });
+    }
+    let checked: CheckedSubmission;
+    try {
+      checked = checkSubmission(definitions, body);
+    } catch (error) {
+      return handOver(req, res, { rateLimitWait, body, error });
+    }
+    store.responses.add(checked.response, checked.submissionId).then(
+      (result) => stored(res, result),
+      (error: unknown) => handOver(req, res, { rateLimitWait, body, error }),
+    );
+  };
+
+  /**
+   * A submission the check worker passed. The fieldwork window is checked again here (the day may
+   * have turned since); the answers arrive as JSON text, which the log line takes as it is.
+   */
+  const storeVerdict = (req: IncomingMessage, res: ServerResponse, verdict: WorkerVerdict, rateLimitWait: number | undefined) => {
+    try {
+      assertOpen(locate(definitions, verdict.study, verdict.questionnaire).study);
+    } catch (error) {
+      return handOver(req, res, { rateLimitWait, error });
+    }
+    const { study, questionnaire, version, municipality } = verdict;
+    const answers = JSON.parse(verdict.answers) as TAnswers;
+    store.responses.add({ study, questionnaire, version, municipality, answers }, verdict.submissionId, verdict.answers).then(
+      (result) => stored(res, result),
+      (error: unknown) => handOver(req, res, { rateLimitWait, error }),
+    );
   };
 
   /** The cached first page when every check the Express route makes passes; else undefined. */

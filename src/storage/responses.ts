@@ -63,6 +63,19 @@ function looksLikeResponse(r: unknown): r is TResponse {
 }
 
 
+/**
+ * One line of the log: JSON.stringify({s: hash, r: response}) + newline (without `s` when there is
+ * no hash). Given the answers' JSON text, the line is put together around it, with the same result.
+ */
+export function logLine(r: TResponse, hash: string | undefined, answersJson?: string): string {
+  if (answersJson === undefined) return JSON.stringify(hash === undefined ? { r } : ({ s: hash, r } satisfies LogLine)) + '\n';
+  const head = hash === undefined ? '{"r":{"id":' : `{"s":${JSON.stringify(hash)},"r":{"id":`;
+  return (
+    `${head}${JSON.stringify(r.id)},"study":${JSON.stringify(r.study)},"questionnaire":${JSON.stringify(r.questionnaire)},` +
+    `"version":${JSON.stringify(r.version)},"municipality":${JSON.stringify(r.municipality)},"day":${JSON.stringify(r.day)},"answers":${answersJson}}}\n`
+  );
+}
+
 function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
 }
@@ -249,8 +262,12 @@ export class ResponseLog {
     return true;
   }
 
-  /** Stores a response durably; with a submissionId seen before, returns that response instead. */
-  add(response: NewResponse, submissionId?: string): Promise<{ id: string; created: boolean }> {
+  /**
+   * Stores a response durably; with a submissionId seen before, returns that response instead.
+   * `answersJson`, when given, must be JSON.stringify(response.answers) (the check worker makes it
+   * off the main thread); the log line is then put together around it instead of serialised again.
+   */
+  add(response: NewResponse, submissionId?: string, answersJson?: string): Promise<{ id: string; created: boolean }> {
     try {
       this.#assertOpen();
     } catch (error) {
@@ -272,8 +289,7 @@ export class ResponseLog {
       day: danishDay(),
       answers: response.answers,
     };
-    const line: LogLine = hash === undefined ? { r: stored } : { s: hash, r: stored };
-    const written = this.#append(JSON.stringify(line) + '\n', [stored], hash).then(() => stored.id);
+    const written = this.#append(logLine(stored, hash, answersJson), [stored], hash).then(() => stored.id);
     if (hash !== undefined) {
       this.#submissions.set(hash, written);
       written.catch(() => this.#submissions.delete(hash));

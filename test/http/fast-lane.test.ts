@@ -16,15 +16,13 @@ let study: TStudy;
 let leaders: TQuestionnaire;
 let municipality: string;
 
-beforeAll(async () => {
-  app = await startApp({ config: { rateLimit: 'off' } });
-  study = theStudy(app.definitions);
+async function start(options: Parameters<typeof startApp>[0] = {}): Promise<Running> {
+  const running = await startApp(options);
+  study = theStudy(running.definitions);
   leaders = questionnaireByGroup(study, /leder/i);
-  municipality = app.definitions.frames.get(study.frame)!.municipalities.find((m) => m.eligible)!.code;
-});
-afterAll(async () => {
-  await app.close();
-});
+  municipality = running.definitions.frames.get(study.frame)!.municipalities.find((m) => m.eligible)!.code;
+  return running;
+}
 
 /** `application/json` takes the fast lane; a content type with an extra parameter goes through Express. */
 const FAST = 'application/json';
@@ -45,11 +43,26 @@ function validBody(submissionId?: string) {
   return { study: study.id, questionnaire: leaders.id, municipality, answers, ...(submissionId ? { submissionId } : {}) };
 }
 
-describe('fast lane', () => {
+/** How many bodies the check worker passed (0 without one): proves which path answered. */
+const passed = () => app.checker?.passed ?? 0;
+
+describe.each([
+  ['without', false],
+  ['with', true],
+])('fast lane (%s the check worker)', (_, checkWorker) => {
+  beforeAll(async () => {
+    app = await start({ config: { rateLimit: 'off' }, checkWorker });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
   it('answers a valid submission itself, exactly as the Express route does, and both are stored alike', async () => {
     const before = fastLaneServed(app.app);
+    const checked = passed();
     const fast = await post(JSON.stringify(validBody()), FAST);
     expect(fastLaneServed(app.app)).toBe(before + 1);
+    expect(passed()).toBe(checkWorker ? checked + 1 : 0);
     const slow = await post(JSON.stringify(validBody()), EXPRESS);
     expect(fastLaneServed(app.app)).toBe(before + 1);
     expect(fast.status).toBe(201);
@@ -94,6 +107,7 @@ describe('fast lane', () => {
       JSON.stringify({ token: 'not-a-token', answers: {} }),
     ];
     const served = fastLaneServed(app.app);
+    const checked = passed();
     for (const body of bodies) {
       const fast = await post(body, FAST);
       const slow = await post(body, EXPRESS);
@@ -101,12 +115,13 @@ describe('fast lane', () => {
       expect(fast, body.slice(0, 60)).toEqual(slow);
     }
     expect(fastLaneServed(app.app)).toBe(served);
+    expect(passed()).toBe(checked);
   });
 });
 
 describe('fast lane and the submission rate limit', () => {
   it('counts per client address as Express derives it (trust proxy), in one budget with the Express routes', async () => {
-    const limited = await startApp({ config: { rateLimit: 2, trustProxy: 'loopback' } });
+    const limited = await start({ config: { rateLimit: 2, trustProxy: 'loopback' }, checkWorker: true });
     try {
       const send = (client: string, contentType = FAST) =>
         fetch(limited.url + '/api/v1/responses', {

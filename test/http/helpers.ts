@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { createApp, type AppOptions } from '../../src/app.ts';
 import { ensureCredentials } from '../../src/http/auth.ts';
+import { SubmissionChecker } from '../../src/http/checker.ts';
 import { openStore } from '../../src/storage/index.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import type { TQuestion, TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
@@ -31,6 +32,8 @@ export interface Running {
   dataDir: string;
   store: Store;
   definitions: Definitions;
+  /** The check worker, when the app was started with one. */
+  checker?: SubmissionChecker;
   close: () => Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface StartOptions {
   config?: AppOptions['config'];
   /** Change the loaded definitions before the app starts (e.g. close a study's fieldwork). */
   editDefinitions?: (definitions: Definitions) => Definitions;
+  /** Start the check worker (src/http/checker.ts), as `npm start` does on a machine with two CPUs. */
+  checkWorker?: boolean;
 }
 
 /** The real app on 127.0.0.1, port 0, with a fresh temporary data directory and the real store. */
@@ -47,7 +52,8 @@ export async function startApp(options: StartOptions = {}): Promise<Running> {
   const definitions = options.editDefinitions ? options.editDefinitions(loaded) : loaded;
   const store = await openStore(dataDir);
   await ensureCredentials(store.settings, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
-  const app = await createApp({ definitions, store, config: options.config });
+  const checker = options.checkWorker ? await SubmissionChecker.start(definitions) : undefined;
+  const app = await createApp({ definitions, store, config: options.config, ...(checker ? { checker } : {}) });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -57,9 +63,11 @@ export async function startApp(options: StartOptions = {}): Promise<Running> {
     dataDir,
     store,
     definitions,
+    ...(checker ? { checker } : {}),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await checker?.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

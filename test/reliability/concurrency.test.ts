@@ -11,9 +11,12 @@ import { apiAnswers, fullPlan } from '../http/walk.ts';
 const TOTAL = 5000;
 const CLIENTS = 200;
 
-describe('concurrency', () => {
+describe.each([
+  ['with', true],
+  ['without', false],
+])('concurrency (%s the check worker)', (_, checkWorker) => {
   it(`stores exactly ${TOTAL} responses from ${CLIENTS} concurrent clients, retries included`, async () => {
-    const app = await startApp({ config: { rateLimit: 'off' } });
+    const app = await startApp({ config: { rateLimit: 'off' }, checkWorker });
     try {
       const study = theStudy(app.definitions);
       const qn = questionnaireByGroup(study, /praktiker/i);
@@ -40,6 +43,8 @@ describe('concurrency', () => {
       expect(statuses.filter((s) => s === 201)).toHaveLength(TOTAL);
       expect(new Set(ids.values()).size).toBe(TOTAL);
       expect(app.store.responses.count()).toBe(TOTAL);
+      // With the worker, it checked every submission (retries included); without, none went there.
+      expect(app.checker?.passed ?? 0).toBe(checkWorker ? TOTAL + TOTAL / 10 : 0);
       await app.store.close();
       const reopened = await openStore(app.dataDir);
       const stored = await reopened.responses.list();
