@@ -37,10 +37,11 @@ export interface AppOptions {
   /** An open store; `ensureCredentials` (src/http/auth.ts) must have run on its settings. */
   store: Store;
   /**
-   * The check worker (src/http/checker.ts) for plain JSON submissions; `npm start` starts one.
-   * Without it the fast lane parses and checks on the main thread (same answers, more work there).
+   * The check worker (src/http/checker.ts) for plain JSON submissions; `npm start` starts one. A
+   * promise while it starts (the app serves at once and uses it when it is ready). Without it the
+   * fast lane parses and checks on the main thread (same answers, more work there).
    */
-  checker?: SubmissionChecker;
+  checker?: SubmissionChecker | Promise<SubmissionChecker | undefined>;
 }
 
 export const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));

@@ -9,7 +9,7 @@ import { createApp, loadDemoIfEmpty } from './app.ts';
 import { parseConfig, type Config } from './config.ts';
 import { isProblem } from './errors.ts';
 import { bundleScript } from './http/assets.ts';
-import { SubmissionChecker, checkWorkerCode } from './http/checker.ts';
+import { SubmissionChecker } from './http/checker.ts';
 import { ensureCredentials } from './http/auth.ts';
 import { openStore } from './storage/index.ts';
 import { loadDefinitions } from './storage/definitions.ts';
@@ -41,7 +41,6 @@ async function main(): Promise<void> {
   // The browser bundles are built by esbuild in its own process: start them now, so they are
   // ready by the time the response log has been read (createApp awaits the same promises).
   for (const name of ['questionnaire', 'report'] as const) bundleScript(name).catch(() => undefined);
-  if (useCheckWorker(config)) checkWorkerCode().catch(() => undefined);
 
   let definitions: Awaited<ReturnType<typeof loadDefinitions>>;
   try {
@@ -49,16 +48,6 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(isProblem(error) ? error.message : `could not load the study definitions in ${config.surveysDir}: ${describe(error)}`);
   }
-
-  // The check worker takes parsing and checking of plain JSON submissions off the main thread; it
-  // starts while the store reads the response log. If it cannot start, the server still runs and
-  // checks everything on the main thread.
-  const checkerStarting: Promise<SubmissionChecker | undefined> = useCheckWorker(config)
-    ? SubmissionChecker.start(definitions).catch((error: unknown) => {
-        console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
-        return undefined;
-      })
-    : Promise.resolve(undefined);
 
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -74,9 +63,22 @@ async function main(): Promise<void> {
     else console.log(`Demo: the store already holds ${demo.existing} responses, so no demo data was loaded.`);
   }
 
-  const checker = await checkerStarting;
-
-  const app = await createApp({ config, definitions, store, ...(checker ? { checker } : {}) });
+  // The check worker takes parsing and checking of plain JSON submissions off the main thread. It is
+  // started once the server listens, so it does not slow the start (on two cores its start-up would
+  // compete with reading the response log); until it is ready — or if it cannot start — submissions
+  // are checked on the main thread.
+  let workerWanted: (wanted: boolean) => void = () => undefined;
+  const checkerStarting = new Promise<boolean>((resolve) => {
+    workerWanted = resolve;
+  }).then((wanted) =>
+    wanted
+      ? SubmissionChecker.start(definitions).catch((error: unknown) => {
+          console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
+          return undefined;
+        })
+      : undefined,
+  );
+  const app = await createApp({ config, definitions, store, checker: checkerStarting });
   const server: Server = app.listen(config.port);
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
@@ -100,14 +102,16 @@ async function main(): Promise<void> {
     }
     lines.push(`praksis is running at http://localhost:${port}`);
     process.stdout.write(lines.join('\n') + '\n');
+    workerWanted(useCheckWorker(config));
   });
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    workerWanted(false); // a stop before the server listened: no worker to start
     server.close(() => {
-      Promise.all([store.close(), checker?.close()]).finally(() => process.exit(0));
+      Promise.all([store.close(), checkerStarting.then((checker) => checker?.close())]).finally(() => process.exit(0));
     });
     server.closeAllConnections();
   };

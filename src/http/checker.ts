@@ -21,7 +21,7 @@ const entry = fileURLToPath(new URL('./check-worker.ts', import.meta.url));
 let bundle: Promise<string> | undefined;
 
 /** The worker's code: check-worker.ts and what it imports (zod, the survey code), bundled once per process. */
-export function checkWorkerCode(): Promise<string> {
+function checkWorkerCode(): Promise<string> {
   if (!bundle) {
     const built = build({
       entryPoints: [entry],

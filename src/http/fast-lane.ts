@@ -96,8 +96,11 @@ export interface FastLaneOptions {
   firstPages: FirstPageCache;
   /** The open-link check Express's guard runs before the respondent routes (one function for both). */
   openLinkRefusal: (path: string) => OpenLinkRefusal;
-  /** Parses and checks plain submissions in a worker thread (checker.ts); without it, all on this thread. */
-  checker?: SubmissionChecker;
+  /**
+   * Parses and checks plain submissions in a worker thread (checker.ts); without it, all on this
+   * thread. May be a promise (the worker still starting): until it settles, all on this thread.
+   */
+  checker?: SubmissionChecker | Promise<SubmissionChecker | undefined>;
 }
 
 const PAGE_ONE = /^\/s\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/p\/1$/;
@@ -114,6 +117,13 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
   const host = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void };
   const expressHandle = host.handle.bind(app);
   const { definitions, store, limiter } = options;
+  let checker: SubmissionChecker | undefined;
+  Promise.resolve(options.checker).then(
+    (started) => {
+      checker = started;
+    },
+    () => undefined, // never started: everything stays on this thread
+  );
 
   /** Answers a request the fast lane finished: the security headers, the type and the exact length. */
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
@@ -154,7 +164,6 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
       let text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8');
       // body-parser decodes with iconv-lite, which drops a leading byte order mark.
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const checker = options.checker;
       if (checker?.alive && received === length) {
         // The check worker says whether this is the plain valid case; anything else is done here, as without it.
         checker.check(text).then((verdict) => (verdict ? storeVerdict(req, res, verdict, rateLimitWait) : submitHere(req, res, text, length, received, rateLimitWait)));
