@@ -151,22 +151,39 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
     cal.kind === 'poststratify'
       ? [{ index: indexOf(cal.groups), values: [weights, cal.preWeights] as const }]
       : cal.margins.map((m) => ({ index: indexOf(m.groups), values: [m.weightsAfterStep] as const }));
-  const ids = new Map<string, number>();
+  // A row joins the first cell of its cluster with the same group and weight(s) in every step
+  // (compared as numbers; a cluster has few cells), else opens a new one.
+  const columns: { index: Int32Array; values: readonly ArrayLike<number>[] }[] = steps.map((step) => ({ index: step.index.of, values: step.values }));
+  const cellsOfCluster = new Map<number, number[]>();
   const of = new Int32Array(n);
   const cluster: number[] = [];
   const rows: number[] = [];
   const firstRow: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    let key = String(clusterIndex[i]);
-    for (const step of steps) {
-      key += `|${step.index.of[i]}`;
-      for (const v of step.values) key += `|${v[i]}`;
+  const sameCell = (i: number, j: number): boolean => {
+    for (const column of columns) {
+      if (column.index[i] !== column.index[j]) return false;
+      for (const v of column.values) if (v[i] !== v[j]) return false;
     }
-    let c = ids.get(key);
-    if (c === undefined) {
-      c = ids.size;
-      ids.set(key, c);
-      cluster.push(clusterIndex[i]!);
+    return true;
+  };
+  for (let i = 0; i < n; i += 1) {
+    const k = clusterIndex[i]!;
+    let list = cellsOfCluster.get(k);
+    if (!list) {
+      list = [];
+      cellsOfCluster.set(k, list);
+    }
+    let c = -1;
+    for (const candidate of list) {
+      if (sameCell(i, firstRow[candidate]!)) {
+        c = candidate;
+        break;
+      }
+    }
+    if (c < 0) {
+      c = cluster.length;
+      list.push(c);
+      cluster.push(k);
       rows.push(0);
       firstRow.push(i);
     }
@@ -179,7 +196,7 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
     cal.kind === 'poststratify'
       ? { kind: 'poststratify', group: groupOf(steps[0]!), groups: steps[0]!.index.count, psw: valueOf(weights), pre: valueOf(cal.preWeights) }
       : { kind: 'rake', margins: steps.map((step, k) => ({ group: groupOf(step), groups: step.index.count, psw: valueOf(cal.margins[k]!.weightsAfterStep) })) };
-  return { count: ids.size, of, cluster: Int32Array.from(cluster), rows: Float64Array.from(rows), calibration };
+  return { count: cluster.length, of, cluster: Int32Array.from(cluster), rows: Float64Array.from(rows), calibration };
 }
 
 

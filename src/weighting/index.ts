@@ -63,21 +63,51 @@ function checkWeights(fn: string, weights: readonly number[]): void {
   });
 }
 
-/** One post-stratification step: w' = w · N_g / Σ_{j∈g} w_j. */
-function poststratifyStep(fn: string, weights: readonly number[], groups: readonly string[], targets: Targets): number[] {
-  if (groups.length !== weights.length) throw problems.invalidInput(`${fn}: ${groups.length} group values for ${weights.length} weights`);
-  const totals = new Map<string, number>();
-  groups.forEach((g, i) => totals.set(g, (totals.get(g) ?? 0) + weights[i]!));
+/** A margin's rows as level indices (levels in order of first appearance), worked out once per margin. */
+interface LevelIndex {
+  of: Int32Array;
+  levels: string[];
+  byLevel: Map<string, number>;
+}
+
+function levelIndex(groups: readonly string[]): LevelIndex {
+  const byLevel = new Map<string, number>();
+  const levels: string[] = [];
+  const of = new Int32Array(groups.length);
+  for (let i = 0; i < groups.length; i += 1) {
+    let k = byLevel.get(groups[i]!);
+    if (k === undefined) {
+      k = levels.length;
+      byLevel.set(groups[i]!, k);
+      levels.push(groups[i]!);
+    }
+    of[i] = k;
+  }
+  return { of, levels, byLevel };
+}
+
+/** One post-stratification step: w' = w · N_g / Σ_{j∈g} w_j (sums in row order, as before). */
+function poststratifyStep(fn: string, weights: readonly number[], groups: readonly string[] | LevelIndex, targets: Targets): number[] {
+  const index = Array.isArray(groups) ? levelIndex(groups) : (groups as LevelIndex);
+  if (index.of.length !== weights.length) throw problems.invalidInput(`${fn}: ${index.of.length} group values for ${weights.length} weights`);
+  const totals = new Float64Array(index.levels.length);
+  for (let i = 0; i < weights.length; i += 1) totals[index.of[i]!]! += weights[i]!;
   const wanted = new Map(targetEntries(targets));
   for (const [level, total] of wanted) {
     if (!(Number.isFinite(total) && total > 0)) throw problems.invalidInput(`${fn}: the target for "${level}" must be a positive number, not ${total}`);
-    if (!totals.has(level)) throw problems.invalidInput(`${fn}: the margin level "${level}" has no rows in the data`);
-    if (totals.get(level)! <= 0) throw problems.invalidInput(`${fn}: the rows of margin level "${level}" all have weight 0`);
+    const k = index.byLevel.get(level);
+    if (k === undefined) throw problems.invalidInput(`${fn}: the margin level "${level}" has no rows in the data`);
+    if (totals[k]! <= 0) throw problems.invalidInput(`${fn}: the rows of margin level "${level}" all have weight 0`);
   }
-  for (const level of totals.keys()) {
-    if (!wanted.has(level)) throw problems.invalidInput(`${fn}: the data has level "${level}", which has no target`);
-  }
-  return weights.map((w, i) => (w * wanted.get(groups[i]!)!) / totals.get(groups[i]!)!);
+  const target = new Float64Array(index.levels.length);
+  index.levels.forEach((level, k) => {
+    const t = wanted.get(level);
+    if (t === undefined) throw problems.invalidInput(`${fn}: the data has level "${level}", which has no target`);
+    target[k] = t;
+  });
+  const out = new Array<number>(weights.length);
+  for (let i = 0; i < weights.length; i += 1) out[i] = (weights[i]! * target[index.of[i]!]!) / totals[index.of[i]!]!;
+  return out;
 }
 
 /** As `postStratify(design, ~group, targets)`: weights scaled so each group's total is its target. */
@@ -120,10 +150,25 @@ export function rake(weights: readonly number[], margins: readonly Margin[], opt
   const maxit = options.maxit ?? 1000;
   const start = weights.reduce((s, w) => s + w, 0);
   const tolerance = epsilon >= 1 ? epsilon : epsilon * start;
-  const cellOf = weights.map((_, i) => margins.map((m) => m.groups[i]).join('\u0000'));
+  const indexes = margins.map((m) => {
+    if (m.groups.length !== weights.length) throw problems.invalidInput(`rake: ${m.groups.length} group values for ${weights.length} weights`);
+    return levelIndex(m.groups);
+  });
+  // The cell of the margins' cross-table each row is in (cells numbered by first appearance).
+  const cellIds = new Map<string, number>();
+  const cellOf = new Int32Array(weights.length);
+  for (let i = 0; i < weights.length; i += 1) {
+    const key = indexes.length === 1 ? String(indexes[0]!.of[i]) : indexes.map((x) => x.of[i]).join(',');
+    let c = cellIds.get(key);
+    if (c === undefined) {
+      c = cellIds.size;
+      cellIds.set(key, c);
+    }
+    cellOf[i] = c;
+  }
   const crossTable = (w: readonly number[]) => {
-    const t = new Map<string, number>();
-    cellOf.forEach((c, i) => t.set(c, (t.get(c) ?? 0) + w[i]!));
+    const t = new Float64Array(cellIds.size);
+    for (let i = 0; i < w.length; i += 1) t[cellOf[i]!]! += w[i]!;
     return t;
   };
   let current = [...weights];
@@ -131,13 +176,13 @@ export function rake(weights: readonly number[], margins: readonly Margin[], opt
   let after: number[][] = [];
   for (let iteration = 1; iteration <= maxit; iteration += 1) {
     after = [];
-    for (const m of margins) {
-      current = poststratifyStep('rake', current, m.groups, m.targets);
+    margins.forEach((m, k) => {
+      current = poststratifyStep('rake', current, indexes[k]!, m.targets);
       after.push(current);
-    }
+    });
     const table = crossTable(current);
     let change = 0;
-    for (const [cell, value] of table) change = Math.max(change, Math.abs(value - (before.get(cell) ?? 0)));
+    for (let c = 0; c < table.length; c += 1) change = Math.max(change, Math.abs(table[c]! - before[c]!));
     before = table;
     if (change < tolerance) {
       return {
