@@ -9,10 +9,12 @@
  * and hashes of the first and last 4 KiB it covers); otherwise it is ignored and the whole log
  * is read, as without a snapshot.
  *
- * Layout: "PRAKSIS-SNAPSHOT-2\n", uint32 LE header length, header JSON (rows, column dictionaries,
- * log identity, block sizes), the response ids (one per line), the submission hashes ("hash id"
- * lines), zero padding to 4 bytes, one little-endian int32 code array per column, and the SHA-256
- * of everything before it. (Ids and hashes are base64url: no spaces, no newlines.)
+ * Layout: "PRAKSIS-SNAPSHOT-3\n", uint32 LE header length, header JSON (rows, column dictionaries,
+ * log identity, block sizes), the response ids (ASCII, one after another), the submission hashes
+ * ("hash id" lines), zero padding to 4 bytes, the little-endian int32 end of each id, one
+ * little-endian int32 code array per column, and the SHA-256 of everything before it. (Ids and
+ * hashes are base64url: no spaces, no newlines.) Every large block is written straight from the
+ * table's own arrays: no object per response is made to write one.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
@@ -22,7 +24,7 @@ import type { TAnswerValue } from '../survey/schema.ts';
 import type { TableImage } from '../survey/table.ts';
 import { writeFileDurably } from './files.ts';
 
-const MAGIC = Buffer.from('PRAKSIS-SNAPSHOT-2\n', 'latin1');
+const MAGIC = Buffer.from('PRAKSIS-SNAPSHOT-3\n', 'latin1');
 const IDENTITY_BYTES = 4096;
 /** Typed arrays are in the machine's byte order; the file is little-endian. */
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -85,8 +87,7 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Buffer[]> {
     hash.update(part);
     await yieldToRequests();
   };
-  const ids = Buffer.from(image.ids.join('\n'), 'utf8');
-  await yieldToRequests();
+  const ids = Buffer.from(image.ids.buffer, image.ids.byteOffset, image.ids.byteLength);
   const subs = Buffer.from(submissions.map(([h, id]) => `${h} ${id}`).join('\n'), 'utf8');
   await yieldToRequests();
   const header: Header = { ...identity, rows: image.rows, columns: image.columns, idsBytes: ids.length, subsBytes: subs.length, submissionCount: submissions.length };
@@ -95,7 +96,7 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<Buffer[]> {
   length.writeUInt32LE(json.length);
   const pad = (4 - ((MAGIC.length + 4 + json.length + ids.length + subs.length) % 4)) % 4;
   for (const part of [MAGIC, length, json, ids, subs, Buffer.alloc(pad)]) await add(part);
-  for (const codes of image.codes) {
+  for (const codes of [image.idEnds, ...image.codes]) {
     if (LITTLE_ENDIAN) {
       await add(Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
       continue;
@@ -121,9 +122,9 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
   if (!Number.isInteger(rows) || rows < 0 || !Array.isArray(header.columns)) throw new Error('bad header');
   if (!Number.isInteger(header.logBytes) || header.logBytes < 0 || typeof header.head !== 'string' || typeof header.tail !== 'string') throw new Error('bad log identity');
   if (![header.idsBytes, header.subsBytes, header.submissionCount].every((x) => Number.isInteger(x) && x >= 0)) throw new Error('bad block sizes');
-  const ids = rows === 0 ? [] : body.toString('utf8', offset, offset + header.idsBytes).split('\n');
+  if (offset + header.idsBytes > body.length) throw new Error('wrong length');
+  const ids = Uint8Array.prototype.slice.call(body, offset, offset + header.idsBytes);
   offset += header.idsBytes;
-  if (ids.length !== rows) throw new Error(`${ids.length} ids for ${rows} rows`);
   const subs = header.submissionCount === 0 ? [] : body.toString('utf8', offset, offset + header.subsBytes).split('\n');
   offset += header.subsBytes;
   if (subs.length !== header.submissionCount) throw new Error('wrong number of submission ids');
@@ -133,8 +134,8 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
     return [hash, id];
   });
   offset += (4 - (offset % 4)) % 4;
-  if (body.length !== offset + header.columns.length * rows * 4) throw new Error('wrong length');
-  const codes = header.columns.map(() => {
+  if (body.length !== offset + (1 + header.columns.length) * rows * 4) throw new Error('wrong length');
+  const [idEnds, ...codes] = [null, ...header.columns].map(() => {
     const start = offset;
     offset += rows * 4;
     // slice() copies into a fresh, aligned ArrayBuffer.
@@ -144,7 +145,7 @@ export async function decodeSnapshot(bytes: Buffer): Promise<Snapshot> {
     return out;
   });
   return {
-    image: { rows, ids, columns: header.columns, codes },
+    image: { rows, ids, idEnds: idEnds!, columns: header.columns, codes },
     identity: { logBytes: header.logBytes, head: header.head, tail: header.tail },
     submissions,
   };

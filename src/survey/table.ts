@@ -79,7 +79,9 @@ class Column<V extends TAnswerValue> {
  */
 export interface TableImage {
   rows: number;
-  ids: string[];
+  /** The response ids (printable ASCII) one after another, and where each ends in `ids` (exclusive). */
+  ids: Uint8Array;
+  idEnds: Int32Array;
   /** study, questionnaire, version, municipality, day, then one entry per answer key. */
   columns: { key: string; values: TAnswerValue[] }[];
   codes: Int32Array[];
@@ -130,7 +132,9 @@ export class ResponseTable {
     const entries: [string, Column<TAnswerValue>][] = [...META_KEYS.map((key, k): [string, Column<TAnswerValue>] => [key, meta[k]!]), ...this.#answers];
     return {
       rows: n,
-      ids: Array.from({ length: n }, (_, i) => this.id(i)),
+      // Views too: id bytes and ends of rows already written never change either.
+      ids: this.#idBytes.subarray(0, n === 0 ? 0 : this.#idEnd[n - 1]!),
+      idEnds: this.#idEnd.subarray(0, n),
       columns: entries.map(([key, c]) => ({ key, values: c.values.slice() })),
       codes: entries.map(([, c]) => c.codes.subarray(0, n)),
     };
@@ -143,7 +147,14 @@ export class ResponseTable {
       throw new Error(`the table image is damaged: ${what}`);
     };
     if (!Number.isInteger(n) || n < 0) bad('row count');
-    if (!Array.isArray(image.ids) || image.ids.length !== n || image.ids.some((id) => typeof id !== 'string')) bad('ids');
+    if (!(image.ids instanceof Uint8Array) || !(image.idEnds instanceof Int32Array) || image.idEnds.length !== n) bad('ids');
+    let end = 0;
+    for (let i = 0; i < n; i += 1) {
+      if (image.idEnds[i]! <= end) bad(`id ${i + 1}`);
+      end = image.idEnds[i]!;
+    }
+    if (end !== image.ids.length) bad('ids');
+    for (let k = 0; k < end; k += 1) if (image.ids[k]! < 0x21 || image.ids[k]! > 0x7e) bad('ids');
     if (image.columns.length !== image.codes.length || image.columns.length < META_KEYS.length) bad('column count');
     META_KEYS.forEach((key, k) => image.columns[k]!.key === key || bad(`column ${k} is not "${key}"`));
     const table = new ResponseTable(n);
@@ -170,7 +181,9 @@ export class ResponseTable {
       }
       column.codes.set(codes);
     });
-    image.ids.forEach((id, i) => table.#pushId(i, id));
+    table.#idBytes = new Uint8Array(Math.max(16 * 1024, Math.ceil(end * 1.5)));
+    table.#idBytes.set(image.ids);
+    table.#idEnd.set(image.idEnds);
     table.#length = n;
     return table;
   }

@@ -85,6 +85,21 @@ describe('the columnar response table', () => {
     const image = ResponseTable.from(responses).toImage();
     image.codes[5]![0] = 99;
     expect(() => ResponseTable.fromImage(image)).toThrow(/damaged: column "frist", row 1: code 99/);
+    // The id block: an end that does not move on, an end past the bytes, a byte that is not printable ASCII.
+    const fresh = () => {
+      const i = ResponseTable.from(responses).toImage();
+      return { ...i, ids: Uint8Array.from(i.ids), idEnds: Int32Array.from(i.idEnds) };
+    };
+    const stuck = fresh();
+    stuck.idEnds[1] = stuck.idEnds[0]!;
+    expect(() => ResponseTable.fromImage(stuck)).toThrow(/damaged: id 2/);
+    const short = fresh();
+    short.idEnds[short.idEnds.length - 1]! += 1;
+    expect(() => ResponseTable.fromImage(short)).toThrow(/damaged: ids/);
+    const newline = fresh();
+    newline.ids[0] = 0x0a;
+    expect(() => ResponseTable.fromImage(newline)).toThrow(/damaged: ids/);
+    expect(ResponseTable.fromImage(fresh()).list()).toEqual(ResponseTable.from(responses).list());
   });
 
   it('grows past its initial capacity', () => {
