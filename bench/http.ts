@@ -3,8 +3,9 @@
  * 127.0.0.1, loaded by this process with 100 concurrent keep-alive connections.
  *
  *   - submission throughput and p50/p99 latency with 1,000 and with 100,000 responses stored,
- *     next to a bare node:http server answering "ok" with the same client (measured before and
- *     after the praksis rows), and at 1,000 stored also with the check worker switched off;
+ *     next to a bare node:http server answering "ok" with the same client (a bare round before
+ *     every praksis round, the ratio taken per pair), and at 1,000 stored also with the check
+ *     worker switched off;
  *   - questionnaire page render p50/p99;
  *   - start-up time and peak RSS of the server with 100,000 stored responses.
  *
@@ -49,6 +50,8 @@ interface Result {
   p99: number;
   /** Every request's latency (ms), sorted. */
   latencies: Float64Array;
+  /** req/s relative to the bare server (median of paired rounds). */
+  ratio?: number;
 }
 
 /**
@@ -268,27 +271,31 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const extra: string[] = [];
 
-  // The bare server's rate moves the most between runs and even between rounds (on two cores it
-  // depends on where the scheduler puts it and the client), so it is measured twice — before and
-  // after everything else — and its row is the median of all those rounds.
+  // The bare server's rate moves the most of all, between runs and between rounds (on two cores
+  // it depends on where the scheduler puts it and the client, and on the host). So it runs the
+  // whole time, and every round of a praksis row is paired with a bare round just before it: a
+  // row's "% of bare" is the median over its rounds of praksis req/s ÷ the paired bare req/s, so
+  // both sides of each ratio met the machine in the same state.
+  const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
+  await load('warm-up', bare.port, WARMUP, submit);
   const bareRounds: Result[] = [];
-  const measureBare = async () => {
-    const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
-    await load('warm-up', bare.port, WARMUP, submit);
-    for (let round = 0; round < ROUNDS; round++) bareRounds.push(await load(BARE_LABEL, bare.port, REQUESTS, submit));
-    await stop(bare);
-  };
-  // Each row: ROUNDS rounds (see rowOf). A round lasts about a
-  // second against the bare server, and one burst of other work on this 2-core machine moved a
-  // single round's req/s by ±25 % or more; every row is measured the same way.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  // Each row: ROUNDS rounds (see rowOf). A round lasts about a second against the bare server.
   const measure = async (label: string, port: number, requests: readonly Buffer[]): Promise<Result> => {
     const rounds: Result[] = [];
-    for (let round = 0; round < ROUNDS; round++) rounds.push(await load(label, port, REQUESTS, requests));
-    extra.push(`${label}: rounds req/s ${rounds.map((r) => r.rps.toFixed(0)).join(', ')}; p99 ms ${rounds.map((r) => r.p99.toFixed(1)).join(', ')}`);
-    return rowOf(label, rounds);
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const reference = await load(BARE_LABEL, bare.port, REQUESTS, submit);
+      bareRounds.push(reference);
+      const r = await load(label, port, REQUESTS, requests);
+      rounds.push(r);
+      ratios.push(r.rps / reference.rps);
+    }
+    extra.push(
+      `${label}: rounds req/s ${rounds.map((r) => r.rps.toFixed(0)).join(', ')}; paired bare rounds ${bareRounds.slice(-ROUNDS).map((r) => r.rps.toFixed(0)).join(', ')}; p99 ms ${rounds.map((r) => r.p99.toFixed(1)).join(', ')}`,
+    );
+    return { ...rowOf(label, rounds), ratio: median(ratios) };
   };
-
-  await measureBare();
 
   /** A new data directory holding `stored` responses (closed cleanly, so with a snapshot). */
   const storeWith = async (stored: number): Promise<string> => {
@@ -344,17 +351,16 @@ async function main(): Promise<void> {
     }
   }
 
-  await measureBare();
-  extra.unshift(`${BARE_LABEL}: rounds req/s ${bareRounds.map((r) => r.rps.toFixed(0)).join(', ')} (before and after the praksis rows)`);
-  results.unshift(rowOf(BARE_LABEL, bareRounds));
-  const bareRps = results[0]!.rps;
+  await stop(bare);
+  extra.unshift(`${BARE_LABEL}: all ${bareRounds.length} rounds req/s ${bareRounds.map((r) => r.rps.toFixed(0)).join(', ')}`);
+  results.unshift({ ...rowOf(BARE_LABEL, bareRounds), ratio: 1 });
   console.log(
-    `\n${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}, ${availableParallelism()} CPUs; per row ${WARMUP} warm-up requests, then ${ROUNDS} rounds of ${REQUESTS} (bare: 2 × ${ROUNDS}); req/s of the median round, p50/p99 over all rounds' requests\n`,
+    `\n${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}, ${availableParallelism()} CPUs; per row ${WARMUP} warm-up requests, then ${ROUNDS} rounds of ${REQUESTS}, each after a paired round of the bare server; req/s of the median round, % of bare = median of the rounds' ratios to their paired bare round, p50/p99 over all rounds' requests\n`,
   );
   console.log('| what | req/s | % of bare | p50 ms | p99 ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of results) {
-    console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${((100 * r.rps) / bareRps).toFixed(0)} % | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+    console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${(100 * r.ratio!).toFixed(0)} % | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
   }
   console.log('');
   for (const line of extra) console.log(line);
