@@ -67,17 +67,15 @@ async function main(): Promise<void> {
   // started once the server listens, so it does not slow the start (on two cores its start-up would
   // compete with reading the response log); until it is ready — or if it cannot start — submissions
   // are checked on the main thread.
-  let workerWanted: (wanted: boolean) => void = () => undefined;
-  const checkerStarting = new Promise<boolean>((resolve) => {
-    workerWanted = resolve;
-  }).then((wanted) =>
-    wanted
-      ? SubmissionChecker.start(definitions).catch((error: unknown) => {
-          console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
-          return undefined;
-        })
-      : undefined,
-  );
+  let settleChecker: (checker: Promise<SubmissionChecker | undefined> | undefined) => void = () => undefined;
+  const checkerStarting = new Promise<SubmissionChecker | undefined>((resolve) => {
+    settleChecker = resolve;
+  });
+  const startChecker = () =>
+    SubmissionChecker.start(definitions).catch((error: unknown) => {
+      console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
+      return undefined;
+    });
   const app = await createApp({ config, definitions, store, checker: checkerStarting });
   const server: Server = app.listen(config.port);
   server.on('error', (error: NodeJS.ErrnoException) => {
@@ -102,14 +100,14 @@ async function main(): Promise<void> {
     }
     lines.push(`praksis is running at http://localhost:${port}`);
     process.stdout.write(lines.join('\n') + '\n');
-    workerWanted(useCheckWorker(config));
+    settleChecker(useCheckWorker(config) ? startChecker() : undefined);
   });
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    workerWanted(false); // a stop before the server listened: no worker to start
+    settleChecker(undefined); // a stop before the server listened: no worker to start
     server.close(() => {
       Promise.all([store.close(), checkerStarting.then((checker) => checker?.close())]).finally(() => process.exit(0));
     });

@@ -153,16 +153,15 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
       : cal.margins.map((m) => ({ index: indexOf(m.groups), values: [m.weightsAfterStep] as const }));
   // A row joins the first cell of its cluster with the same group and weight(s) in every step
   // (compared as numbers; a cluster has few cells), else opens a new one.
-  const columns: { index: Int32Array; values: readonly ArrayLike<number>[] }[] = steps.map((step) => ({ index: step.index.of, values: step.values }));
   const cellsOfCluster = new Map<number, number[]>();
   const of = new Int32Array(n);
   const cluster: number[] = [];
   const rows: number[] = [];
   const firstRow: number[] = [];
   const sameCell = (i: number, j: number): boolean => {
-    for (const column of columns) {
-      if (column.index[i] !== column.index[j]) return false;
-      for (const v of column.values) if (v[i] !== v[j]) return false;
+    for (const step of steps) {
+      if (step.index.of[i] !== step.index.of[j]) return false;
+      for (const v of step.values) if (v[i] !== v[j]) return false;
     }
     return true;
   };

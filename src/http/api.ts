@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { requireApiKey } from './auth.ts';
 import { findStudy, locate } from './lookup.ts';
-import { checkSubmission } from './submission.ts';
+import { checkSubmission, storedStatus } from './submission.ts';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
 
@@ -18,7 +18,7 @@ import type { Definitions } from '../survey/load.ts';
 export async function submitResponse(defs: Definitions, store: Store, rawBody: unknown): Promise<{ status: 200 | 201; id: string }> {
   const checked = checkSubmission(defs, rawBody);
   const { id, created } = await store.responses.add(checked.response, checked.submissionId);
-  return { status: created ? 201 : 200, id };
+  return { status: storedStatus(created), id };
 }
 
 export function apiRoutes(defs: Definitions, store: Store): Router {

@@ -4,36 +4,14 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import express, { Router } from 'express';
+import { bundleOnce } from './bundle.ts';
 
 export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 
-const bundles = new Map<string, Promise<string>>();
-
 /** Bundles public/js/<name>.ts (and what it imports) once per process, in memory. */
 export function bundleScript(name: 'questionnaire' | 'report'): Promise<string> {
-  let bundle = bundles.get(name);
-  if (!bundle) {
-    bundle = build({
-      entryPoints: [join(publicDir, 'js', `${name}.ts`)],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: ['es2019'],
-      minify: true,
-      legalComments: 'none',
-      logLevel: 'silent',
-    }).then((result) => {
-      const file = result.outputFiles[0];
-      if (!file) throw new Error(`esbuild produced no output for ${name}.ts`);
-      return file.text;
-    });
-    bundles.set(name, bundle);
-    bundle.catch(() => bundles.delete(name)); // let a later request (or restart) retry
-  }
-  return bundle;
+  return bundleOnce(join(publicDir, 'js', `${name}.ts`), { format: 'iife', platform: 'browser', target: ['es2019'], minify: true });
 }
 
 export function bundleQuestionnaireScript(): Promise<string> {

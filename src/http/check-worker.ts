@@ -14,7 +14,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Definitions } from '../survey/load.ts';
 import { parseJsonBody } from './json-body.ts';
-import { checkSubmission } from './submission.ts';
+import { checkSubmission, hasLinkToken } from './submission.ts';
 
 /** A checked submission as the worker sends it: the answers as the JSON text the log line will hold. */
 export interface WorkerVerdict {
@@ -31,8 +31,7 @@ export interface WorkerVerdict {
 export function checkBody(defs: Definitions, text: string): WorkerVerdict | null {
   try {
     const body = parseJsonBody(text);
-    // A link token is the fieldwork route's business.
-    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body) return null;
+    if (hasLinkToken(body)) return null;
     const { response, submissionId } = checkSubmission(defs, body);
     return {
       study: response.study,

@@ -12,37 +12,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleOnce } from './bundle.ts';
 import type { Definitions } from '../survey/load.ts';
 import type { WorkerVerdict } from './check-worker.ts';
 
 const entry = fileURLToPath(new URL('./check-worker.ts', import.meta.url));
 
-let bundle: Promise<string> | undefined;
-
 /** The worker's code: check-worker.ts and what it imports (zod, the survey code), bundled once per process. */
 function checkWorkerCode(): Promise<string> {
-  if (!bundle) {
-    const built = build({
-      entryPoints: [entry],
-      bundle: true,
-      write: false,
-      format: 'cjs',
-      platform: 'node',
-      target: ['node20'],
-      legalComments: 'none',
-      logLevel: 'silent',
-    }).then((result) => {
-      const file = result.outputFiles[0];
-      if (!file) throw new Error('esbuild produced no output for check-worker.ts');
-      return file.text;
-    });
-    built.catch(() => {
-      if (bundle === built) bundle = undefined; // a later start may try again
-    });
-    bundle = built;
-  }
-  return bundle;
+  return bundleOnce(entry, { format: 'cjs', platform: 'node', target: ['node20'] });
 }
 
 type Waiting = (verdict: WorkerVerdict | undefined) => void;

@@ -7,8 +7,8 @@
  * stack, res.send's helpers) costs several times what the submission itself costs; see
  * bench/http.ts. The fast lane does exactly what the Express route does — the same security headers,
  * the same shared rate limiter with the same client address, the same JSON parsing rules and
- * reviver, and the same `checkSubmission` and store call — and gives everything that is not the
- * plain, valid case back to Express ("hand-over"), which then answers it exactly as before:
+ * reviver, and the same `submitResponse` — and gives everything that is not the plain, valid case
+ * back to Express ("hand-over"), which then answers it exactly as before:
  *
  *   - before the body is read: any request that is not a POST to exactly /api/v1/responses with
  *     `Content-Type: application/json` (optionally `; charset=utf-8`), no Content-Encoding, no
@@ -17,9 +17,8 @@
  *   - after the body is read: a body that does not parse (or has a "__proto__" key, or nests too
  *     deeply) is handed over with the same error body-parser would raise; a body with a link
  *     `token` is handed over parsed (the fieldwork route handles it); any Problem thrown by
- *     `checkSubmission` or the store (invalid answers, unknown questionnaire, closed fieldwork, a
- *     store failure) is handed over to Express's error handler, which renders it as for the
- *     Express route.
+ *     `submitResponse` (invalid answers, unknown questionnaire, closed fieldwork, a store failure)
+ *     is handed over to Express's error handler, which renders it as for the Express route.
  *
  * The first page is served only from the first-page cache (first-page.ts; Express renders and
  * fills it on the first visit), only for an exact path of a loaded study and questionnaire, only
@@ -41,7 +40,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express, RequestHandler } from 'express';
 import type { Store } from '../storage/index.ts';
 import type { Definitions } from '../survey/load.ts';
-import { checkSubmission, type CheckedSubmission } from './submission.ts';
+import { submitResponse } from './api.ts';
+import { hasLinkToken, storedStatus } from './submission.ts';
 import { parseError, parseJsonBody } from './json-body.ts';
 import { FirstPageCache, joinPageBytes } from './first-page.ts';
 import { encodeFlowState, newFlowState } from './flow-state.ts';
@@ -173,10 +173,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     });
   };
 
-  /** Answers a stored submission: 201 with the new id, 200 with the first one's id for a retried submissionId. */
-  const stored = (res: ServerResponse, { id, created }: { id: string; created: boolean }) => {
-    send(res, created ? 201 : 200, 'application/json; charset=utf-8', JSON.stringify({ id }));
-  };
+  const answerStored = (res: ServerResponse, status: number, id: string) => send(res, status, 'application/json; charset=utf-8', JSON.stringify({ id }));
 
   /** Parses, checks and stores a submission on this thread; whatever is not the plain valid case goes to Express. */
   const submitHere = (req: IncomingMessage, res: ServerResponse, text: string, length: number, received: number, rateLimitWait: number | undefined) => {
@@ -187,17 +184,9 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     } catch (error) {
       return handOver(req, res, { rateLimitWait, error: parseError(error, text) });
     }
-    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body) {
-      return handOver(req, res, { rateLimitWait, body });
-    }
-    let checked: CheckedSubmission;
-    try {
-      checked = checkSubmission(definitions, body);
-    } catch (error) {
-      return handOver(req, res, { rateLimitWait, body, error });
-    }
-    store.responses.add(checked.response, checked.submissionId).then(
-      (result) => stored(res, result),
+    if (hasLinkToken(body)) return handOver(req, res, { rateLimitWait, body });
+    submitResponse(definitions, store, body).then(
+      ({ status, id }) => answerStored(res, status, id),
       (error: unknown) => handOver(req, res, { rateLimitWait, body, error }),
     );
   };
@@ -215,7 +204,7 @@ export function installFastLane(app: Express, options: FastLaneOptions): void {
     const { study, questionnaire, version, municipality } = verdict;
     const answers = JSON.parse(verdict.answers) as TAnswers;
     store.responses.add({ study, questionnaire, version, municipality, answers }, verdict.submissionId, verdict.answers).then(
-      (result) => stored(res, result),
+      ({ id, created }) => answerStored(res, storedStatus(created), id),
       (error: unknown) => handOver(req, res, { rateLimitWait, error }),
     );
   };

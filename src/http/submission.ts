@@ -28,6 +28,16 @@ const ZSubmission = z
   })
   .strict();
 
+/** Whether a parsed body carries an invitation link's `token` (the fieldwork route's business, not checkSubmission's). */
+export function hasLinkToken(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'token' in body;
+}
+
+/** The answer to a stored submission: 201 for a new response, 200 for a retried `submissionId`. */
+export function storedStatus(created: boolean): 200 | 201 {
+  return created ? 201 : 200;
+}
+
 /** A submission that passed every check: what the store is given. */
 export interface CheckedSubmission {
   response: NewResponse;

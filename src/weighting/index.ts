@@ -87,8 +87,7 @@ function levelIndex(groups: readonly string[]): LevelIndex {
 }
 
 /** One post-stratification step: w' = w · N_g / Σ_{j∈g} w_j (sums in row order, as before). */
-function poststratifyStep(fn: string, weights: readonly number[], groups: readonly string[] | LevelIndex, targets: Targets): number[] {
-  const index = Array.isArray(groups) ? levelIndex(groups) : (groups as LevelIndex);
+function poststratifyStep(fn: string, weights: readonly number[], index: LevelIndex, targets: Targets): number[] {
   if (index.of.length !== weights.length) throw problems.invalidInput(`${fn}: ${index.of.length} group values for ${weights.length} weights`);
   const totals = new Float64Array(index.levels.length);
   for (let i = 0; i < weights.length; i += 1) totals[index.of[i]!]! += weights[i]!;
@@ -113,7 +112,7 @@ function poststratifyStep(fn: string, weights: readonly number[], groups: readon
 /** As `postStratify(design, ~group, targets)`: weights scaled so each group's total is its target. */
 export function postStratify(weights: readonly number[], groups: readonly string[], targets: Targets): Calibrated {
   checkWeights('postStratify', weights);
-  const adjusted = poststratifyStep('postStratify', weights, groups, targets);
+  const adjusted = poststratifyStep('postStratify', weights, levelIndex(groups), targets);
   return { weights: adjusted, calibration: { kind: 'poststratify', groups: [...groups], preWeights: [...weights] } };
 }
 
