@@ -1,6 +1,7 @@
 /**
- * HTTP benchmark (issue 6, "Performance"): the real server (`src/server.ts`) in a child process on
- * 127.0.0.1, loaded by this process with 100 concurrent keep-alive connections.
+ * HTTP benchmark (issue 6, "Performance"): the real server as `npm start` runs it (`bin/start.js`,
+ * the build of src/server.ts) in a child process on 127.0.0.1, loaded by this process with 100
+ * concurrent keep-alive connections.
  *
  *   - submission throughput and p50/p99 latency with 1,000 and with 100,000 responses stored,
  *     next to a bare node:http server answering "ok" with the same client (a bare round before
@@ -241,7 +242,7 @@ function startPraksis(dataDir: string, nodeArgs: string[] = [], checkWorker?: 'o
     PRAKSIS_API_KEY: 'bench-api-key-0123456789',
     ...(checkWorker ? { PRAKSIS_CHECK_WORKER: checkWorker } : {}),
   };
-  return startChild([...nodeArgs, '--import', 'tsx', 'src/server.ts'], env, /running at http:\/\/localhost:(\d+)/);
+  return startChild([...nodeArgs, 'bin/start.js'], env, /running at http:\/\/localhost:(\d+)/);
 }
 
 function peakRssMb(pid: number): number {
@@ -327,7 +328,7 @@ async function main(): Promise<void> {
     // BENCH_SERVER_ARGS: extra node flags for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
     const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
     const server = await startPraksis(dataDir, serverArgs);
-    if (stored === 100_000) extra.push(`start-up with ${stored.toLocaleString('en')} stored: ${server.startupMs.toFixed(0)} ms (process spawn to listening, tsx included; from responses.snapshot + the log after it)`);
+    if (stored === 100_000) extra.push(`start-up with ${stored.toLocaleString('en')} stored: ${server.startupMs.toFixed(0)} ms (process spawn of "node bin/start.js" to listening; from responses.snapshot + the log after it)`);
     await load('warm-up', server.port, WARMUP, submit);
     results.push(await measure(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored`, server.port, submit));
     if (stored === 1_000) {

@@ -4,7 +4,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -18,6 +17,7 @@ import { reportAdminRoutes, reportApiRoutes } from './http/report.ts';
 import { fieldworkAdminRoutes, fieldworkApiRoutes, invitationRoutes, openLinkGuard, openLinkRefusal } from './http/fieldwork.ts';
 import { problems } from './errors.ts';
 import { danishDay } from './time.ts';
+import { rootDir } from './paths.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
 import { limitSubmissions, WindowLimiter } from './http/rate-limit.ts';
 import type { SubmissionChecker } from './http/checker.ts';
@@ -44,7 +44,7 @@ export interface AppOptions {
   checker?: SubmissionChecker | Promise<SubmissionChecker | undefined>;
 }
 
-export const viewsDir = fileURLToPath(new URL('../views/', import.meta.url));
+export const viewsDir = join(rootDir, 'views');
 
 /**
  * Security headers (helmet) for every response. The CSP allows scripts and styles from our own

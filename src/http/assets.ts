@@ -1,17 +1,17 @@
 /**
  * Browser assets. The questionnaire script is bundled with esbuild from public/js/questionnaire.ts
- * and src/survey/condition.ts (the same showIf evaluator the server uses), once per process, in memory.
+ * and src/survey/condition.ts (the same showIf evaluator the server uses); see bundle.ts.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { rootDir } from '../paths.ts';
 import { bundleOnce } from './bundle.ts';
 
-export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
+export const publicDir = join(rootDir, 'public');
 
-/** Bundles public/js/<name>.ts (and what it imports) once per process, in memory. */
+/** The bundle of public/js/<name>.ts (and what it imports), made once per process. */
 export function bundleScript(name: 'questionnaire' | 'report'): Promise<string> {
-  return bundleOnce(join(publicDir, 'js', `${name}.ts`), { format: 'iife', platform: 'browser', target: ['es2019'], minify: true });
+  return bundleOnce(name);
 }
 
 export function bundleQuestionnaireScript(): Promise<string> {

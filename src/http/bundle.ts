@@ -1,23 +1,37 @@
 /**
- * Bundling our own TypeScript with esbuild, in memory, once per process: the browser scripts
- * (assets.ts) and the check worker (checker.ts). A failed build is forgotten, so a later call
- * (or a restart) tries again.
+ * Our own TypeScript bundled with esbuild: the browser scripts (assets.ts) and the check worker
+ * (checker.ts), as listed in bundles.json, which bin/build.js builds from too.
+ *
+ * - Under `npm start` (the build, see src/paths.ts) a bundle is read from the build's directory.
+ * - Under tsx and vitest it is built in memory, once per process; a failed build is forgotten, so a
+ *   later call (or a restart) tries again.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { buildDir, rootDir } from '../paths.ts';
+import specs from './bundles.json' with { type: 'json' };
 
-const bundles = new Map<string, Promise<string>>();
+export type BundleName = keyof typeof specs.bundles;
 
-/** The bundle of `entry` with `options`, built on the first call for `entry` and kept. */
-export function bundleOnce(entry: string, options: BuildOptions): Promise<string> {
-  let bundle = bundles.get(entry);
+const bundles = new Map<BundleName, Promise<string>>();
+
+async function make(name: BundleName): Promise<string> {
+  const spec = specs.bundles[name];
+  if (buildDir !== undefined) return readFile(join(buildDir, spec.file), 'utf8');
+  const result = await build({ ...(specs.common as BuildOptions), ...(spec.options as BuildOptions), entryPoints: [join(rootDir, spec.entry)], write: false });
+  const file = result.outputFiles?.[0];
+  if (!file) throw new Error(`esbuild produced no output for ${spec.entry}`);
+  return file.text;
+}
+
+/** The code of bundle `name`, made on the first call and kept. */
+export function bundleOnce(name: BundleName): Promise<string> {
+  let bundle = bundles.get(name);
   if (!bundle) {
-    bundle = build({ ...options, entryPoints: [entry], bundle: true, write: false, legalComments: 'none', logLevel: 'silent' }).then((result) => {
-      const file = result.outputFiles?.[0];
-      if (!file) throw new Error(`esbuild produced no output for ${entry}`);
-      return file.text;
-    });
-    bundles.set(entry, bundle);
-    bundle.catch(() => bundles.delete(entry));
+    bundle = make(name);
+    bundles.set(name, bundle);
+    bundle.catch(() => bundles.delete(name));
   }
   return bundle;
 }

@@ -7,20 +7,17 @@
  * - Messages are answered in order, so a FIFO of waiting callers matches them (no ids).
  * - If the worker cannot start, dies or is closed, every waiting and later check answers
  *   "do it yourself": no request waits on a dead worker and none is lost.
- * - Its code is bundled from the TypeScript sources with esbuild at start (as the browser scripts
- *   are), so it runs the same under `npm start`, tsx and vitest, with no build step.
+ * - Its code is bundled from the TypeScript sources with esbuild (as the browser scripts are; see
+ *   bundle.ts), so it runs the same under `npm start`, tsx and vitest.
  */
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { bundleOnce } from './bundle.ts';
 import type { Definitions } from '../survey/load.ts';
 import type { WorkerVerdict } from './check-worker.ts';
 
-const entry = fileURLToPath(new URL('./check-worker.ts', import.meta.url));
-
 /** The worker's code: check-worker.ts and what it imports (zod, the survey code), bundled once per process. */
 function checkWorkerCode(): Promise<string> {
-  return bundleOnce(entry, { format: 'cjs', platform: 'node', target: ['node20'] });
+  return bundleOnce('check-worker');
 }
 
 type Waiting = (verdict: WorkerVerdict | undefined) => void;

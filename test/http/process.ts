@@ -1,5 +1,5 @@
 /**
- * Running `npm start` (src/server.ts) and the `praksis` CLI as child processes, as a user would.
+ * Running `npm start` (bin/start.js: the build of src/server.ts) and the `praksis` CLI as child processes, as a user would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 
 /** Runs the server expecting it to stop by itself (a start-up failure). */
 export function runServerToExit(args: string[], env: Record<string, string>): Promise<Finished> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'server.ts'), ...args], { cwd: repoRoot, env: childEnv(env) });
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'start.js'), ...args], { cwd: repoRoot, env: childEnv(env) });
   return collect(child, 30_000);
 }
 
@@ -55,7 +55,7 @@ export interface Started {
 
 /** Starts the server and resolves once it prints its address. */
 export function startServer(args: string[], env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'server.ts'), ...args], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'start.js'), ...args], {
     cwd: repoRoot,
     env: childEnv({ PORT: '0', ...env }),
   });

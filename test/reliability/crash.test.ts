@@ -1,5 +1,5 @@
 /**
- * Crash safety: a child process running the server (`src/server.ts`) is killed with SIGKILL at a
+ * Crash safety: a child process running the server as `npm start` does (`bin/start.js`) is killed with SIGKILL at a
  * random moment during a stream of submissions, 20 times on the same data directory. After each
  * kill the store loads and every submission that was acknowledged (201) is present.
  */
@@ -18,7 +18,7 @@ const WRITERS = 16;
 
 function startChild(dataDir: string) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PRAKSIS_') && k !== 'PORT'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'server.ts')], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'start.js')], {
     cwd: repoRoot,
     env: { ...env, PORT: '0', PRAKSIS_DATA_DIR: dataDir, PRAKSIS_RATE_LIMIT: 'off', PRAKSIS_ADMIN_PASSWORD: 'crash-test-password', PRAKSIS_API_KEY: 'crash-test-api-key-0123456789' },
     stdio: ['ignore', 'pipe', 'pipe'],
