@@ -52,29 +52,36 @@ export function compareCoded(design: Design, side: Int8Array, y: Uint8Array, a: 
   const K = design.cells.count;
   const of = design.cells.of;
   const w = design.weights;
-  const T = [new Float64Array(K), new Float64Array(K)] as const;
-  const S = [new Float64Array(K), new Float64Array(K)] as const;
-  const W = [0, 0];
-  const Y = [0, 0];
-  const mark = new Uint8Array(design.clusters);
+  // Σ w and Σ w·y per (side, cell); side 0 (outside the domain) is summed too and never read, so
+  // the loop has no data-dependent branch (rows of the two sides come in no order).
+  const S = new Float64Array(3 * K);
+  const T = new Float64Array(3 * K);
   for (let i = 0; i < design.n; i += 1) {
-    const s = side[i]! - 1;
-    if (s < 0) continue;
-    if (w[i] !== 0) mark[design.clusterIndex[i]!] = 2;
-    const c = of[i]!;
-    S[s]![c]! += w[i]!;
-    W[s]! += w[i]!;
-    if (y[i]) {
-      T[s]![c]! += w[i]!;
-      Y[s]! += w[i]!;
-    }
+    const s = side[i]!;
+    const yi = y[i]!;
+    if (s < 0 || s > 2 || yi > 1) throw problems.invalidInput(`compareCoded: row ${i + 1} has side ${s} and y ${yi} (side must be 0, 1 or 2 and y 0 or 1)`);
+    const at = s * K + of[i]!;
+    const wi = w[i]!;
+    S[at]! += wi;
+    T[at]! += wi * yi;
   }
+  // A cluster counts for df when a row of either side in it has a non-zero weight (weights are never negative).
+  const mark = new Uint8Array(design.clusters);
+  for (let c = 0; c < K; c += 1) if (S[K + c]! > 0 || S[2 * K + c]! > 0) mark[design.cells.cluster[c]!] = 2;
   const names = [a, b];
   const parts = [0, 1].map((s) => {
-    if (W[s] === 0) throw problems.invalidInput(`compareGroups: the group "${names[s]}" has no rows with an answer`);
-    const p = Y[s]! / W[s]!;
+    const St = S.subarray((s + 1) * K, (s + 2) * K);
+    const Tt = T.subarray((s + 1) * K, (s + 2) * K);
+    let W = 0;
+    let Y = 0;
+    for (let c = 0; c < K; c += 1) {
+      W += St[c]!;
+      Y += Tt[c]!;
+    }
+    if (W === 0) throw problems.invalidInput(`compareGroups: the group "${names[s]}" has no rows with an answer`);
+    const p = Y / W;
     const x = new Float64Array(K);
-    for (let c = 0; c < K; c += 1) x[c] = (T[s]![c]! - p * S[s]![c]!) / W[s]!;
+    for (let c = 0; c < K; c += 1) x[c] = (Tt[c]! - p * St[c]!) / W;
     return { p, x };
   });
   const [pa, pb] = parts as [(typeof parts)[0], (typeof parts)[0]];

@@ -83,40 +83,50 @@ export interface Indicator {
 }
 
 /**
- * The engine: proportions of several 0/1 indicators within one domain (`member[i] = 1`), with
- * their covariance. `estimateCategorical` and `estimateMulti` are thin front ends. The linearised
- * totals are summed per cell directly (Z_ck = (T_ck − p_k·S_c)/W), so after the indicators'
- * one pass over the rows everything works on cells (clusters, or calibration cells).
+ * A domain as the estimators need it, summed per cell of the design in the same pass over the
+ * rows as the indicators (see `tally`): the rows (`member[i] = 1`) are then never read again.
+ */
+export interface DomainTotals {
+  /** Per cell: Σ w over its domain rows. */
+  S: Float64Array;
+  /** Per cell: number of domain rows. */
+  rows: Float64Array;
+  /** Σ w² over the domain rows (Kish). */
+  W2: number;
+}
+
+/**
+ * The engine: proportions of several 0/1 indicators within one domain, with their covariance.
+ * `estimateCategorical` and `estimateMulti` are thin front ends. The linearised totals are summed
+ * per cell directly (Z_ck = (T_ck − p_k·S_c)/W), so after the one pass over the rows that made the
+ * indicators and the domain totals everything works on cells (clusters, or calibration cells).
  */
 export function estimateIndicators(
   design: Design,
-  member: Uint8Array,
+  domain: DomainTotals,
   indicators: readonly Indicator[],
   options: { ci?: CiMethod; level?: number } = {},
 ): { summary: Summary; estimates: CategoryEstimate[]; covariance: number[][] } {
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw problems.invalidInput(`the confidence level must be between 0 and 1, not ${level}`);
   const method = options.ci ?? 'logit';
-  const { n: N, weights, clusterIndex, cells } = design;
+  const { cells } = design;
+  const { S, W2 } = domain;
   let n = 0;
   let W = 0;
-  let W2 = 0;
-  const S = new Float64Array(cells.count);
-  // 1 = the cluster has a domain member, 2 = also one with a non-zero weight (counts for df).
+  // 1 = the cluster has a domain member, 2 = also one with a non-zero weight (counts for df);
+  // weights are never negative, so a cell's Σ w > 0 exactly when one of its rows weighs something.
   const clusterSeen = new Uint8Array(design.clusters);
   let clusters = 0;
-  for (let i = 0; i < N; i += 1) {
-    if (!member[i]) continue;
-    const w = weights[i]!;
-    const c = clusterIndex[i]!;
-    n += 1;
-    W += w;
-    W2 += w * w;
-    S[cells.of[i]!]! += w;
-    if (clusterSeen[c]! < 2) {
-      if (clusterSeen[c] === 0) clusters += 1;
-      clusterSeen[c] = w !== 0 ? 2 : 1;
-    }
+  for (let c = 0; c < cells.count; c += 1) {
+    const rows = domain.rows[c]!;
+    if (rows === 0) continue;
+    n += rows;
+    W += S[c]!;
+    const k = cells.cluster[c]!;
+    if (clusterSeen[k] === 0) clusters += 1;
+    if (S[c]! > 0) clusterSeen[k] = 2;
+    else if (clusterSeen[k] === 0) clusterSeen[k] = 1;
   }
   if (n === 0) throw problems.invalidInput('the domain is empty: no row has an answer in it, so there is nothing to estimate');
   if (W === 0) throw problems.invalidInput('every row of the domain has weight 0, so there is nothing to estimate');
@@ -174,44 +184,74 @@ function expit(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Per (category, cell) weighted totals of the domain rows, per-category row counts, and the domain. */
+/** Per (category, cell) weighted totals of the domain rows, per-category row counts, and the domain's totals. */
 interface Tally {
   totals: Float64Array;
   counts: Float64Array;
-  member: Uint8Array;
+  domain: DomainTotals;
   cells: number;
 }
 
 /**
- * One pass over the rows. `code[i]` is −1 outside the domain, else the row's category — or, with
- * `entries` (multi-select), an index into `entries`, whose listed categories the row counts for.
+ * The one pass over the rows. `code[i]` is −1 outside the domain, else the row's category — or,
+ * with `entries` (multi-select), an index into `entries`, whose listed categories the row counts for.
  */
 function tally(design: Design, code: Int32Array, K: number, entries?: readonly (readonly number[])[]): Tally {
   const cells = design.cells.count;
   const of = design.cells.of;
+  const weights = design.weights;
+  const S = new Float64Array(cells);
+  const rows = new Float64Array(cells);
+  let W2 = 0;
+  if (!entries) {
+    // Σ w, row count and Σ w² per (slot, cell): category k in slot k + 1, every row outside the
+    // domain in slot 0 (never read). Rows in and out of the domain come in no order, so the loop has
+    // no data-dependent branch, and no sum runs across all rows (each would wait for the last).
+    const size = (K + 1) * cells;
+    const totals = new Float64Array(size);
+    const count = new Float64Array(size);
+    const squares = new Float64Array(size);
+    for (let i = 0; i < design.n; i += 1) {
+      const e = code[i]!;
+      if (e >= K) throw problems.invalidInput(`estimateCoded: row ${i + 1} has code ${e}, but there are ${K} categories`);
+      const at = ((e + 1) & ~(e >> 31)) * cells + of[i]!; // slot e + 1, or 0 for e < 0
+      const w = weights[i]!;
+      totals[at]! += w;
+      count[at]! += 1;
+      squares[at]! += w * w;
+    }
+    const counts = new Float64Array(K);
+    for (let k = 0; k < K; k += 1) {
+      for (let c = 0, at = (k + 1) * cells; c < cells; c += 1, at += 1) {
+        S[c]! += totals[at]!;
+        rows[c]! += count[at]!;
+        counts[k]! += count[at]!;
+        W2 += squares[at]!;
+      }
+    }
+    return { totals: totals.subarray(cells), counts, domain: { S, rows, W2 }, cells };
+  }
   const totals = new Float64Array(K * cells);
   const counts = new Float64Array(K);
-  const member = new Uint8Array(design.n);
+  const squares = new Float64Array(cells);
   for (let i = 0; i < design.n; i += 1) {
     const e = code[i]!;
     if (e < 0) continue;
-    const w = design.weights[i]!;
-    const cell = of[i]!;
-    member[i] = 1;
-    if (!entries) {
-      if (e >= K) throw problems.invalidInput(`estimateCoded: row ${i + 1} has code ${e}, but there are ${K} categories`);
-      totals[e * cells + cell]! += w;
-      counts[e]! += 1;
-      continue;
-    }
     const entry = entries[e];
     if (!entry) throw problems.invalidInput(`estimateMultiCoded: row ${i + 1} refers to entry ${e}, which does not exist`);
-    for (const k of entry) {
+    const w = weights[i]!;
+    const cell = of[i]!;
+    S[cell]! += w;
+    rows[cell]! += 1;
+    squares[cell]! += w * w;
+    for (let j = 0; j < entry.length; j += 1) {
+      const k = entry[j]!;
       totals[k * cells + cell]! += w;
       counts[k]! += 1;
     }
   }
-  return { totals, counts, member, cells };
+  for (let c = 0; c < cells; c += 1) W2 += squares[c]!;
+  return { totals, counts, domain: { S, rows, W2 }, cells };
 }
 
 /** The indicator "the row counts for one of `members`" (a category, or a merge of several). */
@@ -285,7 +325,7 @@ export function estimateCoded(
   const t = tally(design, code, categories.length);
   const combined = options.combined ?? [];
   const indicators = [...categories.map((c, k) => indicatorOf(t, c, [k])), ...combined.map((c) => indicatorOf(t, c.name, c.members))];
-  const result = estimateIndicators(design, t.member, indicators, options);
+  const result = estimateIndicators(design, t.domain, indicators, options);
   return {
     summary: result.summary,
     categories: result.estimates.slice(0, categories.length),
@@ -337,6 +377,6 @@ export function estimateMultiCoded(
   if (code.length !== design.n) throw problems.invalidInput(`estimateMultiCoded: ${code.length} codes for a design of ${design.n} rows`);
   const t = tally(design, code, optionNames.length, entries);
   const indicators = optionNames.map((name, k) => indicatorOf(t, name, [k]));
-  const result = estimateIndicators(design, t.member, indicators, options);
+  const result = estimateIndicators(design, t.domain, indicators, options);
   return { summary: result.summary, options: result.estimates };
 }

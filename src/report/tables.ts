@@ -132,12 +132,18 @@ function baseOptions<Q extends ChoiceQuestion | MultiQuestion>(q: Q, includeNonS
   };
 }
 
-/** Per group row: `mapValue` of its answer (worked out once per distinct stored value), or −1 without an answer. */
+/** Per group row: `mapValue` of its answer (worked out once per distinct stored value), or −1 without an answer; one pass. */
 function mappedColumn(table: ResponseTable, g: Group, id: string, mapValue: (v: TAnswerValue) => number): Int32Array {
-  const { codes, values } = columnOf(table, g, id);
-  const map = Int32Array.from(values, mapValue);
-  const out = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i += 1) out[i] = codes[i] === 0 ? -1 : map[codes[i]! - 1]!;
+  const column = table.answers(id);
+  if (!column) return new Int32Array(g.rows.length).fill(-1);
+  // Indexed by the column's code: code 0 (no answer) gives −1.
+  const map = new Int32Array(column.values.length + 1);
+  map[0] = -1;
+  column.values.forEach((v, k) => (map[k + 1] = mapValue(v)));
+  const { codes } = column;
+  const rows = g.rows;
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k += 1) out[k] = map[codes[rows[k]!]!]!;
   return out;
 }
 
@@ -179,7 +185,7 @@ function multiCodes(table: ResponseTable, q: MultiQuestion, g: Group, includeNon
 
 function countBase(code: Int32Array): number {
   let n = 0;
-  for (let i = 0; i < code.length; i += 1) if (code[i]! >= 0) n += 1;
+  for (let i = 0; i < code.length; i += 1) n += 1 + (code[i]! >> 31); // 1 for a code ≥ 0, 0 for −1
   return n;
 }
 
@@ -293,19 +299,18 @@ function difference(table: ResponseTable, pooled: Pooled | undefined, figureQues
   if (countBase(ca) < minCellSize || countBase(cb) < minCellSize) return undefined;
   const side = new Int8Array(ca.length + cb.length);
   const y = new Uint8Array(ca.length + cb.length);
-  const inA = Uint8Array.from(baseOptions(q, includeNS).options, (o) => (categories.has(o.code) ? 1 : 0));
-  const inB = Uint8Array.from(baseOptions(q2, includeNS).options, (o) => (categories.has(o.code) ? 1 : 0));
+  // Indexed by code + 1 (code −1, outside the base, gives 0): whether the answer is in the headline.
+  const inA = Uint8Array.from([{ code: '' }, ...baseOptions(q, includeNS).options], (o, k) => (k > 0 && categories.has(o.code) ? 1 : 0));
+  const inB = Uint8Array.from([{ code: '' }, ...baseOptions(q2, includeNS).options], (o, k) => (k > 0 && categories.has(o.code) ? 1 : 0));
   for (let i = 0; i < ca.length; i += 1) {
     const k = ca[i]!;
-    if (k < 0) continue;
-    side[i] = 1;
-    y[i] = inA[k]!;
+    side[i] = 1 + (k >> 31); // 1 in the base, 0 outside
+    y[i] = inA[k + 1]!;
   }
   for (let i = 0, j = ca.length; i < cb.length; i += 1, j += 1) {
     const k = cb[i]!;
-    if (k < 0) continue;
-    side[j] = 2;
-    y[j] = inB[k]!;
+    side[j] = 2 * (1 + (k >> 31)); // 2 in the base, 0 outside
+    y[j] = inB[k + 1]!;
   }
   const d = compareCoded(pooled.design, side, y, ga.questionnaire.id, gb.questionnaire.id);
   return { category: headline, label, a: d.a, b: d.b, estimate: d.estimate, se: d.se, df: d.df, p: d.p, significant: d.p < 0.05 };

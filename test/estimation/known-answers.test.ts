@@ -1,6 +1,6 @@
 /** The estimation issue's known answers (R 4.2.2, survey 4.1.1), to 1e-12 where 16 digits are given. */
 import { describe, expect, it } from 'vitest';
-import { compareGroups, estimateCategorical, makeDesign, tQuantile } from '../../src/estimation/index.ts';
+import { compareCoded, compareGroups, estimateCategorical, estimateCoded, estimateMultiCoded, makeDesign, tQuantile } from '../../src/estimation/index.ts';
 import { equalWeights, postStratify, rake } from '../../src/weighting/index.ts';
 
 const lv = ['always', 'almost_always', 'often', 'rarely', 'never', 'dont_know'];
@@ -124,6 +124,21 @@ describe('edge cases', () => {
     close(r.categories[0]!.estimate, 2 / 3);
     expect(r.summary.df).toBe(2);
   });
+  it('zero weights in a cluster with a weighted row: the cluster still counts in df', () => {
+    const d = makeDesign({ weights: [1, 1, 0, 1, 1], cluster: ['a', 'b', 'c', 'c', 'd'] });
+    const r = estimateCategorical(d, ['x', 'y', 'x', 'x', 'y'], { categories: ['x', 'y'] });
+    expect(r.summary.df).toBe(3);
+    expect(r.summary.n).toBe(5);
+    close(r.categories[0]!.estimate, 2 / 4);
+  });
+  it.each([
+    ['a code beyond the categories', () => estimateCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int32Array.from([0, 2]), ['x', 'y']), /row 2 has code 2, but there are 2 categories/],
+    ['an entry that does not exist', () => estimateMultiCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int32Array.from([0, 1]), [[0]], ['x']), /row 2 refers to entry 1/],
+    ['a side other than 0, 1 or 2', () => compareCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int8Array.from([1, 3]), Uint8Array.from([0, 1]), 'L', 'P'), /row 2 has side 3/],
+    ['a y other than 0 or 1', () => compareCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int8Array.from([1, 2]), Uint8Array.from([2, 1]), 'L', 'P'), /row 1 has side 1 and y 2/],
+  ])('coded input with %s → a clear error', (_name, run, message) => {
+    expect(run).toThrow(message);
+  });
 });
 
 describe('group difference on a pooled design', () => {
@@ -136,5 +151,12 @@ describe('group difference on a pooled design', () => {
     close(back.se, d.se);
     expect(d.p).toBeGreaterThan(0);
     expect(d.p).toBeLessThanOrEqual(1);
+  });
+  it('a cluster whose rows all weigh 0 does not count in df', () => {
+    const d = makeDesign({ weights: [1, 1, 1, 0, 0, 1], cluster: ['a', 'a', 'b', 'c', 'c', 'd'] });
+    const r = compareGroups(d, ['x', 'y', 'x', 'x', 'y', 'y'], ['L', 'P', 'L', 'P', 'L', 'P'], 'L', 'P', ['x']);
+    expect(r.df).toBe(2);
+    close(r.estimateA, 1);
+    close(r.estimateB, 0);
   });
 });
