@@ -92,9 +92,11 @@ interface Pending {
 }
 
 /**
- * A background snapshot is due after this many new rows (and written at every clean close). It is
- * taken at the first quiet moment (no write for QUIET_MS), so it does not add to the latency of a
- * burst of submissions; under load that never pauses it is taken anyway at 4 × SNAPSHOT_EVERY.
+ * A background snapshot is due after this many new rows (and written at every clean close), or
+ * after an open that had to read this many lines of the log. It is taken at the first quiet moment
+ * (no write for QUIET_MS), so it does not add to the latency of a burst of submissions; under load
+ * that never pauses it is taken anyway at 2 × SNAPSHOT_EVERY. So a server killed at any moment
+ * leaves at most ~2 × SNAPSHOT_EVERY lines (~0.5 s of reading here) for the next start to parse.
  */
 export const SNAPSHOT_EVERY = 25_000;
 const QUIET_MS = 250;
@@ -157,6 +159,8 @@ export class ResponseLog {
     if (log.recovery.snapshotIgnored !== undefined) {
       console.warn(`praksis: ignored responses.snapshot (${log.recovery.snapshotIgnored}); read the whole response log instead`);
     }
+    // Many lines were read (no snapshot, or an old one): write one soon, so the next start need not.
+    if (log.#rowsSinceSnapshot >= log.#snapshotEvery) log.#snapshotWhenQuiet();
     return log;
   }
 
@@ -417,7 +421,7 @@ export class ResponseLog {
       this.#snapshotTimer = undefined;
       if (this.#closed) return;
       const quiet = performance.now() - this.#lastWrite >= QUIET_MS;
-      const overdue = this.#rowsSinceSnapshot >= 4 * this.#snapshotEvery;
+      const overdue = this.#rowsSinceSnapshot >= 2 * this.#snapshotEvery;
       if (quiet || overdue) this.#snapshotInBackground();
       else this.#snapshotTimer = setTimeout(check, QUIET_MS).unref();
     };

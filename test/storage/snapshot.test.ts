@@ -124,4 +124,31 @@ describe('the response snapshot (a cache of the table for fast starts)', () => {
       await rm(copy, { recursive: true, force: true });
     }
   });
+
+  it('is written in the background after an open that read many lines (no snapshot), so the next start need not read them again', async () => {
+    await writeFile(log(), Array.from({ length: 30 }, (_, i) => line(i)).join(''));
+    store = await openStore(dir, { snapshotEvery: 20 });
+    expect(store.responses.recovery).toMatchObject({ responses: 30, fromSnapshot: 0 });
+    await vi.waitFor(async () => expect((await stat(snap())).size).toBeGreaterThan(0));
+    // A kill now (no close): the next open starts from the snapshot.
+    const copy = await mkdtemp(join(tmpdir(), 'praksis-snapshot-copy-'));
+    try {
+      await writeFile(join(copy, 'responses.jsonl'), await readFile(log()));
+      await writeFile(join(copy, 'responses.snapshot'), await readFile(snap()));
+      const other = await openStore(copy);
+      expect(other.responses.recovery).toMatchObject({ responses: 30, fromSnapshot: 30 });
+      await other.close();
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('is not rewritten after an open that read only a few lines', async () => {
+    await fill(10);
+    await appendFile(log(), line(10));
+    const written = (await stat(snap())).mtimeMs;
+    store = await openStore(dir, { snapshotEvery: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // longer than the quiet period
+    expect((await stat(snap())).mtimeMs).toBe(written);
+  });
 });
