@@ -105,6 +105,8 @@ interface Group {
   rows: Int32Array;
   /** Municipality of each of the group's rows. */
   municipality: string[];
+  /** Respondents per municipality (the municipalities with any). */
+  perMunicipality: Map<string, number>;
   /** Undefined with no responses or fewer than two municipalities: then everything is suppressed. */
   design?: Design;
   weights: number[];
@@ -336,9 +338,9 @@ function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[
     categories: regions.map((r) => r.name),
     series: groups.map((g) => {
       const perRegion = new Map<string, number>();
-      for (const m of g.municipality) {
+      for (const [m, count] of g.perMunicipality) {
         const region = regionOf.get(m);
-        if (region !== undefined) perRegion.set(region, (perRegion.get(region) ?? 0) + 1);
+        if (region !== undefined) perRegion.set(region, (perRegion.get(region) ?? 0) + count);
       }
       const counts = regions.map((r) => perRegion.get(r.code) ?? 0);
       return { label: g.questionnaire.group, values: counts.map((c) => (g.rows.length ? c / g.rows.length : 0)), counts };
@@ -352,7 +354,7 @@ function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[
     caption: `${source}. Kommuner med mindst én besvarelse i forhold til de inviterede kommuner i regionen (${eligible.reduce((a, b) => a + b, 0)} kommuner).`,
     categories: regions.map((r) => r.name),
     series: groups.map((g) => {
-      const answered = new Set(g.municipality);
+      const answered = g.perMunicipality;
       const counts = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && m.eligible && answered.has(m.code)).length);
       return { label: g.questionnaire.group, values: counts.map((c, k) => (eligible[k] ? c / eligible[k]! : 0)), counts };
     }),
@@ -375,12 +377,16 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
   for (const questionnaire of study.questionnaires) {
     const rows = table.rows({ study: study.id, questionnaire: questionnaire.id });
     if (rows.length === 0) {
-      groups.push({ questionnaire, rows, municipality: [], weights: [], choice: new Map() });
+      groups.push({ questionnaire, rows, municipality: [], perMunicipality: new Map(), weights: [], choice: new Map() });
       continue;
     }
     const municipality = Array.from(rows, (i) => municipalities.values[municipalities.codes[i]! - 1]!);
+    const counts = new Int32Array(municipalities.values.length + 1);
+    for (let k = 0; k < rows.length; k += 1) counts[municipalities.codes[rows[k]!]!]! += 1;
+    const perMunicipality = new Map<string, number>();
+    municipalities.values.forEach((m, k) => counts[k + 1]! > 0 && perMunicipality.set(m, counts[k + 1]!));
     const w = weightGroup(municipality, frame, weighting);
-    groups.push({ questionnaire, rows, municipality, weights: w.weights, choice: new Map(), ...(w.design ? { design: w.design } : {}) });
+    groups.push({ questionnaire, rows, municipality, perMunicipality, weights: w.weights, choice: new Map(), ...(w.design ? { design: w.design } : {}) });
   }
   const pooled = pooledDesign(groups);
   const numbers = new Map<number, { q: TQuestion; g: Group }[]>();
@@ -429,7 +435,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
     weighting,
     weightingNote: weightingLabels[weighting],
     minCellSize,
-    respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.rows.length, municipalities: new Set(g.municipality).size })),
+    respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.rows.length, municipalities: g.perMunicipality.size })),
     figures,
     others: otherSummaries,
     appendix: appendix(study, frame, groups),

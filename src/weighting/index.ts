@@ -153,11 +153,13 @@ export function rake(weights: readonly number[], margins: readonly Margin[], opt
     if (m.groups.length !== weights.length) throw problems.invalidInput(`rake: ${m.groups.length} group values for ${weights.length} weights`);
     return levelIndex(m.groups);
   });
-  // The cell of the margins' cross-table each row is in (cells numbered by first appearance).
-  const cellIds = new Map<string, number>();
+  // The cell of the margins' cross-table each row is in (cells numbered by first appearance), keyed
+  // by the row's levels as one mixed-radix number (exact: far below 2^53 for any real margins).
+  const cellIds = new Map<number, number>();
   const cellOf = new Int32Array(weights.length);
   for (let i = 0; i < weights.length; i += 1) {
-    const key = indexes.length === 1 ? String(indexes[0]!.of[i]) : indexes.map((x) => x.of[i]).join(',');
+    let key = 0;
+    for (const x of indexes) key = key * x.levels.length + x.of[i]!;
     let c = cellIds.get(key);
     if (c === undefined) {
       c = cellIds.size;
