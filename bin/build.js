@@ -39,7 +39,7 @@ export function buildKey() {
 
 async function buildInto(dir, key) {
   const { build } = await import('esbuild');
-  const { common, bundles } = JSON.parse(readFileSync(join(root, 'src/http/bundles.json'), 'utf8'));
+  const { common, bundles } = JSON.parse(readFileSync(join(root, 'src/bundles.json'), 'utf8'));
   await Promise.all([
     build({
       ...common,

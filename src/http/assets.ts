@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import express, { Router } from 'express';
 import { rootDir } from '../paths.ts';
-import { bundleOnce } from './bundle.ts';
+import { bundleOnce } from '../bundle.ts';
 
 export const publicDir = join(rootDir, 'public');
 

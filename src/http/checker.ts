@@ -11,7 +11,7 @@
  *   bundle.ts), so it runs the same under `npm start`, tsx and vitest.
  */
 import { Worker } from 'node:worker_threads';
-import { bundleOnce } from './bundle.ts';
+import { bundleOnce } from '../bundle.ts';
 import type { Definitions } from '../survey/load.ts';
 import type { WorkerVerdict } from './check-worker.ts';
 

@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldworkStore } from './fieldwork.ts';
 import { lockDataDir } from './lock.ts';
-import { ResponseLog } from './responses.ts';
+import { ResponseLog, type ResponseLogOptions } from './responses.ts';
 import { openSettings, type SettingsStore } from './settings.ts';
 
 export type { NewResponse, ResponseFilter } from './responses.ts';
@@ -27,8 +27,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** `snapshotEvery`: rows between background snapshots of the response table (tests make it small). */
-export async function openStore(dataDir: string, options: { snapshotEvery?: number } = {}): Promise<Store> {
+/** `snapshotEvery`, `parallelBytes`: see ResponseLogOptions (tests make them small). */
+export async function openStore(dataDir: string, options: ResponseLogOptions = {}): Promise<Store> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(dataDir);
   try {

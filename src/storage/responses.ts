@@ -5,8 +5,9 @@
  *   (201) response survives a crash or power cut.
  * - Group commit: adds that arrive while a flush is in progress are written together and share
  *   the next fdatasync, so 200 concurrent submissions cost a handful of syncs, not 200.
- * - Constant cost per write: an append, never a rewrite; the whole log is read once at open,
- *   in chunks, into a columnar in-memory table (src/survey/table.ts) that list/count/report read.
+ * - Constant cost per write: an append, never a rewrite; the log is read once at open (after the
+ *   snapshot, if one matches), in chunks, into a columnar in-memory table (src/survey/table.ts)
+ *   that list/count/report read; a large log in two halves at once (a worker thread reads one).
  * - Crash recovery: a torn last line (the process died mid-write, so it was never acknowledged)
  *   is cut off at open. A damaged line elsewhere is not silently dropped: opening fails and says where.
  * - Idempotent: `submissionId` is kept only as a SHA-256 hash next to the response; the same id
@@ -16,9 +17,13 @@
  */
 import { createHash } from 'node:crypto';
 import { fdatasync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
+import { readLogRange, type LogLine } from './log-read.ts';
+import type { LogWorkerInput, LogWorkerOutput } from './log-worker.ts';
 import { logIdentity, readSnapshot, removeStaleSnapshotTemps, writeSnapshot, type Snapshot } from './snapshot.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
 import { ResponseTable } from '../survey/table.ts';
@@ -38,30 +43,6 @@ export interface ResponseFilter {
   study?: string;
   questionnaire?: string;
 }
-
-interface LogLine {
-  /** sha256 of the submission id, when the submitter gave one. */
-  s?: string;
-  r: TResponse;
-}
-
-/** A cheap structural check for lines read back at open (each line was fully validated when written). */
-function looksLikeResponse(r: unknown): r is TResponse {
-  if (r === null || typeof r !== 'object') return false;
-  const x = r as Record<string, unknown>;
-  return (
-    typeof x.id === 'string' &&
-    typeof x.study === 'string' &&
-    typeof x.questionnaire === 'string' &&
-    typeof x.version === 'number' &&
-    typeof x.municipality === 'string' &&
-    typeof x.day === 'string' &&
-    x.answers !== null &&
-    typeof x.answers === 'object' &&
-    !Array.isArray(x.answers)
-  );
-}
-
 
 /**
  * One line of the log: JSON.stringify({s: hash, r: response}) + newline (without `s` when there is
@@ -109,6 +90,43 @@ export interface RecoveryReport {
   fromSnapshot: number;
   /** Why a snapshot file was ignored, if it was. */
   snapshotIgnored?: string;
+  /** Rows read by the log-reading worker (0 when the whole log was read on this thread). */
+  readByWorker: number;
+}
+
+/**
+ * Logs with more than this many bytes to read at open (~20,000 lines) are read in two halves at
+ * once, the second by a worker thread (on a machine with two or more CPUs).
+ */
+export const PARALLEL_READ_BYTES = 16 * 1024 * 1024;
+
+export interface ResponseLogOptions {
+  snapshotEvery?: number;
+  /** Read the log at open in two halves at once from this many bytes on (default PARALLEL_READ_BYTES). */
+  parallelBytes?: number;
+}
+
+/**
+ * Reads a range of the log in a worker thread (log-worker.ts, bundled like the check worker).
+ * Undefined when the worker cannot start or fails: the caller then reads the range itself (and meets
+ * the same error, if it is the file's).
+ */
+async function readLogInWorker(input: LogWorkerInput): Promise<Extract<LogWorkerOutput, { read: unknown }> | undefined> {
+  try {
+    const { bundleOnce } = await import('../bundle.ts');
+    const code = await bundleOnce('log-worker');
+    return await new Promise((resolve) => {
+      const worker = new Worker(code, { eval: true, workerData: input });
+      worker.once('message', (output: LogWorkerOutput) => {
+        void worker.terminate();
+        resolve('error' in output ? undefined : output);
+      });
+      worker.once('error', () => resolve(undefined));
+      worker.once('exit', () => resolve(undefined));
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 export class ResponseLog {
@@ -125,6 +143,7 @@ export class ResponseLog {
   /** A snapshot write failed: try again at close. */
   #snapshotStale = false;
   readonly #snapshotEvery: number;
+  readonly #parallelBytes: number;
   #snapshotTimer: NodeJS.Timeout | undefined;
   /** performance.now() of the last durable write. */
   #lastWrite = 0;
@@ -137,16 +156,17 @@ export class ResponseLog {
   #closed = false;
   /** Number of fdatasync calls so far (the bench reports it). */
   syncs = 0;
-  recovery: RecoveryReport = { responses: 0, truncatedBytes: 0, fromSnapshot: 0 };
+  recovery: RecoveryReport = { responses: 0, truncatedBytes: 0, fromSnapshot: 0, readByWorker: 0 };
 
-  private constructor(file: string, snapshotEvery: number) {
+  private constructor(file: string, options: ResponseLogOptions) {
     this.#file = file;
-    this.#snapshotEvery = snapshotEvery;
+    this.#snapshotEvery = options.snapshotEvery ?? SNAPSHOT_EVERY;
+    this.#parallelBytes = options.parallelBytes ?? PARALLEL_READ_BYTES;
     this.#snapshotFile = join(dirname(file), 'responses.snapshot');
   }
 
-  static async open(file: string, options: { snapshotEvery?: number } = {}): Promise<ResponseLog> {
-    const log = new ResponseLog(file, options.snapshotEvery ?? SNAPSHOT_EVERY);
+  static async open(file: string, options: ResponseLogOptions = {}): Promise<ResponseLog> {
+    const log = new ResponseLog(file, options);
     await removeStaleSnapshotTemps(log.#snapshotFile);
     await log.#load();
     log.#handle = await open(file, 'a', 0o600);
@@ -190,8 +210,9 @@ export class ResponseLog {
   }
 
   /**
-   * Reads the log in chunks (memory stays bounded by the chunk, not the file) and appends every
-   * line to the table. A torn or damaged LAST line is cut off; a damaged line elsewhere stops the open.
+   * Reads the log after the snapshot (all of it without one) into the table (log-read.ts), a large
+   * one in two halves at once. A torn or damaged LAST line is cut off; a damaged line elsewhere
+   * stops the open.
    */
   async #load(): Promise<void> {
     let handle: FileHandle;
@@ -211,35 +232,34 @@ export class ResponseLog {
         this.recovery.fromSnapshot = this.#table.length;
         this.#snapshotRows = this.#table.length;
       }
-      const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
-      let carry: Buffer = Buffer.alloc(0);
-      /** File offset of carry[0]. */
-      let carryAt = from;
-      let offset = from;
-      let lineNo = 0;
-      while (offset < size) {
-        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - offset), offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-        let start = 0;
-        for (let end = buffer.indexOf(0x0a, start); end !== -1; end = buffer.indexOf(0x0a, start)) {
-          lineNo += 1;
-          const lineAt = carryAt + start;
-          const isLast = lineAt + (end - start) + 1 === size;
-          const where = from === 0 ? `line ${lineNo}` : `the line at byte ${lineAt}`;
-          if (!this.#readLine(buffer.toString('utf8', start, end), where, isLast)) {
-            cutAt = lineAt;
-            break;
-          }
-          start = end + 1;
+      const split = await this.#splitPoint(handle, from, size);
+      // A large log is read in two halves at once: the second by a worker thread (see readLogInWorker).
+      const second = split === undefined ? undefined : readLogInWorker({ file: this.#file, from: split, to: size, size });
+      const record = (hash: string, id: string) => this.#submissions.set(hash, id);
+      const where = (line: number, at: number) => (from === 0 ? `line ${line}` : `the line at byte ${at}`);
+      const damaged = (d: { line: number; at: number; reason: string }, linesBefore: number) =>
+        new Error(`${this.#file} ${where(linesBefore + d.line, d.at)} is damaged (${d.reason}); the store refuses to open rather than lose answers`);
+      const first = await readLogRange(this.#file, from, split ?? size, size, this.#table, record).catch(async (error: unknown) => {
+        await second; // no worker is left running
+        throw error;
+      });
+      let read = first;
+      let linesBefore = 0;
+      if (split !== undefined && first.damaged === undefined && first.cutAt === undefined) {
+        linesBefore = first.lines;
+        const done = await second;
+        if (done) {
+          this.#table.appendImage(done.image);
+          this.recovery.readByWorker = done.image.rows;
+          for (const [hash, id] of done.submissions) record(hash, id);
+          read = done.read;
+        } else {
+          // The worker could not do it: this thread reads the second half too.
+          read = await readLogRange(this.#file, split, size, size, this.#table, record);
         }
-        if (cutAt !== undefined) break;
-        carryAt += start;
-        carry = Buffer.from(buffer.subarray(start));
-      }
-      // Bytes after the last newline: a torn last line, written when the process died; never acknowledged.
-      if (cutAt === undefined && carry.length > 0) cutAt = carryAt;
+      } else await second;
+      if (read.damaged) throw damaged(read.damaged, linesBefore);
+      cutAt = read.cutAt;
       if (cutAt !== undefined) this.recovery.truncatedBytes = size - cutAt;
     } finally {
       await handle.close();
@@ -249,21 +269,18 @@ export class ResponseLog {
     this.recovery.responses = this.#table.length;
   }
 
-  /** One line of the log; false when it is the damaged last line (to be cut off). */
-  #readLine(text: string, where: string, isLast: boolean): boolean {
-    if (text.trim() === '') return true;
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-      if (!looksLikeResponse(line.r)) throw new Error('not a response record');
-    } catch (error) {
-      // The last line is complete but damaged (torn inside a multi-line batch): cut it off.
-      if (isLast) return false;
-      throw new Error(`${this.#file} ${where} is damaged (${(error as Error).message}); the store refuses to open rather than lose answers`);
-    }
-    this.#table.append(line.r);
-    if (line.s !== undefined) this.#submissions.set(line.s, line.r.id);
-    return true;
+  /**
+   * Where to split the reading of the log from `from` on in two (the start of the first line after
+   * its middle), or undefined when it is too short to be worth a worker, or there is one CPU.
+   */
+  async #splitPoint(handle: FileHandle, from: number, size: number): Promise<number | undefined> {
+    if (size - from < this.#parallelBytes || availableParallelism() < 2) return undefined;
+    const middle = from + Math.floor((size - from) / 2);
+    const probe = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(probe, 0, probe.length, middle);
+    const newline = probe.subarray(0, bytesRead).indexOf(0x0a);
+    if (newline < 0 || middle + newline + 1 >= size) return undefined;
+    return middle + newline + 1;
   }
 
   /**

@@ -224,6 +224,38 @@ export class ResponseTable {
     return i;
   }
 
+  /**
+   * Appends every row of another table's image, in order (its dictionaries are mapped onto this
+   * table's): the store reads a large log in two halves at once and joins them with this. The
+   * image comes from `toImage()` of a table this process built, so it is not checked again.
+   */
+  appendImage(image: TableImage): void {
+    const n = image.rows;
+    const start = this.#length;
+    if (start + n > this.#capacity) this.#grow(Math.max(this.#capacity * 2, start + n));
+    const base = start === 0 ? 0 : this.#idEnd[start - 1]!;
+    if (base + image.ids.length > this.#idBytes.length) {
+      const next = new Uint8Array(Math.max(2 * this.#idBytes.length, base + image.ids.length));
+      next.set(this.#idBytes.subarray(0, base));
+      this.#idBytes = next;
+    }
+    this.#idBytes.set(image.ids, base);
+    for (let i = 0; i < n; i += 1) this.#idEnd[start + i] = base + image.idEnds[i]!;
+    const meta = [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
+    image.columns.forEach(({ key, values }, k) => {
+      let column = k < META_KEYS.length ? meta[k]! : this.#answers.get(key);
+      if (!column) {
+        column = new Column<TAnswerValue>(this.#capacity);
+        this.#answers.set(key, column);
+      }
+      const translate = new Int32Array(values.length + 1);
+      values.forEach((v, j) => (translate[j + 1] = column.codeOf(v)));
+      const codes = image.codes[k]!;
+      for (let i = 0; i < n; i += 1) column.codes[start + i] = translate[codes[i]!]!;
+    });
+    this.#length = start + n;
+  }
+
   #pushId(i: number, id: string): void {
     const start = i === 0 ? 0 : this.#idEnd[i - 1]!;
     if (start + id.length > this.#idBytes.length) {

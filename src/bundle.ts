@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
-import { buildDir, rootDir } from '../paths.ts';
+import { buildDir, rootDir } from './paths.ts';
 import specs from './bundles.json' with { type: 'json' };
 
 export type BundleName = keyof typeof specs.bundles;
