@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The build `npm start` runs from: the server and its bundles (the browser scripts and the check
-// worker) compiled by esbuild into dist/<key>/, where <key> is a hash of everything the build reads
-// (src/, public/js/, this file, package.json, package-lock.json). A start finds the build of the
-// sources as they are now, or makes it (about a second); `npm ci` makes it in advance (`prepare`).
+// The build `npm start` and the `praksis` command run from: the server, the CLI and the bundles
+// they read (the browser scripts, the check worker, the log reader), compiled by esbuild into
+// dist/<key>/, where <key> is a hash of everything the build reads (src/, public/js/, this file,
+// package.json, package-lock.json). A start finds the build of the sources as they are now, or
+// makes it (well under a second); `npm ci` makes it in advance (`prepare`).
 //
 // Why: loading ~70 TypeScript modules through tsx's loader took ~0.7 s of every start; the built
-// server loads in a fraction of that. Tests and the CLI still run the TypeScript through tsx.
+// server loads in a fraction of that. The tests run the TypeScript through tsx (and start the
+// server and the CLI as a user does, so through this build too).
 //
 // Builds are written to a temporary directory and renamed into place, so processes starting at the
 // same time never see half a build; builds of older sources are removed after an hour.
@@ -40,18 +42,22 @@ export function buildKey() {
 async function buildInto(dir, key) {
   const { build } = await import('esbuild');
   const { common, bundles } = JSON.parse(readFileSync(join(root, 'src/bundles.json'), 'utf8'));
+  // The programs (ES modules, packages loaded from node_modules) and the bundles they read.
+  const programs = { 'server.mjs': 'src/server.ts', 'cli.mjs': 'src/cli/main.ts' };
   await Promise.all([
-    build({
-      ...common,
-      entryPoints: [join(root, 'src/server.ts')],
-      platform: 'node',
-      format: 'esm',
-      target: ['node20'],
-      packages: 'external',
-      // src/paths.ts: where the project root and this build's bundles are, seen from dist/<key>/server.mjs.
-      define: { PRAKSIS_BUILD: JSON.stringify({ dir: `dist/${key}` }) },
-      outfile: join(dir, 'server.mjs'),
-    }),
+    ...Object.entries(programs).map(([file, entry]) =>
+      build({
+        ...common,
+        entryPoints: [join(root, entry)],
+        platform: 'node',
+        format: 'esm',
+        target: ['node20'],
+        packages: 'external',
+        // src/paths.ts: where the project root and this build's bundles are, seen from dist/<key>/.
+        define: { PRAKSIS_BUILD: JSON.stringify({ dir: `dist/${key}` }) },
+        outfile: join(dir, file),
+      }),
+    ),
     ...Object.values(bundles).map((b) => build({ ...common, ...b.options, entryPoints: [join(root, b.entry)], outfile: join(dir, b.file) })),
   ]);
   await writeFile(join(dir, 'complete'), `${key}\n`);
