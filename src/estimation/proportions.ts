@@ -197,61 +197,59 @@ interface Tally {
  * with `entries` (multi-select), an index into `entries`, whose listed categories the row counts for.
  */
 function tally(design: Design, code: Int32Array, K: number, entries?: readonly (readonly number[])[]): Tally {
+  if (!entries) return tallyCategories(design, code, K, (i, e) => `estimateCoded: row ${i + 1} has code ${e}, but there are ${K} categories`);
+  // Rows are tallied per entry (an answer combination, of which there are few), and each entry's
+  // per-cell totals are then added to the categories it lists: no per-row loop over the choices.
+  const byEntry = tallyCategories(design, code, entries.length, (i, e) => `estimateMultiCoded: row ${i + 1} refers to entry ${e}, which does not exist`);
+  const cells = byEntry.cells;
+  const totals = new Float64Array(K * cells);
+  const counts = new Float64Array(K);
+  entries.forEach((entry, e) => {
+    if (byEntry.counts[e] === 0) return;
+    for (const k of entry) {
+      if (!(Number.isInteger(k) && k >= 0 && k < K)) throw problems.invalidInput(`estimateMultiCoded: entry ${e} lists option ${k}, but there are ${K} options`);
+      for (let c = 0; c < cells; c += 1) totals[k * cells + c]! += byEntry.totals[e * cells + c]!;
+      counts[k]! += byEntry.counts[e]!;
+    }
+  });
+  return { totals, counts, domain: byEntry.domain, cells };
+}
+
+/**
+ * Σ w, row count and Σ w² per (slot, cell): category k in slot k + 1, every row outside the
+ * domain in slot 0 (never read). Rows in and out of the domain come in no order, so the loop has
+ * no data-dependent branch, and no sum runs across all rows (each would wait for the last).
+ */
+function tallyCategories(design: Design, code: Int32Array, K: number, tooLarge: (row: number, code: number) => string): Tally {
   const cells = design.cells.count;
   const of = design.cells.of;
   const weights = design.weights;
-  const S = new Float64Array(cells);
-  const rows = new Float64Array(cells);
-  let W2 = 0;
-  if (!entries) {
-    // Σ w, row count and Σ w² per (slot, cell): category k in slot k + 1, every row outside the
-    // domain in slot 0 (never read). Rows in and out of the domain come in no order, so the loop has
-    // no data-dependent branch, and no sum runs across all rows (each would wait for the last).
-    const size = (K + 1) * cells;
-    const totals = new Float64Array(size);
-    const count = new Float64Array(size);
-    const squares = new Float64Array(size);
-    for (let i = 0; i < design.n; i += 1) {
-      const e = code[i]!;
-      if (e >= K) throw problems.invalidInput(`estimateCoded: row ${i + 1} has code ${e}, but there are ${K} categories`);
-      const at = ((e + 1) & ~(e >> 31)) * cells + of[i]!; // slot e + 1, or 0 for e < 0
-      const w = weights[i]!;
-      totals[at]! += w;
-      count[at]! += 1;
-      squares[at]! += w * w;
-    }
-    const counts = new Float64Array(K);
-    for (let k = 0; k < K; k += 1) {
-      for (let c = 0, at = (k + 1) * cells; c < cells; c += 1, at += 1) {
-        S[c]! += totals[at]!;
-        rows[c]! += count[at]!;
-        counts[k]! += count[at]!;
-        W2 += squares[at]!;
-      }
-    }
-    return { totals: totals.subarray(cells), counts, domain: { S, rows, W2 }, cells };
-  }
-  const totals = new Float64Array(K * cells);
-  const counts = new Float64Array(K);
-  const squares = new Float64Array(cells);
+  const size = (K + 1) * cells;
+  const totals = new Float64Array(size);
+  const count = new Float64Array(size);
+  const squares = new Float64Array(size);
   for (let i = 0; i < design.n; i += 1) {
     const e = code[i]!;
-    if (e < 0) continue;
-    const entry = entries[e];
-    if (!entry) throw problems.invalidInput(`estimateMultiCoded: row ${i + 1} refers to entry ${e}, which does not exist`);
+    if (e >= K) throw problems.invalidInput(tooLarge(i, e));
+    const at = ((e + 1) & ~(e >> 31)) * cells + of[i]!; // slot e + 1, or 0 for e < 0
     const w = weights[i]!;
-    const cell = of[i]!;
-    S[cell]! += w;
-    rows[cell]! += 1;
-    squares[cell]! += w * w;
-    for (let j = 0; j < entry.length; j += 1) {
-      const k = entry[j]!;
-      totals[k * cells + cell]! += w;
-      counts[k]! += 1;
+    totals[at]! += w;
+    count[at]! += 1;
+    squares[at]! += w * w;
+  }
+  const S = new Float64Array(cells);
+  const rows = new Float64Array(cells);
+  const counts = new Float64Array(K);
+  let W2 = 0;
+  for (let k = 0; k < K; k += 1) {
+    for (let c = 0, at = (k + 1) * cells; c < cells; c += 1, at += 1) {
+      S[c]! += totals[at]!;
+      rows[c]! += count[at]!;
+      counts[k]! += count[at]!;
+      W2 += squares[at]!;
     }
   }
-  for (let c = 0; c < cells; c += 1) W2 += squares[c]!;
-  return { totals, counts, domain: { S, rows, W2 }, cells };
+  return { totals: totals.subarray(cells), counts, domain: { S, rows, W2 }, cells };
 }
 
 /** The indicator "the row counts for one of `members`" (a category, or a merge of several). */

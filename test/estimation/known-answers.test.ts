@@ -134,6 +134,7 @@ describe('edge cases', () => {
   it.each([
     ['a code beyond the categories', () => estimateCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int32Array.from([0, 2]), ['x', 'y']), /row 2 has code 2, but there are 2 categories/],
     ['an entry that does not exist', () => estimateMultiCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int32Array.from([0, 1]), [[0]], ['x']), /row 2 refers to entry 1/],
+    ['an entry listing an option that does not exist', () => estimateMultiCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int32Array.from([0, 0]), [[0, 2]], ['x', 'y']), /entry 0 lists option 2, but there are 2 options/],
     ['a side other than 0, 1 or 2', () => compareCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int8Array.from([1, 3]), Uint8Array.from([0, 1]), 'L', 'P'), /row 2 has side 3/],
     ['a y other than 0 or 1', () => compareCoded(makeDesign({ weights: [1, 1], cluster: ['a', 'b'] }), Int8Array.from([1, 2]), Uint8Array.from([2, 1]), 'L', 'P'), /row 1 has side 1 and y 2/],
   ])('coded input with %s → a clear error', (_name, run, message) => {
