@@ -2,10 +2,12 @@
  * `npm start` as a user runs it: the server process on a fresh data directory prints its address
  * and the generated evaluator credentials once; `--demo` fills an empty store with labelled demo data.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { repoRoot } from './helpers.ts';
 import { startServer as start, type Started } from './process.ts';
 
 const dirs: string[] = [];
@@ -80,5 +82,36 @@ describe('npm start', () => {
     const second = await startServer(['--demo'], env);
     expect(second.output()).toContain(`the store already holds ${count} responses`);
     await second.stop();
+  });
+
+  it('`npm start` itself: a SIGTERM to npm (as a process manager sends it) stops the server cleanly', async () => {
+    const dataDir = join(await tempDir(), 'data');
+    // npm's own CLI when the tests run under npm, else the npm on the PATH.
+    const [command, args] = process.env.npm_execpath?.endsWith('.js') ? [process.execPath, [process.env.npm_execpath, 'start']] : ['npm', ['start']];
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PRAKSIS_') && k !== 'PORT'));
+    // Its own process group, so that whatever is left can be stopped if the test fails.
+    const npm = spawn(command, args, { cwd: repoRoot, detached: true, env: { ...env, PORT: '0', PRAKSIS_DATA_DIR: dataDir, PRAKSIS_ADMIN_PASSWORD: 'npm-start-password' } });
+    let out = '';
+    npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.on('close', (code) => resolve(code)));
+    try {
+      await vi.waitFor(() => expect(out).toMatch(/praksis is running at http:\/\/localhost:\d+/), { timeout: 20_000, interval: 50 });
+      const url = /praksis is running at (http:\/\/localhost:\d+)/.exec(out)![1]!.replace('localhost', '127.0.0.1');
+      expect((await fetch(url + '/')).status).toBe(200);
+      expect(await readdir(dataDir)).toContain('praksis.lock');
+      npm.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running after 5 s'), 5000))]);
+      expect(code).toBe(0);
+      // The server itself stopped (it removes its lock file on a clean stop) and no longer answers.
+      expect(await readdir(dataDir)).not.toContain('praksis.lock');
+      await expect(fetch(url + '/')).rejects.toThrow();
+    } finally {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   });
 });
