@@ -44,7 +44,8 @@ async function buildInto(dir, key) {
   const { common, bundles } = JSON.parse(readFileSync(join(root, 'src/bundles.json'), 'utf8'));
   // The programs (ES modules, packages loaded from node_modules) and the bundles they read.
   const programs = { 'server.mjs': 'src/server.ts', 'cli.mjs': 'src/cli/main.ts' };
-  await Promise.all([
+  // All settled before anything is removed: a failed build must not leave another one writing.
+  const results = await Promise.allSettled([
     ...Object.entries(programs).map(([file, entry]) =>
       build({
         ...common,
@@ -60,6 +61,8 @@ async function buildInto(dir, key) {
     ),
     ...Object.values(bundles).map((b) => build({ ...common, ...b.options, entryPoints: [join(root, b.entry)], outfile: join(dir, b.file) })),
   ]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   await writeFile(join(dir, 'complete'), `${key}\n`);
 }
 
@@ -92,6 +95,16 @@ export async function ensureBuild() {
   }
   await pruneOldBuilds(dist, key);
   return { dir, built: true };
+}
+
+/** For bin/start.js and bin/praksis.js: the build's directory, or a one-line message and exit code 1. */
+export async function buildDirOrExit(what) {
+  try {
+    return (await ensureBuild()).dir;
+  } catch (error) {
+    process.stderr.write(`praksis: could not build ${what}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,14 +3,7 @@
 // makes it when there is none, as for `npm start`).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureBuild } from './build.js';
+import { buildDirOrExit } from './build.js';
 
-let dir;
-try {
-  ({ dir } = await ensureBuild());
-} catch (error) {
-  process.stderr.write(`praksis: could not build the command: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
-const { main } = await import(pathToFileURL(join(dir, 'cli.mjs')).href);
+const { main } = await import(pathToFileURL(join(await buildDirOrExit('the command'), 'cli.mjs')).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -3,13 +3,6 @@
 // when there is none: after an edit, a checkout or a fresh clone without `npm ci`).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureBuild } from './build.js';
+import { buildDirOrExit } from './build.js';
 
-let dir;
-try {
-  ({ dir } = await ensureBuild());
-} catch (error) {
-  process.stderr.write(`praksis: could not build the server: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
-await import(pathToFileURL(join(dir, 'server.mjs')).href);
+await import(pathToFileURL(join(await buildDirOrExit('the server'), 'server.mjs')).href);

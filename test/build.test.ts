@@ -107,4 +107,26 @@ describe('the build npm start runs from', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('a source that does not compile: bin/start.js exits 1 naming the file and line, and leaves no build behind', async () => {
+    const file = join(project, 'src', 'http', 'describe.ts');
+    const before = await readFile(file, 'utf8');
+    await writeFile(file, before + '\nexport const broken = ;\n');
+    try {
+      const before = await builds();
+      const failed = await run(process.execPath, [join(project, 'bin', 'start.js')], { cwd: project, env: { ...process.env, PORT: '0' } }).then(
+        () => undefined,
+        (error: { code: number; stderr: string; stdout: string }) => error,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toMatch(/^praksis: could not build the server: /);
+      expect(failed?.stderr).toMatch(/describe\.ts:\d+:\d+: ERROR: Unexpected ";"/);
+      expect(failed?.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(failed?.stdout).not.toContain('running at');
+      expect(await builds()).toEqual(before);
+      expect((await readdir(join(project, 'dist'))).filter((name) => name.startsWith('.'))).toEqual([]);
+    } finally {
+      await writeFile(file, before);
+    }
+  });
 });

@@ -41,6 +41,20 @@ async function fill(n: number, options: { snapshotEvery?: number } = {}): Promis
   return listed;
 }
 
+/** Opens a copy of the log and snapshot as they are now, as the next start after a kill would (the open store is not closed). */
+async function asIfKilled(check: (other: Store) => Promise<void>): Promise<void> {
+  const copy = await mkdtemp(join(tmpdir(), 'praksis-snapshot-copy-'));
+  try {
+    await writeFile(join(copy, 'responses.jsonl'), await readFile(log()));
+    await writeFile(join(copy, 'responses.snapshot'), await readFile(snap()));
+    const other = await openStore(copy);
+    await check(other);
+    await other.close();
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+}
+
 describe('the response snapshot (a cache of the table for fast starts)', () => {
   it('is written at close and used at the next open, with every response and submission id', async () => {
     const before = await fill(30);
@@ -111,18 +125,11 @@ describe('the response snapshot (a cache of the table for fast starts)', () => {
     for (let i = 0; i < 25; i += 1) await store.responses.add(response(i));
     // Wait for the background write, then simulate a kill: no close, the lock file is left behind.
     await vi.waitFor(async () => expect((await stat(snap())).size).toBeGreaterThan(0));
-    const copy = await mkdtemp(join(tmpdir(), 'praksis-snapshot-copy-'));
-    try {
-      await writeFile(join(copy, 'responses.jsonl'), await readFile(log()));
-      await writeFile(join(copy, 'responses.snapshot'), await readFile(snap()));
-      const other = await openStore(copy);
+    await asIfKilled(async (other) => {
       expect(other.responses.recovery.fromSnapshot).toBeGreaterThanOrEqual(20);
       expect(other.responses.recovery.responses).toBe(25);
-      expect(await other.responses.list()).toEqual(await store.responses.list());
-      await other.close();
-    } finally {
-      await rm(copy, { recursive: true, force: true });
-    }
+      expect(await other.responses.list()).toEqual(await store!.responses.list());
+    });
   });
 
   it('is written in the background after an open that read many lines (no snapshot), so the next start need not read them again', async () => {
@@ -131,16 +138,7 @@ describe('the response snapshot (a cache of the table for fast starts)', () => {
     expect(store.responses.recovery).toMatchObject({ responses: 30, fromSnapshot: 0 });
     await vi.waitFor(async () => expect((await stat(snap())).size).toBeGreaterThan(0));
     // A kill now (no close): the next open starts from the snapshot.
-    const copy = await mkdtemp(join(tmpdir(), 'praksis-snapshot-copy-'));
-    try {
-      await writeFile(join(copy, 'responses.jsonl'), await readFile(log()));
-      await writeFile(join(copy, 'responses.snapshot'), await readFile(snap()));
-      const other = await openStore(copy);
-      expect(other.responses.recovery).toMatchObject({ responses: 30, fromSnapshot: 30 });
-      await other.close();
-    } finally {
-      await rm(copy, { recursive: true, force: true });
-    }
+    await asIfKilled(async (other) => expect(other.responses.recovery).toMatchObject({ responses: 30, fromSnapshot: 30 }));
   });
 
   it('is not rewritten after an open that read only a few lines', async () => {
