@@ -8,6 +8,7 @@ import { isProblem } from '../errors.ts';
 import { compareGroups, estimateCategorical, makeDesign, type GroupDifference, type CategoryEstimate, type CiMethod, type Combined, type Summary } from '../estimation/index.ts';
 import { parseCsvColumns, type CsvColumns } from '../export/csv-parse.ts';
 import { equalWeights, postStratify, rake, sizeWeights, type Calibration, type Margin } from '../weighting/index.ts';
+import { levelsOf, type Levels } from '../levels.ts';
 import type { CliIo } from './main.ts';
 
 const USAGE = `usage: praksis estimate <data.csv> --var <column>
@@ -218,8 +219,18 @@ export async function estimate(o: Options): Promise<string[]> {
       return x;
     });
   const values = columnOf(o.variable, '--var').map((v) => (v === '' || v === 'NA' ? null : v));
-  const cluster = o.cluster ? columnOf(o.cluster, '--cluster') : o.equalize ? columnOf(o.equalize, '--equalize') : undefined;
-  const strata = o.strata ? columnOf(o.strata, '--strata') : undefined;
+  // A column used to group rows (cluster, strata, equalize) is coded once, however many uses it has.
+  const coded = new Map<string, Levels>();
+  const levelsOfColumn = (name: string, flag: string): Levels => {
+    let levels = coded.get(name);
+    if (!levels) {
+      levels = levelsOf(columnOf(name, flag));
+      coded.set(name, levels);
+    }
+    return levels;
+  };
+  const cluster = o.cluster ? levelsOfColumn(o.cluster, '--cluster') : o.equalize ? levelsOfColumn(o.equalize, '--equalize') : undefined;
+  const strata = o.strata ? levelsOfColumn(o.strata, '--strata') : undefined;
   const fpc = o.fpc ? numeric(o.fpc, '--fpc') : undefined;
 
   let weights: number[];
@@ -234,7 +245,7 @@ export async function estimate(o: Options): Promise<string[]> {
       byCluster.set(c, sizes[i]!);
     });
     weights = sizeWeights(clusters, byCluster);
-  } else if (o.equalize) weights = equalWeights(columnOf(o.equalize, '--equalize'));
+  } else if (o.equalize) weights = equalWeights(levelsOfColumn(o.equalize, '--equalize'));
   else weights = new Array<number>(csv.count).fill(1);
 
   let calibration: Calibration | undefined;

@@ -5,13 +5,14 @@
  */
 import { problems } from '../errors.ts';
 import type { Calibration } from '../weighting/index.ts';
+import { asLevels, levelsOf, rowsOf, type Column } from '../levels.ts';
 
 export interface DesignInput {
   weights: readonly number[];
-  /** Cluster (PSU) of each row, e.g. the municipality. Default: every row its own cluster. */
-  cluster?: readonly string[];
+  /** Cluster (PSU) of each row, e.g. the municipality (or the column already coded, see src/levels.ts). Default: every row its own cluster. */
+  cluster?: Column;
   /** Stratum of each row, e.g. the region. Default: one stratum. */
-  strata?: readonly string[];
+  strata?: Column;
   /** Finite population correction: the number of clusters in the row's stratum's population. */
   fpc?: readonly number[];
   calibration?: Calibration;
@@ -65,9 +66,10 @@ type CellCalibration =
 export function makeDesign(input: DesignInput): Design {
   const n = input.weights.length;
   if (n === 0) throw problems.invalidInput('makeDesign: the design has no rows');
-  for (const [name, column] of [['cluster', input.cluster], ['strata', input.strata], ['fpc', input.fpc]] as const) {
-    if (column !== undefined && column.length !== n) throw problems.invalidInput(`makeDesign: ${name} has ${column.length} values for ${n} rows`);
+  for (const [name, column] of [['cluster', input.cluster], ['strata', input.strata]] as const) {
+    if (column !== undefined && rowsOf(column) !== n) throw problems.invalidInput(`makeDesign: ${name} has ${rowsOf(column)} values for ${n} rows`);
   }
+  if (input.fpc !== undefined && input.fpc.length !== n) throw problems.invalidInput(`makeDesign: fpc has ${input.fpc.length} values for ${n} rows`);
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i += 1) {
     const w = input.weights[i]!;
@@ -76,41 +78,28 @@ export function makeDesign(input: DesignInput): Design {
     weights[i] = w;
   }
 
-  const strataIds = new Map<string, number>();
-  const clusterIds = new Map<string, number>();
-  const clusterStratumList: number[] = [];
-  const clusterIndex = new Int32Array(n);
+  // Strata and clusters numbered by first appearance; without clusters every row is its own.
+  const strataLevels = input.strata === undefined ? undefined : asLevels(input.strata);
+  const stratumOf = strataLevels?.of ?? new Int32Array(n);
+  const strataNames = strataLevels?.levels ?? [''];
+  const clusterLevels = input.cluster === undefined ? undefined : asLevels(input.cluster);
+  const clusterIndex = clusterLevels ? clusterLevels.of : Int32Array.from({ length: n }, (_, i) => i);
+  const clusters = clusterLevels ? clusterLevels.levels.length : n;
+  const clusterStratum = new Int32Array(clusters).fill(-1);
   for (let i = 0; i < n; i += 1) {
-    let h = 0;
-    if (input.strata) {
-      const s = input.strata[i]!;
-      let known = strataIds.get(s);
-      if (known === undefined) {
-        known = strataIds.size;
-        strataIds.set(s, known);
-      }
-      h = known;
-    } else if (strataIds.size === 0) strataIds.set('', 0);
-    const cKey = input.cluster ? input.cluster[i]! : `\u0000row${i}`;
-    let c = clusterIds.get(cKey);
-    if (c === undefined) {
-      c = clusterIds.size;
-      clusterIds.set(cKey, c);
-      clusterStratumList.push(h);
-    } else if (clusterStratumList[c] !== h) {
-      throw problems.invalidInput(`makeDesign: cluster "${cKey}" appears in two strata; cluster ids must be nested in strata`);
+    const c = clusterIndex[i]!;
+    const h = stratumOf[i]!;
+    if (clusterStratum[c] === -1) clusterStratum[c] = h;
+    else if (clusterStratum[c] !== h) {
+      throw problems.invalidInput(`makeDesign: cluster "${clusterLevels!.levels[c]}" appears in two strata; cluster ids must be nested in strata`);
     }
-    clusterIndex[i] = c;
   }
-  const strata = strataIds.size;
-  const clusters = clusterIds.size;
-  const clusterStratum = Int32Array.from(clusterStratumList);
+  const strata = strataNames.length;
   const stratumClusters = new Int32Array(strata);
   for (let c = 0; c < clusters; c += 1) stratumClusters[clusterStratum[c]!]! += 1;
-  const stratumNames = [...strataIds.keys()];
   stratumClusters.forEach((count, h) => {
     if (count < 2) {
-      const name = input.strata ? `stratum "${stratumNames[h]}"` : 'the design';
+      const name = input.strata ? `stratum "${strataNames[h]}"` : 'the design';
       throw problems.invalidInput(`makeDesign: ${name} has only one cluster, so no variance can be estimated (R: lonely PSU)`);
     }
   });
@@ -122,12 +111,12 @@ export function makeDesign(input: DesignInput): Design {
       const N = input.fpc[i]!;
       const h = clusterStratum[clusterIndex[i]!]!;
       if (!(Number.isFinite(N) && N > 0)) throw problems.invalidInput(`makeDesign: the fpc of row ${i + 1} must be a positive number of clusters, not ${N}`);
-      if (popSize[h] !== undefined && popSize[h] !== N) throw problems.invalidInput(`makeDesign: the fpc differs within stratum "${stratumNames[h]}"`);
+      if (popSize[h] !== undefined && popSize[h] !== N) throw problems.invalidInput(`makeDesign: the fpc differs within stratum "${strataNames[h]}"`);
       popSize[h] = N;
     }
     for (let h = 0; h < strata; h += 1) {
       const N = popSize[h]!;
-      if (N < stratumClusters[h]!) throw problems.invalidInput(`makeDesign: stratum "${stratumNames[h]}" has ${stratumClusters[h]} sampled clusters but an fpc of ${N}`);
+      if (N < stratumClusters[h]!) throw problems.invalidInput(`makeDesign: stratum "${strataNames[h]}" has ${stratumClusters[h]} sampled clusters but an fpc of ${N}`);
       stratumFraction[h] = stratumClusters[h]! / N;
     }
   }
@@ -149,8 +138,8 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
   // What the residuals read of a row, besides its cluster: its group and weight(s) per calibration step.
   const steps =
     cal.kind === 'poststratify'
-      ? [{ index: indexOf(cal.groups), values: [weights, cal.preWeights] as const }]
-      : cal.margins.map((m) => ({ index: indexOf(m.groups), values: [m.weightsAfterStep] as const }));
+      ? [{ index: levelsOf(cal.groups), values: [weights, cal.preWeights] as const }]
+      : cal.margins.map((m) => ({ index: levelsOf(m.groups), values: [m.weightsAfterStep] as const }));
   // A row joins the first cell of its cluster with the same group and weight(s) in every step
   // (compared as numbers; a cluster has few cells), else opens a new one.
   const cellsOfCluster = new Map<number, number[]>();
@@ -193,8 +182,8 @@ function calibrationCells(n: number, clusterIndex: Int32Array, weights: Float64A
   const valueOf = (column: ArrayLike<number>) => Float64Array.from(firstRow, (i) => column[i]!);
   const calibration: CellCalibration =
     cal.kind === 'poststratify'
-      ? { kind: 'poststratify', group: groupOf(steps[0]!), groups: steps[0]!.index.count, psw: valueOf(weights), pre: valueOf(cal.preWeights) }
-      : { kind: 'rake', margins: steps.map((step, k) => ({ group: groupOf(step), groups: step.index.count, psw: valueOf(cal.margins[k]!.weightsAfterStep) })) };
+      ? { kind: 'poststratify', group: groupOf(steps[0]!), groups: steps[0]!.index.levels.length, psw: valueOf(weights), pre: valueOf(cal.preWeights) }
+      : { kind: 'rake', margins: steps.map((step, k) => ({ group: groupOf(step), groups: step.index.levels.length, psw: valueOf(cal.margins[k]!.weightsAfterStep) })) };
   return { count: cluster.length, of, cluster: Int32Array.from(cluster), rows: Float64Array.from(rows), calibration };
 }
 
@@ -255,19 +244,6 @@ function adjustCells(cells: Cells, totals: Float64Array): Float64Array {
   return out;
 }
 
-function indexOf(values: readonly string[]): { of: Int32Array; count: number } {
-  const ids = new Map<string, number>();
-  const of = new Int32Array(values.length);
-  values.forEach((v, i) => {
-    let k = ids.get(v);
-    if (k === undefined) {
-      k = ids.size;
-      ids.set(v, k);
-    }
-    of[i] = k;
-  });
-  return { of, count: ids.size };
-}
 
 /**
  * Covariance matrix of the estimated totals of the columns `x` (each of length n; x_i is the

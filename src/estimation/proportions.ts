@@ -274,27 +274,39 @@ export function estimateCategorical(design: Design, values: readonly (string | n
   if (values.length !== design.n) throw problems.invalidInput(`estimateCategorical: ${values.length} values for a design of ${design.n} rows`);
   const domain = options.domain;
   if (domain && domain.length !== design.n) throw problems.invalidInput(`estimateCategorical: the domain has ${domain.length} values for ${design.n} rows`);
-  // One pass: each value gets a provisional code in order of appearance; then the codes are
-  // mapped to the categories' order (a table as small as the number of distinct values).
-  const seen = new Map<string, number>();
   const code = new Int32Array(design.n).fill(-1);
-  for (let i = 0; i < design.n; i += 1) {
-    const v = values[i];
-    if (v === null || v === undefined || (domain && domain[i] !== true)) continue;
-    let k = seen.get(v);
-    if (k === undefined) {
-      k = seen.size;
-      seen.set(v, k);
+  let categories: readonly string[];
+  let index: Map<string, number>;
+  const outside = (v: string | null | undefined, i: number) => v === null || v === undefined || (domain !== undefined && domain[i] !== true);
+  if (options.categories) {
+    // The categories are known: one pass codes every row by them.
+    categories = options.categories;
+    index = new Map(categories.map((c, k) => [c, k]));
+    for (let i = 0; i < design.n; i += 1) {
+      const v = values[i];
+      if (outside(v, i)) continue;
+      const k = index.get(v!);
+      if (k === undefined) throw problems.invalidInput(`the value "${v}" is not one of the categories (${categories.join(', ')})`);
+      code[i] = k;
     }
-    code[i] = k;
-  }
-  const categories = options.categories ?? [...seen.keys()].sort();
-  const index = new Map(categories.map((c, k) => [c, k]));
-  const remap = new Int32Array(seen.size);
-  for (const [v, k] of seen) {
-    const target = index.get(v);
-    if (target === undefined) throw problems.invalidInput(`the value "${v}" is not one of the categories (${categories.join(', ')})`);
-    remap[k] = target;
+  } else {
+    // Each value gets a provisional code in order of appearance; then the codes are mapped to the
+    // sorted categories (a table as small as the number of distinct values).
+    const seen = new Map<string, number>();
+    for (let i = 0; i < design.n; i += 1) {
+      const v = values[i];
+      if (outside(v, i)) continue;
+      let k = seen.get(v!);
+      if (k === undefined) {
+        k = seen.size;
+        seen.set(v!, k);
+      }
+      code[i] = k;
+    }
+    categories = [...seen.keys()].sort();
+    index = new Map(categories.map((c, k) => [c, k]));
+    const remap = Int32Array.from(seen.keys(), (v) => index.get(v)!);
+    for (let i = 0; i < design.n; i += 1) if (code[i]! >= 0) code[i] = remap[code[i]!]!;
   }
   const combined = (options.combined ?? []).map((c) => ({
     name: c.name,
@@ -304,7 +316,6 @@ export function estimateCategorical(design: Design, values: readonly (string | n
       return k;
     }),
   }));
-  for (let i = 0; i < design.n; i += 1) if (code[i]! >= 0) code[i] = remap[code[i]!]!;
   return estimateCoded(design, code, categories, { ...options, combined });
 }
 

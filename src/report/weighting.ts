@@ -9,6 +9,7 @@ import { problems } from '../errors.ts';
 import { makeDesign, type Design } from '../estimation/index.ts';
 import type { TWeighting } from '../survey/schema.ts';
 import { equalWeights, rake, sizeWeights, type Calibration } from '../weighting/index.ts';
+import { asLevels, type Column } from '../levels.ts';
 
 export const weightingLabels: Record<TWeighting, string> = {
   none: 'Uvægtet: hver besvarelse tæller lige meget.',
@@ -24,32 +25,39 @@ export interface Weighted {
 }
 
 /** Weights and design (clusters = municipalities) for one group's responses, given their municipalities. */
-export function weightGroup(cluster: readonly string[], frame: TFrame, weighting: TWeighting): Weighted {
-  const { weights, calibration } = groupWeights(cluster, frame, weighting);
-  if (new Set(cluster).size < 2) return { weights };
-  return { weights, design: makeDesign({ weights, cluster, ...(calibration ? { calibration } : {}) }) };
+export function weightGroup(cluster: Column, frame: TFrame, weighting: TWeighting): Weighted {
+  const clusters = asLevels(cluster); // coded once for the weights and the design
+  const { weights, calibration } = groupWeights(clusters, frame, weighting);
+  if (clusters.levels.length < 2) return { weights };
+  return { weights, design: makeDesign({ weights, cluster: clusters, ...(calibration ? { calibration } : {}) }) };
 }
 
 /** The weights alone (the responses export needs no design), from the responses' municipalities. */
-export function groupWeights(cluster: readonly string[], frame: TFrame, weighting: TWeighting): { weights: number[]; calibration?: Calibration } {
-  if (cluster.length === 0) throw problems.invalidInput('weightGroup: no responses');
-  if (weighting === 'none') return { weights: cluster.map(() => 1) };
-  if (weighting === 'equal') return { weights: equalWeights(cluster) };
-  if (weighting === 'size') return { weights: sizeWeights(cluster, new Map(frame.municipalities.map((m) => [m.code, m.size]))) };
+export function groupWeights(cluster: Column, frame: TFrame, weighting: TWeighting): { weights: number[]; calibration?: Calibration } {
+  const clusters = asLevels(cluster);
+  if (clusters.of.length === 0) throw problems.invalidInput('weightGroup: no responses');
+  if (weighting === 'none') return { weights: new Array<number>(clusters.of.length).fill(1) };
+  if (weighting === 'equal') return { weights: equalWeights(clusters) };
+  if (weighting === 'size') {
+    const sizeOf = new Map(frame.municipalities.map((m) => [m.code, m.size]));
+    return { weights: sizeWeights(Array.from(clusters.of, (k) => clusters.levels[k]!), sizeOf) };
+  }
+  // Each municipality's region, looked up once per municipality (not per response).
   const regionOf = new Map(frame.municipalities.map((m) => [m.code, m.region]));
-  const groups = cluster.map((c) => {
+  const regionOfLevel = clusters.levels.map((c) => {
     const region = regionOf.get(c);
     if (region === undefined) throw problems.invalidInput(`municipality ${c} is not in the frame "${frame.id}"`);
     return region;
   });
+  const groups = Array.from(clusters.of, (k) => regionOfLevel[k]!);
   const targets = new Map<string, number>();
   for (const m of frame.municipalities) if (m.eligible) targets.set(m.region, (targets.get(m.region) ?? 0) + 1);
-  const present = new Set(groups);
+  const present = new Set(regionOfLevel);
   const missing = [...targets.keys()].filter((r) => !present.has(r));
   if (missing.length > 0) {
     const names = missing.map((r) => frame.regions.find((x) => x.code === r)?.name ?? r).join(', ');
     throw problems.invalidInput(`Kan ikke vægte til regionerne: ingen besvarelser fra ${names}. Vælg en anden vægtning.`);
   }
-  const raked = rake(equalWeights(cluster), [{ groups, targets }]);
+  const raked = rake(equalWeights(clusters), [{ groups, targets }]);
   return { weights: raked.weights, calibration: raked.calibration };
 }

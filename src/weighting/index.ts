@@ -7,6 +7,7 @@
  * @example equalWeights(['m1', 'm1', 'm2']) // [0.5, 0.5, 1]
  */
 import { problems } from '../errors.ts';
+import { asLevels, levelsOf, type Column, type Levels } from '../levels.ts';
 
 /** What the variance needs to account for calibration (see src/estimation/variance.ts). */
 export type Calibration =
@@ -25,22 +26,12 @@ function targetEntries(targets: Targets): [string, number][] {
 }
 
 /** w = 1/n_c: every cluster (municipality) weighs the same, whatever its number of respondents. */
-export function equalWeights(cluster: readonly string[]): number[] {
-  const ids = new Map<string, number>();
-  const index = new Int32Array(cluster.length);
-  const counts: number[] = [];
-  for (let i = 0; i < cluster.length; i += 1) {
-    let k = ids.get(cluster[i]!);
-    if (k === undefined) {
-      k = counts.length;
-      ids.set(cluster[i]!, k);
-      counts.push(0);
-    }
-    index[i] = k;
-    counts[k]! += 1;
-  }
-  const weights = new Array<number>(cluster.length);
-  for (let i = 0; i < cluster.length; i += 1) weights[i] = 1 / counts[index[i]!]!;
+export function equalWeights(cluster: Column): number[] {
+  const { of, levels } = asLevels(cluster);
+  const counts = new Int32Array(levels.length);
+  for (let i = 0; i < of.length; i += 1) counts[of[i]!]! += 1;
+  const weights = new Array<number>(of.length);
+  for (let i = 0; i < of.length; i += 1) weights[i] = 1 / counts[of[i]!]!;
   return weights;
 }
 
@@ -63,31 +54,8 @@ function checkWeights(fn: string, weights: readonly number[]): void {
   });
 }
 
-/** A margin's rows as level indices (levels in order of first appearance), worked out once per margin. */
-interface LevelIndex {
-  of: Int32Array;
-  levels: string[];
-  byLevel: Map<string, number>;
-}
-
-function levelIndex(groups: readonly string[]): LevelIndex {
-  const byLevel = new Map<string, number>();
-  const levels: string[] = [];
-  const of = new Int32Array(groups.length);
-  for (let i = 0; i < groups.length; i += 1) {
-    let k = byLevel.get(groups[i]!);
-    if (k === undefined) {
-      k = levels.length;
-      byLevel.set(groups[i]!, k);
-      levels.push(groups[i]!);
-    }
-    of[i] = k;
-  }
-  return { of, levels, byLevel };
-}
-
 /** One post-stratification step: w' = w · N_g / Σ_{j∈g} w_j (sums in row order, as before). */
-function poststratifyStep(fn: string, weights: readonly number[], index: LevelIndex, targets: Targets): number[] {
+function poststratifyStep(fn: string, weights: readonly number[], index: Levels, targets: Targets): number[] {
   if (index.of.length !== weights.length) throw problems.invalidInput(`${fn}: ${index.of.length} group values for ${weights.length} weights`);
   const totals = new Float64Array(index.levels.length);
   for (let i = 0; i < weights.length; i += 1) totals[index.of[i]!]! += weights[i]!;
@@ -112,7 +80,7 @@ function poststratifyStep(fn: string, weights: readonly number[], index: LevelIn
 /** As `postStratify(design, ~group, targets)`: weights scaled so each group's total is its target. */
 export function postStratify(weights: readonly number[], groups: readonly string[], targets: Targets): Calibrated {
   checkWeights('postStratify', weights);
-  const adjusted = poststratifyStep('postStratify', weights, levelIndex(groups), targets);
+  const adjusted = poststratifyStep('postStratify', weights, levelsOf(groups), targets);
   return { weights: adjusted, calibration: { kind: 'poststratify', groups: [...groups], preWeights: [...weights] } };
 }
 
@@ -151,7 +119,7 @@ export function rake(weights: readonly number[], margins: readonly Margin[], opt
   const tolerance = epsilon >= 1 ? epsilon : epsilon * start;
   const indexes = margins.map((m) => {
     if (m.groups.length !== weights.length) throw problems.invalidInput(`rake: ${m.groups.length} group values for ${weights.length} weights`);
-    return levelIndex(m.groups);
+    return levelsOf(m.groups);
   });
   // The cell of the margins' cross-table each row is in (cells numbered by first appearance), keyed
   // by the row's levels as one mixed-radix number (exact: far below 2^53 for any real margins).

@@ -1,6 +1,7 @@
 /** The estimation issue's known answers (R 4.2.2, survey 4.1.1), to 1e-12 where 16 digits are given. */
 import { describe, expect, it } from 'vitest';
 import { compareCoded, compareGroups, estimateCategorical, estimateCoded, estimateMultiCoded, makeDesign, tQuantile } from '../../src/estimation/index.ts';
+import { levelsOf } from '../../src/levels.ts';
 import { equalWeights, postStratify, rake } from '../../src/weighting/index.ts';
 
 const lv = ['always', 'almost_always', 'often', 'rarely', 'never', 'dont_know'];
@@ -159,5 +160,26 @@ describe('group difference on a pooled design', () => {
     expect(r.df).toBe(2);
     close(r.estimateA, 1);
     close(r.estimateB, 0);
+  });
+});
+
+describe('a grouping column coded once (levelsOf) and passed as such', () => {
+  it('gives the same weights, design and estimates as the strings', () => {
+    const clusters = levelsOf(muni);
+    expect(clusters.levels).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(equalWeights(clusters)).toEqual(w);
+    const coded = makeDesign({ weights: equalWeights(clusters), cluster: clusters, strata: levelsOf(size) });
+    const plain = makeDesign({ weights: w, cluster: muni, strata: size });
+    expect(coded.clusters).toBe(plain.clusters);
+    expect(Array.from(coded.clusterStratum)).toEqual(Array.from(plain.clusterStratum));
+    const a = estimateCategorical(coded, answer, { categories: lv });
+    const b = estimateCategorical(plain, answer, { categories: lv });
+    expect(a).toEqual(b);
+  });
+  it.each([
+    ['a coded cluster column of the wrong length', () => makeDesign({ weights: [1, 1, 1], cluster: levelsOf(['a', 'b']) }), /cluster has 2 values for 3 rows/],
+    ['a cluster in two strata', () => makeDesign({ weights: [1, 1, 1, 1], cluster: levelsOf(['a', 'a', 'b', 'c']), strata: ['x', 'y', 'x', 'y'] }), /cluster "a" appears in two strata/],
+  ])('%s → a clear error', (_name, run, message) => {
+    expect(run).toThrow(message);
   });
 });
