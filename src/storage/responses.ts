@@ -243,9 +243,14 @@ export class ResponseLog {
         await second; // no worker is left running
         throw error;
       });
+      // The first half ends at a line end before the log's end: nothing there can be cut off.
+      if (split !== undefined && first.cutAt !== undefined) {
+        await second;
+        throw new Error(`${this.#file} changed while it was being read; the store refuses to open rather than lose answers`);
+      }
       let read = first;
       let linesBefore = 0;
-      if (split !== undefined && first.damaged === undefined && first.cutAt === undefined) {
+      if (split !== undefined && first.damaged === undefined) {
         linesBefore = first.lines;
         const done = await second;
         if (done) {
