@@ -275,15 +275,19 @@ export async function estimate(o: Options): Promise<string[]> {
       if (!categories.includes(member)) throw new InputError(`--combine ${c.name}: "${member}" is not a category of "${o.variable}"${o.drop.includes(member) ? ' (it is dropped)' : ''}`);
     }
   }
-  const baseDomain = values.map((v, i) => v !== null && !o.drop.includes(v) && domainColumns.every((d) => d.values[i] === d.value));
-  const estimateFor = (domain: boolean[]) => estimateCategorical(design, values, { categories, domain, combined: o.combine, ci: o.ci, level: o.level });
+  const drop = new Set(o.drop);
+  const filtered = drop.size > 0 || domainColumns.length > 0;
+  const inBase = (v: string | null, i: number) => v !== null && !drop.has(v) && domainColumns.every((d) => d.values[i] === d.value);
+  const estimateFor = (domain: boolean[] | undefined) => estimateCategorical(design, values, { categories, ...(domain ? { domain } : {}), combined: o.combine, ci: o.ci, level: o.level });
 
   if (!o.by) {
-    const r = estimateFor(baseDomain);
+    // Without --drop or --domain the base is every row with a value, which estimateCategorical takes as it is.
+    const r = estimateFor(filtered ? values.map(inBase) : undefined);
     const rows = [...r.categories, ...r.combined];
     if (o.json) return [JSON.stringify({ summary: r.summary, categories: rows.map(stripCovariance) }, null, 2)];
     return table(r.summary, rows, o.level);
   }
+  const baseDomain = values.map(inBase);
   const by = columnOf(o.by, '--by');
   const groups = [...new Set(by.filter((g, i) => baseDomain[i] && g !== ''))].sort();
   const results = groups.map((g) => ({ group: g, result: estimateFor(baseDomain.map((d, i) => d && by[i] === g)) }));
