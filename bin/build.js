@@ -42,8 +42,19 @@ export function buildKey() {
 async function buildInto(dir, key) {
   const { build } = await import('esbuild');
   const { common, bundles } = JSON.parse(readFileSync(join(root, 'src/bundles.json'), 'utf8'));
-  // The programs (ES modules, packages loaded from node_modules) and the bundles they read.
+  // The programs (ES modules with their packages inside, but esbuild, which only the tsx way of
+  // running needs) and the bundles they read. Packages bundled in start ~0.3 s faster than
+  // packages loaded from node_modules file by file; the banner gives the CommonJS ones among them
+  // the require, __filename and __dirname they expect.
   const programs = { 'server.mjs': 'src/server.ts', 'cli.mjs': 'src/cli/main.ts' };
+  const banner = [
+    "import { createRequire as __praksisRequire } from 'node:module';",
+    "import { fileURLToPath as __praksisPath } from 'node:url';",
+    "import { dirname as __praksisDirname } from 'node:path';",
+    'const require = __praksisRequire(import.meta.url);',
+    'const __filename = __praksisPath(import.meta.url);',
+    'const __dirname = __praksisDirname(__filename);',
+  ].join(' ');
   // All settled before anything is removed: a failed build must not leave another one writing.
   const results = await Promise.allSettled([
     ...Object.entries(programs).map(([file, entry]) =>
@@ -53,7 +64,8 @@ async function buildInto(dir, key) {
         platform: 'node',
         format: 'esm',
         target: ['node20'],
-        packages: 'external',
+        external: ['esbuild'],
+        banner: { js: banner },
         // src/paths.ts: where the project root and this build's bundles are, seen from dist/<key>/.
         define: { PRAKSIS_BUILD: JSON.stringify({ dir: `dist/${key}` }) },
         outfile: join(dir, file),

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { buildDir, rootDir } from './paths.ts';
 import specs from './bundles.json' with { type: 'json' };
 
@@ -19,6 +19,8 @@ const bundles = new Map<BundleName, Promise<string>>();
 async function make(name: BundleName): Promise<string> {
   const spec = specs.bundles[name];
   if (buildDir !== undefined) return readFile(join(buildDir, spec.file), 'utf8');
+  // esbuild is loaded only here: the build npm start runs from never needs it.
+  const { build } = await import('esbuild');
   const result = await build({ ...(specs.common as BuildOptions), ...(spec.options as BuildOptions), entryPoints: [join(rootDir, spec.entry)], write: false });
   const file = result.outputFiles?.[0];
   if (!file) throw new Error(`esbuild produced no output for ${spec.entry}`);
