@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
-import { readLogRange, type LogLine } from './log-read.ts';
+import { readLogRange, type LogLine, type RangeRead } from './log-read.ts';
 import type { LogWorkerInput, LogWorkerOutput } from './log-worker.ts';
 import { logIdentity, readSnapshot, removeStaleSnapshotTemps, writeSnapshot, type Snapshot } from './snapshot.ts';
 import { ZResponse, type TAnswers, type TResponse } from '../survey/schema.ts';
@@ -239,38 +239,11 @@ export class ResponseLog {
         this.recovery.fromSnapshot = this.#table.length;
         this.#snapshotRows = this.#table.length;
       }
-      const split = await this.#splitPoint(handle, from, size);
-      // A large log is read in two halves at once: the second by a worker thread (see readLogInWorker).
-      const second = split === undefined ? undefined : readLogInWorker({ file: this.#file, from: split, to: size, size });
-      const record = (hash: string, id: string) => this.#submissions.set(hash, id);
-      const where = (line: number, at: number) => (from === 0 ? `line ${line}` : `the line at byte ${at}`);
-      const damaged = (d: { line: number; at: number; reason: string }, linesBefore: number) =>
-        new Error(`${this.#file} ${where(linesBefore + d.line, d.at)} is damaged (${d.reason}); the store refuses to open rather than lose answers`);
-      const first = await readLogRange(this.#file, from, split ?? size, size, this.#table, record).catch(async (error: unknown) => {
-        await second; // no worker is left running
-        throw error;
-      });
-      // The first half ends at a line end before the log's end: nothing there can be cut off.
-      if (split !== undefined && first.cutAt !== undefined) {
-        await second;
-        throw new Error(`${this.#file} changed while it was being read; the store refuses to open rather than lose answers`);
+      const read = await this.#readRest(handle, from, size);
+      if (read.damaged) {
+        const { line, at, reason } = read.damaged;
+        throw new Error(`${this.#file} ${from === 0 ? `line ${line}` : `the line at byte ${at}`} is damaged (${reason}); the store refuses to open rather than lose answers`);
       }
-      let read = first;
-      let linesBefore = 0;
-      if (split !== undefined && first.damaged === undefined) {
-        linesBefore = first.lines;
-        const done = await second;
-        if (done) {
-          this.#table.appendImage(done.image);
-          this.recovery.readByWorker = done.image.rows;
-          for (const [hash, id] of done.submissions) record(hash, id);
-          read = done.read;
-        } else {
-          // The worker could not do it: this thread reads the second half too.
-          read = await readLogRange(this.#file, split, size, size, this.#table, record);
-        }
-      } else await second;
-      if (read.damaged) throw damaged(read.damaged, linesBefore);
       cutAt = read.cutAt;
       if (cutAt !== undefined) this.recovery.truncatedBytes = size - cutAt;
     } finally {
@@ -279,6 +252,34 @@ export class ResponseLog {
     if (cutAt !== undefined) await truncate(this.#file, cutAt);
     this.#durableBytes = cutAt ?? size;
     this.recovery.responses = this.#table.length;
+  }
+
+  /**
+   * Reads the log from `from` to its end into the table; a large rest in two halves at once, the
+   * second by a worker thread (readLogInWorker). A damaged line is numbered from `from`.
+   */
+  async #readRest(handle: FileHandle, from: number, size: number): Promise<RangeRead> {
+    const record = (hash: string, id: string) => this.#submissions.set(hash, id);
+    const split = await this.#splitPoint(handle, from, size);
+    if (split === undefined) return readLogRange(this.#file, from, size, size, this.#table, record);
+    const second = readLogInWorker({ file: this.#file, from: split, to: size, size });
+    // Settles only once the worker is done too (it never rejects), so none is left running.
+    const first = await readLogRange(this.#file, from, split, size, this.#table, record).finally(() => second);
+    if (first.damaged) return first;
+    // The first half ends at a line end before the log's end: nothing there can be cut off.
+    if (first.cutAt !== undefined) throw new Error(`${this.#file} changed while it was being read; the store refuses to open rather than lose answers`);
+    const done = await second;
+    let rest: RangeRead;
+    if (done) {
+      this.#table.appendImage(done.image);
+      this.recovery.readByWorker = done.image.rows;
+      for (const [hash, id] of done.submissions) record(hash, id);
+      rest = done.read;
+    } else {
+      // The worker could not do it: this thread reads the second half too.
+      rest = await readLogRange(this.#file, split, size, size, this.#table, record);
+    }
+    return rest.damaged ? { ...rest, damaged: { ...rest.damaged, line: first.lines + rest.damaged.line } } : rest;
   }
 
   /**
