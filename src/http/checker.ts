@@ -11,14 +11,9 @@
  *   bundle.ts), so it runs the same under `npm start`, tsx and vitest.
  */
 import { Worker } from 'node:worker_threads';
-import { bundleOnce } from '../bundle.ts';
+import { startWorker } from '../bundle.ts';
 import type { Definitions } from '../survey/load.ts';
 import type { WorkerVerdict } from './check-worker.ts';
-
-/** The worker's code: check-worker.ts and what it imports (zod, the survey code), bundled once per process. */
-function checkWorkerCode(): Promise<string> {
-  return bundleOnce('check-worker');
-}
 
 type Waiting = (verdict: WorkerVerdict | undefined) => void;
 
@@ -44,31 +39,11 @@ export class SubmissionChecker {
 
   /** Starts the worker with the loaded definitions; resolves once it is ready to check. */
   static async start(definitions: Definitions): Promise<SubmissionChecker> {
-    const code = await checkWorkerCode();
-    const worker = new Worker(code, { eval: true, workerData: { definitions } });
-    await new Promise<void>((resolve, reject) => {
-      const done = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const onMessage = (message: unknown) => {
-        if (message !== 'ready') return;
-        done();
-        resolve();
-      };
-      const onError = (error: Error) => {
-        done();
-        reject(error);
-      };
-      const onExit = (code: number) => {
-        done();
-        reject(new Error(`the check worker exited with code ${code} while starting`));
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
+    const { worker, first } = await startWorker('check-worker', { definitions });
+    if (first !== 'ready') {
+      await worker.terminate();
+      throw new Error('the check worker did not say it was ready');
+    }
     return new SubmissionChecker(worker);
   }
 

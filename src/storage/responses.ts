@@ -18,7 +18,6 @@
 import { createHash } from 'node:crypto';
 import { fdatasync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fsyncDir } from './files.ts';
@@ -120,17 +119,11 @@ export interface ResponseLogOptions {
  */
 async function readLogInWorker(input: LogWorkerInput): Promise<Extract<LogWorkerOutput, { read: unknown }> | undefined> {
   try {
-    const { bundleOnce } = await import('../bundle.ts');
-    const code = await bundleOnce('log-worker');
-    return await new Promise((resolve) => {
-      const worker = new Worker(code, { eval: true, workerData: input });
-      worker.once('message', (output: LogWorkerOutput) => {
-        void worker.terminate();
-        resolve('error' in output ? undefined : output);
-      });
-      worker.once('error', () => resolve(undefined));
-      worker.once('exit', () => resolve(undefined));
-    });
+    const { startWorker } = await import('../bundle.ts');
+    const { worker, first } = await startWorker('log-worker', input);
+    void worker.terminate();
+    const output = first as LogWorkerOutput;
+    return 'error' in output ? undefined : output;
   } catch {
     return undefined;
   }
