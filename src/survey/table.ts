@@ -128,7 +128,7 @@ export class ResponseTable {
    */
   toImage(): TableImage {
     const n = this.#length;
-    const meta = [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
+    const meta = this.#meta;
     const entries: [string, Column<TAnswerValue>][] = [...META_KEYS.map((key, k): [string, Column<TAnswerValue>] => [key, meta[k]!]), ...this.#answers];
     return {
       rows: n,
@@ -165,7 +165,7 @@ export class ResponseTable {
       const wanted = k === 2 ? 'number' : 'string';
       let column: Column<TAnswerValue>;
       if (k < META_KEYS.length) {
-        column = [table.#study, table.#questionnaire, table.#version, table.#municipality, table.#day][k] as Column<TAnswerValue>;
+        column = table.#meta[k]!;
         values.forEach((v) => typeof v === wanted || bad(`column "${key}" holds a ${typeof v}`));
       } else {
         if (table.#answers.has(key)) bad(`column "${key}" twice`);
@@ -234,14 +234,10 @@ export class ResponseTable {
     const start = this.#length;
     if (start + n > this.#capacity) this.#grow(Math.max(this.#capacity * 2, start + n));
     const base = start === 0 ? 0 : this.#idEnd[start - 1]!;
-    if (base + image.ids.length > this.#idBytes.length) {
-      const next = new Uint8Array(Math.max(2 * this.#idBytes.length, base + image.ids.length));
-      next.set(this.#idBytes.subarray(0, base));
-      this.#idBytes = next;
-    }
+    this.#idRoom(base, image.ids.length);
     this.#idBytes.set(image.ids, base);
     for (let i = 0; i < n; i += 1) this.#idEnd[start + i] = base + image.idEnds[i]!;
-    const meta = [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
+    const meta = this.#meta;
     image.columns.forEach(({ key, values }, k) => {
       let column = k < META_KEYS.length ? meta[k]! : this.#answers.get(key);
       if (!column) {
@@ -258,11 +254,7 @@ export class ResponseTable {
 
   #pushId(i: number, id: string): void {
     const start = i === 0 ? 0 : this.#idEnd[i - 1]!;
-    if (start + id.length > this.#idBytes.length) {
-      const next = new Uint8Array(Math.max(2 * this.#idBytes.length, start + id.length));
-      next.set(this.#idBytes.subarray(0, start));
-      this.#idBytes = next;
-    }
+    this.#idRoom(start, id.length);
     for (let k = 0; k < id.length; k += 1) {
       const c = id.charCodeAt(k);
       if (c > 0x7f) throw new Error(`response id "${id}" is not ASCII`);
@@ -271,12 +263,25 @@ export class ResponseTable {
     this.#idEnd[i] = start + id.length;
   }
 
+  /** The id bytes hold at least `start + bytes` (the ids up to `start` are kept). */
+  #idRoom(start: number, bytes: number): void {
+    if (start + bytes <= this.#idBytes.length) return;
+    const next = new Uint8Array(Math.max(2 * this.#idBytes.length, start + bytes));
+    next.set(this.#idBytes.subarray(0, start));
+    this.#idBytes = next;
+  }
+
+  /** The five meta columns, in META_KEYS order. */
+  get #meta(): Column<TAnswerValue>[] {
+    return [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
+  }
+
   #grow(capacity: number): void {
     this.#capacity = capacity;
     const idEnd = new Int32Array(capacity);
     idEnd.set(this.#idEnd);
     this.#idEnd = idEnd;
-    for (const c of [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day]) c.grow(capacity);
+    for (const c of this.#meta) c.grow(capacity);
     for (const c of this.#answers.values()) c.grow(capacity);
   }
 
