@@ -38,10 +38,7 @@ export function groupWeights(cluster: Column, frame: TFrame, weighting: TWeighti
   if (clusters.of.length === 0) throw problems.invalidInput('weightGroup: no responses');
   if (weighting === 'none') return { weights: new Array<number>(clusters.of.length).fill(1) };
   if (weighting === 'equal') return { weights: equalWeights(clusters) };
-  if (weighting === 'size') {
-    const sizeOf = new Map(frame.municipalities.map((m) => [m.code, m.size]));
-    return { weights: sizeWeights(Array.from(clusters.of, (k) => clusters.levels[k]!), sizeOf) };
-  }
+  if (weighting === 'size') return { weights: sizeWeights(clusters, new Map(frame.municipalities.map((m) => [m.code, m.size]))) };
   // Each municipality's region, looked up once per municipality (not per response).
   const regionOf = new Map(frame.municipalities.map((m) => [m.code, m.region]));
   const regionOfLevel = clusters.levels.map((c) => {

@@ -36,16 +36,19 @@ export function equalWeights(cluster: Column): number[] {
 }
 
 /** w = S_c/n_c: a cluster weighs its size measure (e.g. population), shared by its respondents. */
-export function sizeWeights(cluster: readonly string[], size: Targets): number[] {
+export function sizeWeights(cluster: Column, size: Targets): number[] {
+  const { of, levels } = asLevels(cluster);
   const sizes = new Map(targetEntries(size));
-  const counts = new Map<string, number>();
-  for (const c of cluster) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return cluster.map((c) => {
+  const counts = new Int32Array(levels.length);
+  for (let i = 0; i < of.length; i += 1) counts[of[i]!]! += 1;
+  // Per cluster (in order of first appearance): its size measure shared by its rows.
+  const perRow = levels.map((c, k) => {
     const s = sizes.get(c);
     if (s === undefined) throw problems.invalidInput(`sizeWeights: no size measure for cluster "${c}"`);
     if (!(Number.isFinite(s) && s > 0)) throw problems.invalidInput(`sizeWeights: the size measure of cluster "${c}" must be a positive number, not ${s}`);
-    return s / counts.get(c)!;
+    return s / counts[k]!;
   });
+  return Array.from(of, (k) => perRow[k]!);
 }
 
 function checkWeights(fn: string, weights: readonly number[]): void {
