@@ -44,9 +44,11 @@ export const ZDraft = z
   .strict();
 export type TDraft = z.infer<typeof ZDraft>;
 
-export const ZWindowMode = z.enum(['auto', 'open', 'closed']);
-export const ZWindow = z.object({ mode: ZWindowMode.default('auto'), openLinks: z.boolean().default(true) }).strict();
+/** `dates`: open between the study's fieldwork dates; `open`/`closed`: set by hand, whatever the dates. */
+export const ZWindowMode = z.preprocess((v) => (v === 'auto' ? 'dates' : v), z.enum(['dates', 'open', 'closed']));
+export const ZWindow = z.object({ mode: ZWindowMode.default('dates'), openLinks: z.boolean().default(true) }).strict();
 export type TWindow = z.infer<typeof ZWindow>;
+export const DEFAULT_WINDOW: TWindow = { mode: 'dates', openLinks: true };
 
 export const ZFieldworkData = z
   .object({
@@ -81,12 +83,17 @@ export function defaultUses(questionnaire: TQuestionnaire): number {
   return /^leder/i.test(questionnaire.group) || questionnaire.id === 'ledere' ? 1 : 3;
 }
 
-export type WindowStatus = 'open' | 'not-yet' | 'closed';
+export const ZWindowState = z.enum(['open', 'not-yet', 'closed']);
+export type TWindowState = z.infer<typeof ZWindowState>;
 
-/** The questionnaire's status today: by hand when set, otherwise by the study's dates. */
-export function windowStatus(study: TStudy, window: TWindow | undefined, today: string): WindowStatus {
-  if (window?.mode === 'open') return 'open';
-  if (window?.mode === 'closed') return 'closed';
+/**
+ * THE rule of whether a questionnaire takes answers (the use case src/services/status.ts applies it
+ * for every path): set by hand (`open`/`closed`) it is what was set, whatever the dates; by `dates`
+ * it is open between the study's fieldwork dates (always, without dates).
+ */
+export function windowState(study: TStudy, window: TWindow, today: string): TWindowState {
+  if (window.mode === 'open') return 'open';
+  if (window.mode === 'closed') return 'closed';
   if (study.fieldwork.opens && today < study.fieldwork.opens) return 'not-yet';
   if (study.fieldwork.closes && today > study.fieldwork.closes) return 'closed';
   return 'open';
