@@ -12,31 +12,17 @@
  *   PRAKSIS_RATE_LIMIT      answer submissions (POSTs of questionnaire pages and of /api/v1/responses) allowed per
  *                           minute per client address, kept in memory only (default 120); `off` switches it off
  *   PRAKSIS_LOGIN_LIMIT     failed evaluator sign-ins allowed per 15 minutes per client address (default 10)
- *   PRAKSIS_CHECK_WORKER    `on`, `off` or `auto` (default): parse and check JSON API submissions in a worker
- *                           thread (src/http/checker.ts); `auto` means on when the machine has more than one CPU
+ *   PRAKSIS_HOST            address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)
+ *   PRAKSIS_DRAFT_DAYS      days an unchanged draft of an invitation link is kept (default 60; drafts of a closed
+ *                           questionnaire are deleted at once)
  */
 import { z } from 'zod';
 import { problems, type ProblemDetail } from './errors.ts';
-
-export interface Config {
-  port: number;
-  dataDir: string;
-  surveysDir: string;
-  adminPassword?: string;
-  apiKey?: string;
-  demo: boolean;
-  /** Passed to `app.set('trust proxy', …)`; undefined means not behind a proxy. */
-  trustProxy?: boolean | number | string;
-  /** Submissions per minute per client address, or 'off'. */
-  rateLimit: number | 'off';
-  /** Failed sign-ins per 15 minutes per client address. */
-  loginLimit: number;
-  /** Whether JSON API submissions are checked in a worker thread; 'auto' = when there is more than one CPU. */
-  checkWorker: 'on' | 'off' | 'auto';
-}
+import { DEFAULT_DRAFT_DAYS } from './services/context.ts';
 
 export const DEFAULT_RATE_LIMIT = 120;
 export const DEFAULT_LOGIN_LIMIT = 10;
+export const DEFAULT_HOST = '127.0.0.1';
 
 /** Empty strings count as "not set", as a shell `FOO= npm start` means. */
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -88,20 +74,26 @@ const ZEnv = z.object({
       .transform(Number)
       .default(DEFAULT_LOGIN_LIMIT),
   ),
-  PRAKSIS_CHECK_WORKER: z.preprocess(
+  PRAKSIS_HOST: z.preprocess(
     unsetIfEmpty,
     z
       .string()
       .trim()
-      .toLowerCase()
-      .pipe(z.enum(['on', 'off', 'auto'], { error: 'must be on, off or auto' }))
-      .default('auto'),
+      .regex(/^(localhost|[0-9.]+|[0-9a-fA-F:]+|[A-Za-z0-9.-]+)$/, 'must be a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0')
+      .default(DEFAULT_HOST),
+  ),
+  PRAKSIS_DRAFT_DAYS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{0,3}$/, 'must be a whole number of days (1 or more)')
+      .transform(Number)
+      .default(DEFAULT_DRAFT_DAYS),
   ),
 });
 
-const KNOWN_FLAGS = new Set(['--demo']);
-
-function trustProxyValue(raw: string | undefined): Config['trustProxy'] {
+function trustProxyValue(raw: string | undefined): boolean | number | string | undefined {
   if (raw === undefined) return undefined;
   const v = raw.trim().toLowerCase();
   if (v === 'true') return true;
@@ -110,6 +102,27 @@ function trustProxyValue(raw: string | undefined): Config['trustProxy'] {
   return raw.trim(); // addresses / subnets / "loopback", handed to proxy-addr as Express does
 }
 
+/** The environment as the configuration the program runs with (`demo` also from `--demo`). */
+const ZConfig = ZEnv.transform((e) => ({
+  port: e.PORT,
+  host: e.PRAKSIS_HOST,
+  dataDir: e.PRAKSIS_DATA_DIR,
+  surveysDir: e.PRAKSIS_SURVEYS_DIR,
+  adminPassword: e.PRAKSIS_ADMIN_PASSWORD,
+  apiKey: e.PRAKSIS_API_KEY,
+  demo: e.PRAKSIS_DEMO === '1' || e.PRAKSIS_DEMO === 'true' || e.PRAKSIS_DEMO === 'yes',
+  /** Passed to `app.set('trust proxy', …)`; undefined means not behind a proxy. */
+  trustProxy: trustProxyValue(e.PRAKSIS_TRUST_PROXY),
+  /** Submissions per minute per client address, or 'off'. */
+  rateLimit: e.PRAKSIS_RATE_LIMIT,
+  /** Failed sign-ins per 15 minutes per client address. */
+  loginLimit: e.PRAKSIS_LOGIN_LIMIT,
+  draftDays: e.PRAKSIS_DRAFT_DAYS,
+}));
+export type Config = z.infer<typeof ZConfig>;
+
+const KNOWN_FLAGS = new Set(['--demo']);
+
 /**
  * Parse the configuration. Pure: reads only its arguments.
  * @param env   process.env or a test object
@@ -117,36 +130,11 @@ function trustProxyValue(raw: string | undefined): Config['trustProxy'] {
  * @throws Problem 900.1 whose details name every bad variable or flag
  */
 export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
-  const details: ProblemDetail[] = [];
-  for (const arg of argv) {
-    if (!KNOWN_FLAGS.has(arg)) details.push({ path: arg, message: 'unknown option (the only option is --demo)' });
-  }
-  const parsed = ZEnv.safeParse(env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      details.push({ path: issue.path.join('.'), message: issue.message });
-    }
-  }
+  const details: ProblemDetail[] = argv.filter((arg) => !KNOWN_FLAGS.has(arg)).map((arg) => ({ path: arg, message: 'unknown option (the only option is --demo)' }));
+  const parsed = ZConfig.safeParse(env);
+  if (!parsed.success) details.push(...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
   if (!parsed.success || details.length > 0) {
-    throw problems.invalidConfig(
-      `Invalid configuration:\n${details.map((d) => `  ${d.path}: ${d.message}`).join('\n')}`,
-      details,
-    );
+    throw problems.invalidConfig(`Invalid configuration:\n${details.map((d) => `  ${d.path}: ${d.message}`).join('\n')}`, details);
   }
-  const e = parsed.data;
-  const envDemo = e.PRAKSIS_DEMO === '1' || e.PRAKSIS_DEMO === 'true' || e.PRAKSIS_DEMO === 'yes';
-  const config: Config = {
-    port: e.PORT,
-    dataDir: e.PRAKSIS_DATA_DIR,
-    surveysDir: e.PRAKSIS_SURVEYS_DIR,
-    demo: envDemo || argv.includes('--demo'),
-    rateLimit: e.PRAKSIS_RATE_LIMIT,
-    loginLimit: e.PRAKSIS_LOGIN_LIMIT,
-    checkWorker: e.PRAKSIS_CHECK_WORKER,
-  };
-  if (e.PRAKSIS_ADMIN_PASSWORD !== undefined) config.adminPassword = e.PRAKSIS_ADMIN_PASSWORD;
-  if (e.PRAKSIS_API_KEY !== undefined) config.apiKey = e.PRAKSIS_API_KEY;
-  const trustProxy = trustProxyValue(e.PRAKSIS_TRUST_PROXY);
-  if (trustProxy !== undefined) config.trustProxy = trustProxy;
-  return config;
+  return { ...parsed.data, demo: parsed.data.demo || argv.includes('--demo') };
 }

@@ -12,16 +12,28 @@ export interface ProblemDetail {
   message: string;
 }
 
+/** What a respondent's page says about a problem, in Danish, when the generic text for its status does not fit. */
+export interface ProblemPage {
+  heading: string;
+  text: string;
+}
+
 export class Problem extends Error {
   constructor(
     readonly code: number,
     readonly status: number,
     message: string,
     readonly details: ProblemDetail[] = [],
+    readonly page?: ProblemPage,
   ) {
     super(message);
     this.name = 'Problem';
   }
+}
+
+/** Zod issues as problem details: the JSON path (or `fallback` for the whole value) and the message. */
+export function issueDetails(issues: readonly { path: readonly PropertyKey[]; message: string }[], fallback = '(body)'): ProblemDetail[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.') || fallback, message: i.message }));
 }
 
 /**
@@ -42,7 +54,32 @@ export const problems = {
   badCredentials: () => new Problem(401.2, 401, 'The password or API key is not correct.'),
   forbidden: (message = 'This action is not allowed.') => new Problem(403.1, 403, message),
   notFound: (what: string) => new Problem(404.1, 404, `${what} was not found.`),
-  gone: (message: string) => new Problem(410.1, 410, message),
+  gone: (message: string, page?: ProblemPage) => new Problem(410.1, 410, message, [], page),
+  questionnaireClosed: (questionnaire: string) =>
+    new Problem(410.2, 410, `The questionnaire "${questionnaire}" is closed and takes no more answers.`, [], {
+      heading: 'Spørgeskemaet er lukket',
+      text: 'Spørgeskemaet modtager ikke flere svar. Tak for din interesse.',
+    }),
+  questionnaireNotYetOpen: (questionnaire: string, opens: string | undefined) =>
+    new Problem(403.2, 403, `The questionnaire "${questionnaire}" is not open yet${opens ? ` (it opens on ${opens})` : ''}.`, [], {
+      heading: 'Spørgeskemaet er ikke åbnet endnu',
+      text: opens ? `Spørgeskemaet åbner ${opens}. Prøv igen til den tid.` : 'Spørgeskemaet åbner senere. Prøv igen til den tid.',
+    }),
+  openLinksOff: (questionnaire: string) =>
+    new Problem(410.3, 410, `The questionnaire "${questionnaire}" takes answers only through invitation links.`, [], {
+      heading: 'Spørgeskemaet besvares via personligt link',
+      text: 'Dette spørgeskema kan kun besvares via det link, din kommune har fået tilsendt.',
+    }),
+  linkUnknown: () =>
+    new Problem(404.2, 404, 'The invitation link was not found.', [], {
+      heading: 'Linket findes ikke',
+      text: 'Linket er ikke gyldigt. Tjek, at hele linket fra e-mailen er kopieret med, eller bed om et nyt link.',
+    }),
+  linkUsedUp: () =>
+    new Problem(410.4, 410, 'The invitation link has been used as many times as it may be.', [], {
+      heading: 'Linket er brugt',
+      text: 'Der er allerede svaret det antal gange, linket må bruges. Har du brug for at svare, så bed om et nyt link.',
+    }),
   tooLarge: (limit: string) => new Problem(413.1, 413, `The request body is larger than the limit of ${limit}.`),
   tooManyFields: () => new Problem(413.2, 413, 'The form has too many fields.'),
   unsupportedEncoding: (message = 'Unsupported content encoding.') => new Problem(415.1, 415, message),

@@ -4,15 +4,16 @@
  * Any start-up problem is printed as a plain message (no stack trace) and exits with code 1.
  */
 import type { Server } from 'node:http';
-import { availableParallelism } from 'node:os';
-import { createApp, loadDemoIfEmpty } from './app.ts';
+import { createApp } from './app.ts';
 import { parseConfig, type Config } from './config.ts';
 import { isProblem } from './errors.ts';
-import { bundleScript } from './http/assets.ts';
-import { SubmissionChecker } from './http/checker.ts';
-import { ensureCredentials } from './http/auth.ts';
-import { openStore } from './storage/index.ts';
+import { listen } from './http/listen.ts';
+import { createContext, type Context } from './services/context.ts';
+import { ensureCredentials } from './services/credentials.ts';
+import { loadDemo } from './services/demo.ts';
+import { expireDrafts } from './services/links.ts';
 import { loadDefinitions } from './storage/definitions.ts';
+import { openStore } from './storage/index.ts';
 
 function fail(message: string): never {
   process.stderr.write(`praksis: ${message.trimEnd()}\n`);
@@ -20,15 +21,10 @@ function fail(message: string): never {
 }
 
 function describe(error: unknown): string {
-  if (isProblem(error)) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return isProblem(error) || error instanceof Error ? error.message : String(error);
 }
 
-/** PRAKSIS_CHECK_WORKER: `auto` uses the worker when there is a second CPU for it. */
-function useCheckWorker(config: Config): boolean {
-  return config.checkWorker === 'on' || (config.checkWorker === 'auto' && availableParallelism() > 1);
-}
+const DAY_MS = 86_400_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -37,10 +33,6 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(describe(error));
   }
-
-  // The browser bundles are built by esbuild in its own process: start them now, so they are
-  // ready by the time the response log has been read (createApp awaits the same promises).
-  for (const name of ['questionnaire', 'report'] as const) bundleScript(name).catch(() => undefined);
 
   let definitions: Awaited<ReturnType<typeof loadDefinitions>>;
   try {
@@ -55,61 +47,55 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`could not open the data directory ${config.dataDir}: ${describe(error)}`);
   }
+  const ctx: Context = createContext(definitions, store, { draftDays: config.draftDays });
 
   const generated = await ensureCredentials(store.settings, config);
   if (config.demo) {
-    const demo = await loadDemoIfEmpty(store, definitions);
-    if (demo.loaded) console.log(`Demo: loaded ${demo.responses} synthetic responses (clearly labelled as demo data).`);
-    else console.log(`Demo: the store already holds ${demo.existing} responses, so no demo data was loaded.`);
+    const demo = await loadDemo(ctx);
+    console.log(demo.loaded ? `Demo: loaded ${demo.responses} synthetic responses (clearly labelled as demo data).` : `Demo: ${demo.reason}.`);
   }
+  const expired = await expireDrafts(ctx);
+  if (expired > 0) console.log(`Drafts: deleted ${expired} expired draft(s) of invitation links.`);
 
-  // The check worker takes parsing and checking of plain JSON submissions off the main thread. It is
-  // started once the server listens, so it does not slow the start (on two cores its start-up would
-  // compete with reading the response log); until it is ready — or if it cannot start — submissions
-  // are checked on the main thread.
-  let settleChecker: (checker: Promise<SubmissionChecker | undefined> | undefined) => void = () => undefined;
-  const checkerStarting = new Promise<SubmissionChecker | undefined>((resolve) => {
-    settleChecker = resolve;
-  });
-  const startChecker = () =>
-    SubmissionChecker.start(definitions).catch((error: unknown) => {
-      console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
-      return undefined;
-    });
-  const app = await createApp({ config, definitions, store, checker: checkerStarting });
-  const server: Server = app.listen(config.port);
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
-    fail(`could not listen on port ${config.port}: ${error.message}`);
-  });
-  server.on('listening', () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    // One write, the address last: whoever waits for "running at" has seen everything before it.
-    const lines = [
-      ...definitions.studies.map((s) => `Study ${s.id}: ${s.title} (${s.questionnaires.map((q) => q.id).join(', ')})`),
-      `Data directory: ${config.dataDir}`,
-    ];
-    if (generated.adminPassword) {
-      lines.push(`Evaluator password (generated now, shown only this once): ${generated.adminPassword}`);
-      lines.push('  Sign in at /admin. Set PRAKSIS_ADMIN_PASSWORD to choose your own.');
-    }
-    if (generated.apiKey) {
-      lines.push(`Evaluator API key (generated now, shown only this once): ${generated.apiKey}`);
-      lines.push('  Send it as "Authorization: Bearer <key>". Set PRAKSIS_API_KEY to choose your own.');
-    }
-    lines.push(`praksis is running at http://localhost:${port}`);
-    process.stdout.write(lines.join('\n') + '\n');
-    settleChecker(useCheckWorker(config) ? startChecker() : undefined);
-  });
+  let server: Server;
+  let port: number;
+  try {
+    ({ server, port } = await listen(await createApp({ config, context: ctx }), config.port, config.host));
+  } catch (error) {
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
+    fail(`could not listen on ${config.host}:${config.port}: ${describe(error)}`);
+  }
+  // Drafts expire once a day while the server runs (and at every start, above).
+  const sweep = setInterval(() => void expireDrafts(ctx).catch((error: unknown) => console.warn(`praksis: could not expire drafts (${describe(error)})`)), DAY_MS);
+  sweep.unref();
+
+  // One write, the address last: whoever waits for "running at" has seen everything before it.
+  const lines = [
+    ...definitions.studies.map((s) => `Study ${s.id}: ${s.title} (${s.questionnaires.map((q) => q.id).join(', ')})`),
+    `Data directory: ${config.dataDir}`,
+  ];
+  if (generated.adminPassword) {
+    lines.push(`Evaluator password (generated now, shown only this once): ${generated.adminPassword}`);
+    lines.push('  Sign in at /admin. Set PRAKSIS_ADMIN_PASSWORD to choose your own.');
+  }
+  if (generated.apiKey) {
+    lines.push(`Evaluator API key (generated now, shown only this once): ${generated.apiKey}`);
+    lines.push('  Send it as "Authorization: Bearer <key>". Set PRAKSIS_API_KEY to choose your own.');
+  }
+  const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  lines.push(`Listening on ${config.host}:${port}${config.host === '127.0.0.1' ? ' (this machine only; set PRAKSIS_HOST=0.0.0.0 to serve the network)' : ''}`);
+  lines.push(`praksis is running at http://${shown}:${port}`);
+  process.stdout.write(lines.join('\n') + '\n');
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    settleChecker(undefined); // a stop before the server listened: no worker to start
+    clearInterval(sweep);
     server.close(() => {
-      Promise.all([store.close(), checkerStarting.then((checker) => checker?.close())]).finally(() => process.exit(0));
+      store.close().finally(() => process.exit(0));
     });
     server.closeAllConnections();
   };

@@ -33,3 +33,8 @@ export function assetRoutes(): Router {
   router.use('/css', express.static(join(publicDir, 'css'), { index: false }));
   return router;
 }
+
+/** Throws when a browser bundle cannot be made (at start-up, not on a respondent's page). */
+export async function checkAssets(): Promise<void> {
+  await Promise.all([bundleQuestionnaireScript(), bundleScript('report')]);
+}

@@ -1,103 +1,16 @@
 /**
- * Evaluator credentials and sessions.
+ * Evaluator sessions and CSRF protection (HTTP only; the credentials are src/services/credentials.ts).
  *
- * - The admin password is stored only as a scrypt hash (`scrypt$N$r$p$salt$hash`) in the store's settings.
- * - The API key is stored only as a SHA-256 hash; Bearer keys are compared in constant time.
  * - A session is a signed cookie `admin.<expires>.<signature>`; nothing is kept on the server.
  *   The signing key is derived from the session secret AND the current password hash, so changing
  *   the password signs every existing session out.
  * - CSRF: a random nonce in an HttpOnly cookie; forms carry HMAC(secret, nonce) (a signed double submit).
  */
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Config } from '../config.ts';
 import { problems } from '../errors.ts';
-import type { SettingsStore } from '../storage/index.ts';
-
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
-
-function scryptAsync(password: BinaryLike, salt: BinaryLike, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
-}
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
-  if (!stored) return false;
-  const [kind, n, r, p, saltText, keyText] = stored.split('$');
-  if (kind !== 'scrypt' || !n || !r || !p || !saltText || !keyText) return false;
-  const expected = Buffer.from(keyText, 'base64url');
-  const key = await scryptAsync(password, Buffer.from(saltText, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
-export function verifyApiKey(key: string, storedHash: string | undefined): boolean {
-  if (!storedHash) return false;
-  const given = Buffer.from(hashApiKey(key), 'hex');
-  const expected = Buffer.from(storedHash, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export interface GeneratedCredentials {
-  /** Set only when the password was generated now: print it once, it is never shown again. */
-  adminPassword?: string;
-  /** Set only when the API key was generated now. */
-  apiKey?: string;
-}
-
-/**
- * Make sure the settings hold a session secret, an admin password hash and an API key hash.
- * Environment values win over stored hashes (a changed PRAKSIS_ADMIN_PASSWORD is re-hashed).
- * Returns the credentials generated now, to be printed once by the caller.
- */
-export async function ensureCredentials(
-  settings: SettingsStore,
-  config: Pick<Config, 'adminPassword' | 'apiKey'>,
-): Promise<GeneratedCredentials> {
-  const current = settings.read();
-  const generated: GeneratedCredentials = {};
-  const changes: { sessionSecret?: string; adminPasswordHash?: string; apiKeyHash?: string } = {};
-
-  if (!current.sessionSecret) changes.sessionSecret = randomBytes(32).toString('base64url');
-
-  if (config.adminPassword !== undefined) {
-    if (!(await verifyPassword(config.adminPassword, current.adminPasswordHash))) {
-      changes.adminPasswordHash = await hashPassword(config.adminPassword);
-    }
-  } else if (!current.adminPasswordHash) {
-    generated.adminPassword = randomBytes(12).toString('base64url');
-    changes.adminPasswordHash = await hashPassword(generated.adminPassword);
-  }
-
-  if (config.apiKey !== undefined) {
-    if (!verifyApiKey(config.apiKey, current.apiKeyHash)) changes.apiKeyHash = hashApiKey(config.apiKey);
-  } else if (!current.apiKeyHash) {
-    generated.apiKey = randomBytes(24).toString('base64url');
-    changes.apiKeyHash = hashApiKey(generated.apiKey);
-  }
-
-  if (Object.keys(changes).length > 0) {
-    await settings.update((s) => {
-      Object.assign(s, changes);
-    });
-  }
-  return generated;
-}
+import { verifyApiKey } from '../services/credentials.ts';
+import type { SettingsPort } from '../storage/ports.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Cookies
@@ -147,14 +60,14 @@ function safeEqualText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function sessionKey(settings: SettingsStore): Buffer | undefined {
-  const s = settings.read();
+async function sessionKey(settings: SettingsPort): Promise<Buffer | undefined> {
+  const s = await settings.read();
   if (!s.sessionSecret || !s.adminPasswordHash) return undefined;
   return hmac(s.sessionSecret, `session|${s.adminPasswordHash}`);
 }
 
-export function issueSession(req: Request, res: Response, settings: SettingsStore, now = Date.now()): void {
-  const key = sessionKey(settings);
+export async function issueSession(req: Request, res: Response, settings: SettingsPort, now = Date.now()): Promise<void> {
+  const key = await sessionKey(settings);
   if (!key) throw new Error('session secret missing: ensureCredentials() was not run');
   const expires = Math.floor(now / 1000) + SESSION_HOURS * 3600;
   const payload = `admin.${expires}`;
@@ -166,34 +79,40 @@ export function clearSession(req: Request, res: Response): void {
   appendCookie(res, `${SESSION_COOKIE}=; ${cookieAttributes(req, 0, 'Lax', '/')}`);
 }
 
-export function hasValidSession(req: Request, settings: SettingsStore, now = Date.now()): boolean {
+export async function hasValidSession(req: Request, settings: SettingsPort, now = Date.now()): Promise<boolean> {
   const value = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   if (!value) return false;
   const match = /^admin\.(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(value);
   if (!match) return false;
-  const key = sessionKey(settings);
+  const key = await sessionKey(settings);
   if (!key) return false;
   const expected = hmac(key, `admin.${match[1]}`).toString('base64url');
   if (!safeEqualText(expected, match[2]!)) return false;
   return Number(match[1]) * 1000 > now;
 }
 
-/** Pages of the evaluator area: redirect to the login page when signed out. */
-export function requireAdminPage(settings: SettingsStore): RequestHandler {
-  return (req, res, next) => {
-    if (hasValidSession(req, settings)) return next();
+/**
+ * Every page of the evaluator area: the header's sign-out form when signed in (`res.locals`), never
+ * cached. Then, unless `public` (the sign-in page), a signed-out visitor is sent to the sign-in page.
+ */
+export function adminArea(settings: SettingsPort, options: { public?: boolean } = {}): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.admin = true;
+    res.locals.signedIn = await hasValidSession(req, settings);
+    res.setHeader('Cache-Control', 'no-store');
+    if (res.locals.signedIn || options.public) return next();
     res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
   };
 }
 
 /** Evaluator API endpoints: `Authorization: Bearer <key>`, else 401 JSON. */
-export function requireApiKey(settings: SettingsStore): RequestHandler {
-  return (req, res, next) => {
+export function requireApiKey(settings: SettingsPort): RequestHandler {
+  return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     res.setHeader('WWW-Authenticate', 'Bearer realm="praksis"');
     if (!match) return next(problems.unauthenticated());
-    if (!verifyApiKey(match[1]!, settings.read().apiKeyHash)) return next(problems.badCredentials());
+    if (!verifyApiKey(match[1]!, (await settings.read()).apiKeyHash)) return next(problems.badCredentials());
     res.removeHeader('WWW-Authenticate');
     next();
   };
@@ -202,35 +121,35 @@ export function requireApiKey(settings: SettingsStore): RequestHandler {
 // ---------------------------------------------------------------------------------------------
 // CSRF (signed double submit)
 
-function csrfSecret(settings: SettingsStore): string {
-  const secret = settings.read().sessionSecret;
+async function csrfSecret(settings: SettingsPort): Promise<string> {
+  const secret = (await settings.read()).sessionSecret;
   if (!secret) throw new Error('session secret missing: ensureCredentials() was not run');
   return secret;
 }
 
 /** Sets the CSRF nonce cookie if needed and exposes `csrfToken` to the views. Use on admin GET pages. */
-export function provideCsrfToken(settings: SettingsStore): RequestHandler {
-  return (req, res, next) => {
+export function provideCsrfToken(settings: SettingsPort): RequestHandler {
+  return async (req, res, next) => {
     let nonce = parseCookies(req.headers.cookie).get(CSRF_COOKIE);
     if (!nonce || !/^[A-Za-z0-9_-]{32,64}$/.test(nonce)) {
       nonce = randomBytes(32).toString('base64url');
       appendCookie(res, `${CSRF_COOKIE}=${nonce}; ${cookieAttributes(req, undefined, 'Strict', '/admin')}`);
     }
-    res.locals.csrfToken = hmac(csrfSecret(settings), `csrf|${nonce}`).toString('base64url');
+    res.locals.csrfToken = hmac(await csrfSecret(settings), `csrf|${nonce}`).toString('base64url');
     next();
   };
 }
 
 /** Rejects a state-changing request whose `_csrf` field does not match the cookie (403). */
-export function requireCsrf(settings: SettingsStore): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
+export function requireCsrf(settings: SettingsPort): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
     const nonce = parseCookies(req.headers.cookie).get(CSRF_COOKIE);
     const body: unknown = req.body;
     const token = body && typeof body === 'object' ? (body as Record<string, unknown>)._csrf : undefined;
     if (!nonce || typeof token !== 'string') {
       return next(problems.forbidden('The form is missing its security token (CSRF); reload the page and try again.'));
     }
-    const expected = hmac(csrfSecret(settings), `csrf|${nonce}`).toString('base64url');
+    const expected = hmac(await csrfSecret(settings), `csrf|${nonce}`).toString('base64url');
     if (!safeEqualText(expected, token)) {
       return next(problems.forbidden('The form has an invalid security token (CSRF); reload the page and try again.'));
     }

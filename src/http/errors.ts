@@ -99,7 +99,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
 
-  const text = danish[problem.status] ?? danish[problem.status >= 500 ? 500 : 400]!;
+  const text = problem.page ?? danish[problem.status] ?? danish[problem.status >= 500 ? 500 : 400]!;
   res.render('error', { title: text.heading, heading: text.heading, text: text.text, status: problem.status, code: problem.code }, (renderErr, html) => {
     if (renderErr) {
       logInternal(renderErr);

@@ -5,7 +5,6 @@
  */
 import type { RequestHandler } from 'express';
 import { problems } from '../errors.ts';
-import { handoverOf } from './fast-lane.ts';
 
 const WINDOW_MS = 60_000;
 const MAX_KEYS = 50_000;
@@ -40,16 +39,12 @@ export class WindowLimiter {
   }
 }
 
-/**
- * Express middleware: 429 with Retry-After once a client address exceeds `limit` per minute; 'off'
- * passes all. Pass the limiter the fast lane uses (fast-lane.ts) so both count in one window; a
- * request the fast lane already counted is not counted again.
- */
-export function limitSubmissions(limit: number | 'off', limiter = limit === 'off' ? undefined : new WindowLimiter(limit)): RequestHandler {
-  if (limit === 'off' || !limiter) return (_req, _res, next) => next();
+/** Express middleware: 429 with Retry-After once a client address exceeds `limit` per minute; 'off' passes all. */
+export function limitSubmissions(limit: number | 'off'): RequestHandler {
+  if (limit === 'off') return (_req, _res, next) => next();
+  const limiter = new WindowLimiter(limit);
   return (req, res, next) => {
-    const counted = handoverOf(req)?.rateLimitWait;
-    const wait = counted ?? limiter.take(req.ip ?? 'unknown');
+    const wait = limiter.take(req.ip ?? 'unknown');
     if (wait === 0) return next();
     res.setHeader('Retry-After', String(wait));
     next(problems.tooManyRequests());

@@ -5,7 +5,8 @@
  */
 import { randomId } from '../random.ts';
 import { z } from 'zod';
-import { ZAnswerValue, type TAnswers } from '../survey/schema.ts';
+import { OTHER_MAX_LENGTH } from './answers.ts';
+import { ZAnswerValue, type TAnswers, type TAnswerValue, type TQuestion, type TQuestionnaire } from './schema.ts';
 
 const SUBMISSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export const ZSubmissionId = z.string().regex(SUBMISSION_ID_PATTERN, 'must be 16–64 letters, digits, - or _');
@@ -47,4 +48,37 @@ export function decodeFlowState(text: unknown): FlowState | undefined {
 export function withoutQuestions(answers: TAnswers, ids: readonly string[]): TAnswers {
   const drop = new Set(ids.flatMap((id) => [id, `${id}_other`]));
   return Object.fromEntries(Object.entries(answers).filter(([key]) => !drop.has(key)));
+}
+
+/** Whether a stored value has the form and the limits `q` allows (codes of its options, its maximum length). */
+function fits(q: TQuestion, value: TAnswerValue): boolean {
+  switch (q.type) {
+    case 'single':
+    case 'scale':
+      return typeof value === 'string' && q.options.some((o) => o.code === value);
+    case 'multi':
+      return Array.isArray(value) && value.length <= q.options.length && value.every((code) => q.options.some((o) => o.code === code));
+    case 'text':
+      return typeof value === 'string' && value.length <= q.maxLength;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'municipality':
+      return false; // kept as the state's `m`, never as an answer
+  }
+}
+
+/**
+ * Only the questionnaire's own answers within its limits: what a posted state (or a draft made from
+ * it) may carry. Anything else a client puts in the hidden field is dropped, so a draft stays as
+ * small as a real respondent's answers.
+ */
+export function ownAnswers(questionnaire: TQuestionnaire, answers: TAnswers): TAnswers {
+  const kept: TAnswers = {};
+  for (const q of questionnaire.sections.flatMap((s) => s.questions)) {
+    const value = Object.hasOwn(answers, q.id) ? answers[q.id] : undefined;
+    if (value !== undefined && fits(q, value)) kept[q.id] = value;
+    const other = Object.hasOwn(answers, `${q.id}_other`) ? answers[`${q.id}_other`] : undefined;
+    if (typeof other === 'string' && other.length <= OTHER_MAX_LENGTH && 'options' in q && q.options.some((o) => o.other)) kept[`${q.id}_other`] = other;
+  }
+  return kept;
 }

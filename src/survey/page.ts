@@ -4,8 +4,8 @@
  * No Express here: routes hand the result to `res.render`.
  */
 import type { TMunicipality } from '../frame/schema.ts';
-import { isQuestionVisible } from '../survey/condition.ts';
-import type { TAnswers, TAnswerValue, TCondition, TQuestion, TQuestionnaire, TSection } from '../survey/schema.ts';
+import { isQuestionVisible } from './condition.ts';
+import type { TAnswers, TAnswerValue, TCondition, TQuestion, TQuestionnaire, TSection } from './schema.ts';
 import { encodeFlowState, type FlowState } from './flow-state.ts';
 
 export interface FieldProblem {

@@ -1,0 +1,54 @@
+/**
+ * Invitation-link pages (/i/:token…): the landing page, the flow with the municipality fixed by
+ * the link and drafts saved page by page (services/links.ts), the thank-you page. The resume code
+ * that ties a draft to one browser is issued by the server into a cookie scoped to the link's path.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import type { Context } from '../services/context.ts';
+import { linkLanding, linkStartPage, linkThanks, postLinkPage, type ResumeCode } from '../services/links.ts';
+import { parseCookies } from './auth.ts';
+import { formBody, newRouter, sendFlowStep, param } from './router.ts';
+
+const RESUME_COOKIE = 'praksis_resume';
+
+function presented(req: Request): string | undefined {
+  return parseCookies(req.headers.cookie).get(RESUME_COOKIE);
+}
+
+function keepResume(req: Request, res: Response, resume: ResumeCode, draftDays: number): void {
+  if (!resume.issued) return;
+  res.cookie(RESUME_COOKIE, resume.code, { path: `/i/${String(param(req, 'token'))}`, httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: draftDays * 86_400_000 });
+}
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+export function linkRoutes(ctx: Context) {
+  const router = newRouter();
+
+  router.get('/i/:token', noStore, async (req, res) => {
+    const { at, municipality, hasDraft } = await linkLanding(ctx, param(req, 'token'), presented(req));
+    res.render('fieldwork/landing', { title: at.questionnaire.title, at, token: param(req, 'token'), municipality, draft: hasDraft });
+  });
+
+  router.get('/i/:token/p/1', noStore, async (req, res) => {
+    const { step, resume } = await linkStartPage(ctx, param(req, 'token'), presented(req), req.query.forfra !== undefined);
+    keepResume(req, res, resume, ctx.draftDays);
+    sendFlowStep(res, step);
+  });
+
+  router.post('/i/:token/p/:n', noStore, async (req, res) => {
+    const { step, resume } = await postLinkPage(ctx, param(req, 'token'), param(req, 'n'), formBody(req.body), presented(req));
+    keepResume(req, res, resume, ctx.draftDays);
+    sendFlowStep(res, step);
+  });
+
+  router.get('/i/:token/tak', async (req, res) => {
+    const at = await linkThanks(ctx, param(req, 'token'));
+    res.render('thanks', { title: 'Tak for dine svar', questionnaire: at.questionnaire, study: at.study });
+  });
+
+  return router;
+}

@@ -1,0 +1,27 @@
+/**
+ * Listening: the one way the app is put on a port (npm start and the tests), with deliberate
+ * timeouts, so a client that sends a body one byte at a time, or never finishes its headers,
+ * cannot hold a connection open.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export const TIMEOUTS = {
+  /** The whole request, headers and body (1 MB at most), must arrive within this. */
+  requestMs: 30_000,
+  /** The headers must arrive within this. */
+  headersMs: 10_000,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: 5_000,
+} as const;
+
+export async function listen(app: Express, port: number, host: string): Promise<{ server: Server; port: number }> {
+  const server = app.listen(port, host);
+  server.requestTimeout = TIMEOUTS.requestMs;
+  server.headersTimeout = TIMEOUTS.headersMs;
+  server.keepAliveTimeout = TIMEOUTS.keepAliveMs;
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
+  return { server, port: (server.address() as AddressInfo).port };
+}

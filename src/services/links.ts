@@ -1,0 +1,112 @@
+/**
+ * Answering through an invitation link (/i/<token>/…): the landing page, the flow with the
+ * municipality fixed by the link, drafts saved page by page, and the response stored with one of
+ * the link's uses (storeLinkResponse).
+ *
+ * Drafts belong to the link AND a resume code that the server issues (signed with the session
+ * secret) and the browser keeps in a cookie for that link's path: a caseworker link forwarded to
+ * three people never shows one person's draft to the next, and a client cannot choose its code.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { problems } from '../errors.ts';
+import { hashSecret, type TInvitation } from '../fieldwork/index.ts';
+import { encodeFlowState } from '../survey/flow-state.ts';
+import type { Context } from './context.ts';
+import { firstPage, pageIndexOf, postPage, resumePage, type FlowOptions, type FlowStep } from './flow.ts';
+import { studyStatuses } from './status.ts';
+import type { Located } from './studies.ts';
+import { findInvitation, openInvitation, storeLinkResponse } from './submit.ts';
+
+const RESUME_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/** How many drafts one link keeps (people answering through it at the same time). */
+export function draftsPerLink(invitation: TInvitation): number {
+  return Math.max(5, 2 * invitation.uses);
+}
+
+async function resumeSignature(ctx: Context, tokenHash: string, nonce: string): Promise<string> {
+  const secret = (await ctx.store.settings.read()).sessionSecret;
+  if (!secret) throw new Error('session secret missing: ensureCredentials() was not run');
+  return createHmac('sha256', secret).update(`resume|${tokenHash}|${nonce}`).digest('base64url');
+}
+
+/** The presented resume code if this server issued it for this link, else undefined. */
+async function validResumeCode(ctx: Context, tokenHash: string, presented: string | undefined): Promise<string | undefined> {
+  const match = presented === undefined ? null : RESUME_PATTERN.exec(presented);
+  if (!match) return undefined;
+  const expected = Buffer.from(await resumeSignature(ctx, tokenHash, match[1]!));
+  const given = Buffer.from(match[2]!);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? presented : undefined;
+}
+
+export interface ResumeCode {
+  code: string;
+  /** Newly issued: the route sets the cookie. */
+  issued: boolean;
+}
+
+async function resumeCode(ctx: Context, tokenHash: string, presented: string | undefined): Promise<ResumeCode> {
+  const valid = await validResumeCode(ctx, tokenHash, presented);
+  if (valid) return { code: valid, issued: false };
+  const nonce = randomBytes(16).toString('base64url');
+  return { code: `${nonce}.${await resumeSignature(ctx, tokenHash, nonce)}`, issued: true };
+}
+
+function linkFlow(ctx: Context, token: string, invitation: TInvitation, at: Located, resume: string): FlowOptions {
+  const resumeHash = hashSecret(resume);
+  return {
+    at,
+    base: `/i/${token}`,
+    startUrl: `/i/${token}`,
+    municipality: invitation.municipality,
+    onProgress: async (state, page) => {
+      await ctx.store.fieldwork.saveDraft(
+        { tokenHash: invitation.tokenHash, resumeHash, state: encodeFlowState(state), page, updatedDay: ctx.today() },
+        draftsPerLink(invitation),
+      );
+    },
+    submit: async (response, submissionId) => {
+      await storeLinkResponse(ctx, invitation, response, submissionId);
+      await ctx.store.fieldwork.deleteDraft(invitation.tokenHash, resumeHash);
+      return `/i/${token}/tak`;
+    },
+  };
+}
+
+export async function linkLanding(ctx: Context, token: string, presented: string | undefined) {
+  const { invitation, at } = await openInvitation(ctx, token);
+  const resume = await validResumeCode(ctx, invitation.tokenHash, presented);
+  const draft = resume === undefined ? undefined : await ctx.store.fieldwork.draft(invitation.tokenHash, hashSecret(resume));
+  const municipality = at.frame.municipalities.find((m) => m.code === invitation.municipality);
+  return { at, municipality, hasDraft: draft !== undefined };
+}
+
+/** GET the first page: the draft's page when this browser has one (unless `restart`), else page 1. */
+export async function linkStartPage(ctx: Context, token: string, presented: string | undefined, restart: boolean): Promise<{ step: FlowStep; resume: ResumeCode }> {
+  const { invitation, at } = await openInvitation(ctx, token);
+  const resume = await resumeCode(ctx, invitation.tokenHash, presented);
+  const options = linkFlow(ctx, token, invitation, at, resume.code);
+  const draft = resume.issued || restart ? undefined : await ctx.store.fieldwork.draft(invitation.tokenHash, hashSecret(resume.code));
+  return { step: draft ? resumePage(options, draft.state, draft.page) : firstPage(options), resume };
+}
+
+export async function postLinkPage(ctx: Context, token: string, n: string, body: Record<string, unknown>, presented: string | undefined): Promise<{ step: FlowStep; resume: ResumeCode }> {
+  const { invitation, at } = await openInvitation(ctx, token);
+  const index = pageIndexOf(at.questionnaire, n);
+  if (index === undefined) throw problems.notFound('The page');
+  const resume = await resumeCode(ctx, invitation.tokenHash, presented);
+  return { step: await postPage(linkFlow(ctx, token, invitation, at, resume.code), index, body), resume };
+}
+
+export async function linkThanks(ctx: Context, token: string): Promise<Located> {
+  return (await findInvitation(ctx, token)).at;
+}
+
+/** Deletes drafts not changed for ctx.draftDays days and every draft of a questionnaire that is closed now. */
+export async function expireDrafts(ctx: Context): Promise<number> {
+  const cutoff = new Date(`${ctx.today()}T12:00:00Z`);
+  cutoff.setUTCDate(cutoff.getUTCDate() - ctx.draftDays);
+  const statuses = (await Promise.all(ctx.definitions.studies.map((study) => studyStatuses(ctx, study)))).flat();
+  const closed = statuses.filter((s) => s.state === 'closed').map(({ study, questionnaire }) => ({ study, questionnaire }));
+  return ctx.store.fieldwork.expireDrafts(cutoff.toISOString().slice(0, 10), closed);
+}

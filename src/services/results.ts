@@ -1,0 +1,122 @@
+/**
+ * Results: the study report (tables and figure specs), the three researcher exports, the
+ * free-text answers and response counts. The store's column table is read directly: no response
+ * objects are built for a report.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { issueDetails, problems } from '../errors.ts';
+import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
+import { buildReport, type Report } from '../report/tables.ts';
+import { ZWeighting, type TStudy } from '../survey/schema.ts';
+import type { Context } from './context.ts';
+import { findStudy, frameOf, locate } from './studies.ts';
+
+export const ZResultsQuery = z
+  .object({
+    weighting: ZWeighting.optional(),
+    dialect: z.enum(['standard', 'excel-da']).optional(),
+    identify: z.literal('municipality').optional(),
+    figure: z.coerce.number().int().positive().optional(),
+  })
+  .strict();
+export type TResultsQuery = z.infer<typeof ZResultsQuery>;
+
+export function parseResultsQuery(query: unknown): TResultsQuery {
+  const parsed = ZResultsQuery.safeParse(query);
+  if (!parsed.success) {
+    throw problems.invalidInput(
+      'Unknown or invalid query parameter: weighting (none, equal, size, raked), dialect (standard, excel-da), identify (municipality), figure (a number).',
+      issueDetails(parsed.error.issues, '(query)'),
+    );
+  }
+  return parsed.data;
+}
+
+/** The secret of the export's cluster pseudonyms: made once per store, then stable. */
+async function exportSecret(ctx: Context): Promise<string> {
+  const existing = (await ctx.store.settings.read()).exportSecret;
+  if (typeof existing === 'string' && existing.length > 0) return existing;
+  const secret = randomBytes(32).toString('base64url');
+  const updated = await ctx.store.settings.update((s) => {
+    s.exportSecret ??= secret;
+  });
+  return updated.exportSecret!;
+}
+
+async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
+  const table = await ctx.store.responses.table();
+  return buildReport(study, frameOf(ctx.definitions, study), table, query.weighting ? { weighting: query.weighting } : {});
+}
+
+export async function studyReport(ctx: Context, studyId: string, query: TResultsQuery): Promise<{ study: TStudy; report: Report }> {
+  const study = findStudy(ctx.definitions, studyId);
+  return { study, report: await reportOf(ctx, study, query) };
+}
+
+/** The report's tables as JSON rows (GET /api/v1/studies/:study/tables). */
+export async function tablesJson(ctx: Context, studyId: string, query: TResultsQuery) {
+  const { study, report } = await studyReport(ctx, studyId, query);
+  return {
+    study: study.id,
+    weighting: report.weighting,
+    weightingNote: report.weightingNote,
+    minCellSize: report.minCellSize,
+    respondents: report.respondents,
+    rows: tableRows(report),
+    differences: report.figures.flatMap((f) => (f.difference ? [{ figure: f.figure, ...f.difference }] : [])),
+  };
+}
+
+export interface CsvFile {
+  filename: string;
+  text: string;
+}
+
+export async function responsesExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
+  const study = findStudy(ctx.definitions, studyId);
+  const responses = await ctx.store.responses.list({ study: study.id });
+  const text = responsesCsv(study, frameOf(ctx.definitions, study), responses, {
+    weighting: query.weighting ?? study.weighting,
+    secret: await exportSecret(ctx),
+    identifyMunicipality: query.identify === 'municipality',
+    ...(query.dialect ? { dialect: query.dialect } : {}),
+  });
+  return { filename: `${study.id}-responses.csv`, text };
+}
+
+export async function tablesExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
+  const { study, report } = await studyReport(ctx, studyId, query);
+  if (query.figure !== undefined && !report.figures.some((f) => f.figure === query.figure)) throw problems.notFound(`Figure ${query.figure}`);
+  return { filename: `${study.id}-tables${query.figure ? `-figur-${query.figure}` : ''}.csv`, text: tablesCsv(report, query.dialect ?? 'standard', query.figure) };
+}
+
+export function codebookExport(ctx: Context, studyId: string, query: TResultsQuery): CsvFile {
+  const study = findStudy(ctx.definitions, studyId);
+  return { filename: `${study.id}-codebook.csv`, text: codebookCsv(study, query.dialect ?? 'standard') };
+}
+
+/**
+ * Free-text answers ("Andet, angiv" and text questions) of a questionnaire, each list sorted
+ * alphabetically: no municipality, no submission order, so a text cannot be lined up with anything.
+ */
+export async function freeTexts(ctx: Context, studyId: string, questionnaireId: string) {
+  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const table = await ctx.store.responses.table();
+  const rows = table.rows({ study: at.study.id, questionnaire: at.questionnaire.id });
+  const fields = at.questionnaire.sections
+    .flatMap((section) => section.questions)
+    .flatMap((q) => {
+      const keys: { key: string; label: string }[] = [];
+      if (q.type === 'text') keys.push({ key: q.id, label: q.text });
+      if ('options' in q) for (const o of q.options.filter((x) => x.other)) keys.push({ key: `${q.id}_other`, label: `${q.text} – «${o.label}»` });
+      return keys;
+    })
+    .map(({ key, label }) => ({ key, label, texts: table.texts(key, rows).sort((a, b) => a.localeCompare(b, 'da')) }));
+  return { at, responses: rows.length, fields };
+}
+
+export async function responseCount(ctx: Context, studyId: string, questionnaireId: string) {
+  const at = locate(ctx.definitions, studyId, questionnaireId);
+  return { study: at.study.id, questionnaire: at.questionnaire.id, responses: await ctx.store.responses.count({ study: at.study.id, questionnaire: at.questionnaire.id }) };
+}

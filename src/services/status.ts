@@ -1,0 +1,79 @@
+/**
+ * Whether a questionnaire takes answers: THE one rule, used by every path that shows a
+ * questionnaire page or stores a response (open link /s/, the API, invitation links /i/).
+ *
+ * - The window is set by hand (`open`, `closed`) or follows the study's dates (`dates`); see
+ *   windowState in src/fieldwork/index.ts.
+ * - Open links (the /s/ pages and API submissions without a token) also need the open-link switch on.
+ * - Invitation links need only the window to be open.
+ */
+import { problems, type Problem } from '../errors.ts';
+import { DEFAULT_WINDOW, windowState, type TWindow, type TWindowState } from '../fieldwork/index.ts';
+import type { TStudy } from '../survey/schema.ts';
+import type { Context } from './context.ts';
+import { locate, type Located } from './studies.ts';
+
+export type Channel = 'open-link' | 'invitation';
+
+export interface QuestionnaireStatus {
+  study: string;
+  questionnaire: string;
+  mode: TWindow['mode'];
+  openLinks: boolean;
+  state: TWindowState;
+  /** Whether open links (/s/ pages, API submissions without a token) take answers now. */
+  openLinkAccepts: boolean;
+  /** Whether invitation links take answers now. */
+  invitationAccepts: boolean;
+}
+
+function statusOf(study: TStudy, questionnaire: string, window: TWindow, today: string): QuestionnaireStatus {
+  const state = windowState(study, window, today);
+  return {
+    study: study.id,
+    questionnaire,
+    mode: window.mode,
+    openLinks: window.openLinks,
+    state,
+    openLinkAccepts: state === 'open' && window.openLinks,
+    invitationAccepts: state === 'open',
+  };
+}
+
+export async function questionnaireStatus(ctx: Context, at: Pick<Located, 'study' | 'questionnaire'>): Promise<QuestionnaireStatus> {
+  const window = (await ctx.store.fieldwork.window(at.study.id, at.questionnaire.id)) ?? DEFAULT_WINDOW;
+  return statusOf(at.study, at.questionnaire.id, window, ctx.today());
+}
+
+/** Every questionnaire's status, in the study's order. */
+export function studyStatuses(ctx: Context, study: TStudy): Promise<QuestionnaireStatus[]> {
+  return Promise.all(study.questionnaires.map((questionnaire) => questionnaireStatus(ctx, { study, questionnaire })));
+}
+
+/** Why `channel` may not take answers now, or undefined when it may. */
+export function refusal(status: QuestionnaireStatus, opens: string | undefined, channel: Channel): Problem | undefined {
+  if (status.state === 'closed') return problems.questionnaireClosed(status.questionnaire);
+  if (status.state === 'not-yet') return problems.questionnaireNotYetOpen(status.questionnaire, opens);
+  if (channel === 'open-link' && !status.openLinks) return problems.openLinksOff(status.questionnaire);
+  return undefined;
+}
+
+/** Throws the Problem (410/403) when `channel` may not take answers for this questionnaire now. */
+export async function assertAccepts(ctx: Context, at: Pick<Located, 'study' | 'questionnaire'>, channel: Channel): Promise<QuestionnaireStatus> {
+  const status = await questionnaireStatus(ctx, at);
+  const refused = refusal(status, at.study.fieldwork.opens, channel);
+  if (refused) throw refused;
+  return status;
+}
+
+/**
+ * Sets a questionnaire's window (the fieldwork page and `PUT …/window` both call this); closing it
+ * deletes the drafts of its invitation links. Returns the resulting status.
+ */
+export async function setWindow(ctx: Context, studyId: string, questionnaireId: string, window: TWindow): Promise<QuestionnaireStatus> {
+  const at = locate(ctx.definitions, studyId, questionnaireId);
+  await ctx.store.fieldwork.setWindow(at.study.id, at.questionnaire.id, window);
+  const status = await questionnaireStatus(ctx, at);
+  if (status.state === 'closed') await ctx.store.fieldwork.expireDrafts('0000-00-00', [{ study: at.study.id, questionnaire: at.questionnaire.id }]);
+  return status;
+}
