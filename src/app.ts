@@ -20,7 +20,7 @@ import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.t
 import { linkRoutes } from './http/links.ts';
 import { limitSubmissions } from './http/rate-limit.ts';
 import { respondentRoutes } from './http/respondent.ts';
-import { ROUTER_OPTIONS } from './http/router.ts';
+import { mount, ROUTER_OPTIONS } from './http/router.ts';
 import { rootDir } from './paths.ts';
 import type { Context } from './services/context.ts';
 
@@ -84,6 +84,14 @@ export async function compileTemplates(dir = viewsDir): Promise<number> {
   return files.length;
 }
 
+/** EJS views from views/, compiled once; includes written as '/partials/head' resolve against views/. */
+export function configureViews(app: Express): void {
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  app.set('view cache', true); // templates change only with a release
+  app.set('view options', { root: viewsDir });
+}
+
 export async function createApp(options: AppOptions): Promise<Express> {
   const { context: ctx } = options;
   const settings = await ctx.store.settings.read();
@@ -98,17 +106,14 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.set('case sensitive routing', ROUTER_OPTIONS.caseSensitive);
   app.set('strict routing', ROUTER_OPTIONS.strict);
   if (options.config?.trustProxy !== undefined) app.set('trust proxy', options.config.trustProxy);
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
-  app.set('view cache', true); // templates change only with a release
-  app.set('view options', { root: viewsDir }); // includes written as '/partials/head' resolve against views/
+  configureViews(app);
 
   app.use(securityHeaders);
   app.post(SUBMISSION_PATHS, limitSubmissions(options.config?.rateLimit ?? DEFAULT_RATE_LIMIT));
 
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT, reviver: jsonReviver }));
-  app.use('/api/v1', apiRoutes(ctx));
-  app.use('/api/v1', evaluatorApiRoutes(ctx));
+  mount(app, '/api/v1', apiRoutes(ctx));
+  mount(app, '/api/v1', evaluatorApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
@@ -117,11 +122,11 @@ export async function createApp(options: AppOptions): Promise<Express> {
     res.locals.demo = (await ctx.store.settings.read()).demo;
     next();
   });
-  app.use('/admin', adminRoutes(ctx, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
-  app.use('/admin', reportAdminRoutes(ctx));
-  app.use('/admin', fieldworkAdminRoutes(ctx));
-  app.use(linkRoutes(ctx));
-  app.use(respondentRoutes(ctx));
+  mount(app, '/admin', adminRoutes(ctx, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
+  mount(app, '/admin', reportAdminRoutes(ctx));
+  mount(app, '/admin', fieldworkAdminRoutes(ctx));
+  mount(app, '/', linkRoutes(ctx));
+  mount(app, '/', respondentRoutes(ctx));
 
   app.use(notFound);
   app.use(errorHandler);

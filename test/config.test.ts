@@ -73,10 +73,16 @@ describe('parseConfig', () => {
     expect(parseConfig({ PRAKSIS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
   });
 
-  it('reads PRAKSIS_CHECK_WORKER in any case', () => {
-    expect(parseConfig({ PRAKSIS_CHECK_WORKER: ' ON ' }).checkWorker).toBe('on');
-    expect(parseConfig({ PRAKSIS_CHECK_WORKER: 'Off' }).checkWorker).toBe('off');
-    expect(parseConfig({ PRAKSIS_CHECK_WORKER: 'auto' }).checkWorker).toBe('auto');
+  it('listens on 127.0.0.1 unless PRAKSIS_HOST says otherwise, and refuses a malformed host', () => {
+    expect(parseConfig({}).host).toBe('127.0.0.1');
+    expect(parseConfig({ PRAKSIS_HOST: ' 0.0.0.0 ' }).host).toBe('0.0.0.0');
+    expect(() => parseConfig({ PRAKSIS_HOST: 'http://x/' })).toThrow(/PRAKSIS_HOST/);
+  });
+
+  it('keeps drafts 60 days unless PRAKSIS_DRAFT_DAYS says otherwise', () => {
+    expect(parseConfig({}).draftDays).toBe(60);
+    expect(parseConfig({ PRAKSIS_DRAFT_DAYS: '14' }).draftDays).toBe(14);
+    expect(() => parseConfig({ PRAKSIS_DRAFT_DAYS: '0' })).toThrow(/PRAKSIS_DRAFT_DAYS/);
   });
 
   it('switches the submission rate limit off with PRAKSIS_RATE_LIMIT=off (any case)', () => {

@@ -2,14 +2,45 @@
  * What every route file shares: routers with case-sensitive paths (decided once, for every route:
  * `/S/…` is not `/s/…`), the rendering of a questionnaire flow step, and file downloads.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Express, type Request, type Response } from 'express';
 import type { FlowStep } from '../services/flow.ts';
 import type { CsvFile } from '../services/results.ts';
 
 export const ROUTER_OPTIONS = { caseSensitive: true, strict: false } as const;
 
+export interface RouteEntry {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Full path pattern, e.g. "/admin/studies/:study/report". */
+  path: string;
+}
+
+const routesOfRouter = new WeakMap<Router, RouteEntry[]>();
+
+/** A router whose routes are recorded as they are added, so the app can list them (routesOf). */
 export function newRouter(): Router {
-  return Router(ROUTER_OPTIONS);
+  const router = Router(ROUTER_OPTIONS);
+  const routes: RouteEntry[] = [];
+  for (const method of ['get', 'post', 'put', 'delete'] as const) {
+    const add = router[method].bind(router) as (path: string, ...handlers: unknown[]) => Router;
+    (router as unknown as Record<string, unknown>)[method] = (path: string, ...handlers: unknown[]) => {
+      routes.push({ method: method.toUpperCase() as RouteEntry['method'], path });
+      return add(path, ...handlers);
+    };
+  }
+  routesOfRouter.set(router, routes);
+  return router;
+}
+
+/** Mounts a router made by newRouter at `prefix` and records its routes as the app's. */
+export function mount(app: Express, prefix: string, router: Router): void {
+  app.use(prefix, router);
+  const list = (app.locals.routes ??= []) as RouteEntry[];
+  for (const route of routesOfRouter.get(router) ?? []) list.push({ ...route, path: prefix === '/' ? route.path : `${prefix}${route.path === '/' ? '' : route.path}` });
+}
+
+/** Every route the app serves, as mounted (tests walk them all: a route added later is checked too). */
+export function routesOf(app: Express): readonly RouteEntry[] {
+  return (app.locals.routes ?? []) as RouteEntry[];
 }
 
 /** Renders a flow step: a questionnaire page, the "start again" page, or the redirect after the last page. */

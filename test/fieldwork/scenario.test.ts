@@ -2,36 +2,18 @@
  * A scripted fieldwork: 10 invited leader municipalities, 7 answer → 70,0 % with correct regions;
  * a caseworker's draft survives a real server restart on the same data directory.
  */
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { ensureCredentials } from '../../src/http/auth.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
-import { openStore, type Store } from '../../src/storage/index.ts';
-import { ADMIN_PASSWORD, API_KEY, Client, parsePage, questionnaireByGroup, signIn, surveysDir, theStudy } from '../http/helpers.ts';
+import { API_KEY, Client, startApp, type Running, parsePage, questionnaireByGroup, signIn, surveysDir, theStudy } from '../http/helpers.ts';
 import { apiAnswers, fillForm, fullPlan } from '../http/walk.ts';
 
-async function serve(dataDir: string): Promise<{ url: string; store: Store; stop: () => Promise<void> }> {
-  const definitions = await loadDefinitions(surveysDir);
-  const store = await openStore(dataDir);
-  await ensureCredentials(store.settings, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
-  const app = await createApp({ definitions, store, config: { rateLimit: 'off' } });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    store,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await store.close();
-    },
-  };
+/** The app on a data directory that outlives it (a restart is a new startApp on the same directory). */
+async function serve(dataDir: string): Promise<{ url: string; store: Running['store']; stop: () => Promise<void> }> {
+  const running = await startApp({ dataDir, config: { rateLimit: 'off' } });
+  return { url: running.url, store: running.store, stop: running.close };
 }
 
 describe('scripted fieldwork', () => {

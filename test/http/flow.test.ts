@@ -9,10 +9,11 @@ import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureViews } from '../../src/app.ts';
 import { errorHandler } from '../../src/http/errors.ts';
-import { handlePagePost, renderFirstPage, type FlowOptions } from '../../src/http/flow.ts';
-import type { FlowState } from '../../src/http/flow-state.ts';
-import { locate } from '../../src/http/lookup.ts';
-import type { NewResponse } from '../../src/storage/index.ts';
+import { sendFlowStep } from '../../src/http/router.ts';
+import { firstPage, postPage, type FlowOptions } from '../../src/services/flow.ts';
+import { locate } from '../../src/services/studies.ts';
+import type { FlowState } from '../../src/survey/flow-state.ts';
+import type { NewResponse } from '../../src/storage/ports.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { Client, allQuestions, parsePage, questionnaireByGroup, surveysDir, theStudy } from './helpers.ts';
 import { fillForm, fullPlan } from './walk.ts';
@@ -36,8 +37,7 @@ beforeEach(async () => {
     base: '/i/test-token',
     startUrl: '/i/test-token',
     municipality: fixed,
-    hiddenFields: { resume: 'ABCD-1234' },
-    onProgress: (_state: FlowState, next: number) => {
+    onProgress: async (_state: FlowState, next: number) => {
       progress.push(next);
     },
     submit: async (response, submissionId) => {
@@ -48,9 +48,9 @@ beforeEach(async () => {
   const app = express();
   configureViews(app);
   app.use(express.urlencoded({ extended: false }));
-  app.get('/i/test-token/p/1', (_req, res) => renderFirstPage(res, options));
+  app.get('/i/test-token/p/1', (_req, res) => sendFlowStep(res, firstPage(options)));
   app.post('/i/test-token/p/:n', async (req, res) => {
-    await handlePagePost(res, options, Number(req.params.n) - 1, req.body as Record<string, unknown>);
+    sendFlowStep(res, await postPage(options, Number(req.params.n) - 1, req.body as Record<string, unknown>));
   });
   app.use(errorHandler);
   server = app.listen(0, '127.0.0.1');
@@ -73,7 +73,6 @@ describe('invitation mode of the flow', () => {
     for (let i = 0; i < 60 && !final; i++) {
       const page = parsePage(html);
       for (const id of municipalityIds) expect(page.questionIds).not.toContain(id);
-      expect(html).toContain('<input type="hidden" name="resume" value="ABCD-1234">');
       expect(page.action).toMatch(/^\/i\/test-token\/p\/\d+$/);
       const res = await client.postForm(page.action, fillForm(qn, page, plan));
       if (res.status === 303) final = res;

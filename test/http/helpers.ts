@@ -4,18 +4,18 @@
  * markup our own views produce.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { createApp, type AppOptions } from '../../src/app.ts';
-import { ensureCredentials } from '../../src/http/auth.ts';
-import { SubmissionChecker } from '../../src/http/checker.ts';
+import { listen } from '../../src/http/listen.ts';
+import { createContext, type Context } from '../../src/services/context.ts';
+import { ensureCredentials } from '../../src/services/credentials.ts';
 import { openStore } from '../../src/storage/index.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
+import type { Store } from '../../src/storage/ports.ts';
 import type { TQuestion, TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,7 +24,7 @@ export const ADMIN_PASSWORD = 'test-password-123';
 export const API_KEY = 'test-api-key-0123456789abcdef';
 
 export type Definitions = Awaited<ReturnType<typeof loadDefinitions>>;
-export type Store = Awaited<ReturnType<typeof openStore>>;
+export type { Store };
 
 export interface Running {
   url: string;
@@ -32,8 +32,8 @@ export interface Running {
   dataDir: string;
   store: Store;
   definitions: Definitions;
-  /** The check worker, when the app was started with one. */
-  checker?: SubmissionChecker;
+  context: Context;
+  /** Stops the server and closes the store; removes the data directory unless it was given. */
   close: () => Promise<void>;
 }
 
@@ -41,35 +41,39 @@ export interface StartOptions {
   config?: AppOptions['config'];
   /** Change the loaded definitions before the app starts (e.g. close a study's fieldwork). */
   editDefinitions?: (definitions: Definitions) => Definitions;
-  /** Start the check worker (src/http/checker.ts), as `npm start` does on a machine with two CPUs. */
-  checkWorker?: boolean;
+  /** An existing data directory (kept after close), e.g. to restart a server on the same data. */
+  dataDir?: string;
+  /** A fixed "today" (YYYY-MM-DD) for the use cases. */
+  today?: string;
+  draftDays?: number;
 }
 
-/** The real app on 127.0.0.1, port 0, with a fresh temporary data directory and the real store. */
+/**
+ * THE way tests start praksis in process: the real app on 127.0.0.1, port 0, through the same
+ * listen() as npm start, with a fresh temporary data directory (or the given one) and the real store.
+ */
 export async function startApp(options: StartOptions = {}): Promise<Running> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'praksis-http-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'praksis-http-')));
   const loaded = await loadDefinitions(surveysDir);
   const definitions = options.editDefinitions ? options.editDefinitions(loaded) : loaded;
   const store = await openStore(dataDir);
   await ensureCredentials(store.settings, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
-  const checker = options.checkWorker ? await SubmissionChecker.start(definitions) : undefined;
-  const app = await createApp({ definitions, store, config: options.config, ...(checker ? { checker } : {}) });
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const today = options.today;
+  const context = createContext(definitions, store, { ...(today ? { today: () => today } : {}), ...(options.draftDays ? { draftDays: options.draftDays } : {}) });
+  const app = await createApp({ context, ...(options.config ? { config: options.config } : {}) });
+  const { server, port } = await listen(app, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     app,
     dataDir,
     store,
     definitions,
-    ...(checker ? { checker } : {}),
+    context,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await checker?.close();
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

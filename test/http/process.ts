@@ -50,7 +50,10 @@ export interface Started {
   url: string;
   /** Everything printed so far. */
   output: () => string;
+  /** SIGTERM: a clean stop. */
   stop: () => Promise<Finished>;
+  /** SIGKILL: the process dies wherever it is (a crash, a power cut for what is not on disk). */
+  kill: () => Promise<Finished>;
 }
 
 /** Starts the server and resolves once it prints its address. */
@@ -78,6 +81,10 @@ export function startServer(args: string[], env: Record<string, string>): Promis
         output: () => out,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          return finished;
+        },
+        kill: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
           return finished;
         },
       });

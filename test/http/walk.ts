@@ -4,7 +4,7 @@
  */
 import { isQuestionVisible } from '../../src/survey/condition.ts';
 import type { TAnswers, TQuestion, TQuestionnaire } from '../../src/survey/schema.ts';
-import { allQuestions, parsePage, type Client, type ParsedPage } from './helpers.ts';
+import { allQuestions, parsePage, questionnaireByGroup, theStudy, type Client, type Definitions, type ParsedPage } from './helpers.ts';
 
 export type Raw = string | string[];
 /** Picks the form answer for a question; undefined leaves it blank. */
@@ -158,4 +158,15 @@ export function findConditional(qn: TQuestionnaire, sameSection?: boolean): Cond
     if (show && hide) return { child, parent, showValue: show, hideValue: hide };
   }
   return undefined;
+}
+
+/**
+ * A complete, valid POST /api/v1/responses body: every question the plan answers (fullPlan by
+ * default) for the questionnaire of `group` (leaders by default) of the shipped study.
+ */
+export function validBody(defs: Definitions, options: { group?: RegExp; municipality?: string; submissionId?: string } = {}) {
+  const study = theStudy(defs);
+  const qn = questionnaireByGroup(study, options.group ?? /leder/i);
+  const { municipality, answers } = apiAnswers(qn, fullPlan(options.municipality ?? '851'));
+  return { study: study.id, questionnaire: qn.id, municipality, answers, ...(options.submissionId ? { submissionId: options.submissionId } : {}) };
 }

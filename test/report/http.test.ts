@@ -1,6 +1,6 @@
 /** The report page and the exports through the real app (port 0, temp data dir, demo data). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoIfEmpty } from '../../src/app.ts';
+import { loadDemo } from '../../src/services/demo.ts';
 import { parseCsv } from '../../src/export/csv-parse.ts';
 import { API_KEY, Client, hashDir, signIn, startApp, type Running } from '../http/helpers.ts';
 
@@ -12,7 +12,7 @@ const bearer = { authorization: `Bearer ${API_KEY}` };
 
 beforeAll(async () => {
   app = await startApp();
-  await loadDemoIfEmpty(app.store, app.definitions);
+  await loadDemo(app.context);
   client = new Client(app.url);
   await signIn(client);
 });

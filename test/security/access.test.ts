@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helmetHeaders } from '../../src/app.ts';
 import { SESSION_COOKIE } from '../../src/http/auth.ts';
 import type { TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
 import { ADMIN_PASSWORD, API_KEY, Client, allQuestions, csrfTokenOf, hashDir, questionnaireByGroup, signIn, startApp, theStudy, type Running } from '../http/helpers.ts';
@@ -18,7 +17,7 @@ let app: Running;
 let study: TStudy;
 let leaders: TQuestionnaire;
 let municipality: string;
-let routes: AppRoute[];
+let routes: readonly AppRoute[];
 
 beforeAll(async () => {
   app = await startApp({ config: { rateLimit: 'off' } });
@@ -75,7 +74,7 @@ describe('every evaluator route rejects unauthenticated access', () => {
           method: route.method,
           redirect: 'manual',
           headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
-          body: route.method === 'GET' || route.method === 'HEAD' ? undefined : '_csrf=x',
+          body: route.method === 'GET' ? undefined : '_csrf=x',
         });
         const where = `${route.method} ${route.path} (${cookie ? 'forged session' : 'no session'})`;
         expect([303, 302, 401, 403], where).toContain(res.status);
@@ -93,7 +92,7 @@ describe('every evaluator route rejects unauthenticated access', () => {
         const res = await fetch(url, {
           method: route.method,
           headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-          body: route.method === 'GET' || route.method === 'HEAD' ? undefined : '{}',
+          body: route.method === 'GET' ? undefined : '{}',
         });
         const where = `${route.method} ${route.path} (${auth ?? 'no key'})`;
         expect(res.status, where).toBe(401);
@@ -212,29 +211,6 @@ describe('security headers', () => {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(res.headers.get('x-powered-by'), path).toBeNull();
-    }
-  });
-
-  it('sends exactly the headers helmet itself sends (precomputed once), in the same order', async () => {
-    // A bare server running helmet with our options on every request: the reference.
-    const reference = http.createServer((req, res) => {
-      helmetHeaders(req as never, res as never, () => res.end('ok'));
-    });
-    reference.listen(0, '127.0.0.1');
-    await once(reference, 'listening');
-    try {
-      const port = (reference.address() as AddressInfo).port;
-      // Node's own headers are not helmet's.
-      const nodeOwn = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
-      const fromHelmet = (await rawHeaders(`http://127.0.0.1:${port}/`)).filter(([name]) => !nodeOwn.has(name));
-      expect(fromHelmet.length).toBeGreaterThan(10);
-      const names = new Set(fromHelmet.map(([name]) => name));
-      for (const path of ['/', `/s/${study.id}/${leaders.id}/p/1`, '/api/v1/studies', '/findes-ikke']) {
-        const ours = (await rawHeaders(app.url + path)).filter(([name]) => names.has(name));
-        expect(ours, path).toEqual(fromHelmet);
-      }
-    } finally {
-      reference.close();
     }
   });
 
