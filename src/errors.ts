@@ -55,8 +55,8 @@ export const problems = {
   forbidden: (message = 'This action is not allowed.') => new Problem(403.1, 403, message),
   notFound: (what: string) => new Problem(404.1, 404, `${what} was not found.`),
   gone: (message: string, page?: ProblemPage) => new Problem(410.1, 410, message, [], page),
-  questionnaireClosed: (questionnaire: string) =>
-    new Problem(410.2, 410, `The questionnaire "${questionnaire}" is closed and takes no more answers.`, [], {
+  questionnaireClosed: (questionnaire: string, closedOn?: string) =>
+    new Problem(410.2, 410, `The questionnaire "${questionnaire}" ${closedOn ? `closed on ${closedOn}` : 'is closed'} and takes no more answers.`, [], {
       heading: 'Spørgeskemaet er lukket',
       text: 'Spørgeskemaet modtager ikke flere svar. Tak for din interesse.',
     }),

@@ -16,12 +16,16 @@ describe('parseConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
     expect(parseConfig({}, [])).toEqual({
       port: 3000,
+      host: '127.0.0.1',
       dataDir: './data',
       surveysDir: './surveys',
+      adminPassword: undefined,
+      apiKey: undefined,
       demo: false,
+      trustProxy: undefined,
       rateLimit: 120,
       loginLimit: 10,
-      checkWorker: 'auto',
+      draftDays: 60,
     });
   });
 
@@ -37,7 +41,8 @@ describe('parseConfig', () => {
         PRAKSIS_TRUST_PROXY: 'loopback',
         PRAKSIS_RATE_LIMIT: '600',
         PRAKSIS_LOGIN_LIMIT: '5',
-        PRAKSIS_CHECK_WORKER: 'off',
+        PRAKSIS_HOST: '0.0.0.0',
+        PRAKSIS_DRAFT_DAYS: '30',
       },
       [],
     );
@@ -51,7 +56,8 @@ describe('parseConfig', () => {
       trustProxy: 'loopback',
       rateLimit: 600,
       loginLimit: 5,
-      checkWorker: 'off',
+      host: '0.0.0.0',
+      draftDays: 30,
     });
   });
 

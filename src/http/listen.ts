@@ -17,11 +17,13 @@ export const TIMEOUTS = {
   keepAliveMs: 5_000,
 } as const;
 
-export async function listen(app: Express, port: number, host: string): Promise<{ server: Server; port: number }> {
+export type Timeouts = { [K in keyof typeof TIMEOUTS]: number };
+
+export async function listen(app: Express, port: number, host: string, timeouts: Timeouts = TIMEOUTS): Promise<{ server: Server; port: number }> {
   const server = app.listen(port, host);
-  server.requestTimeout = TIMEOUTS.requestMs;
-  server.headersTimeout = TIMEOUTS.headersMs;
-  server.keepAliveTimeout = TIMEOUTS.keepAliveMs;
+  server.requestTimeout = timeouts.requestMs;
+  server.headersTimeout = timeouts.headersMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
   return { server, port: (server.address() as AddressInfo).port };
 }

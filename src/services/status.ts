@@ -51,9 +51,9 @@ export function studyStatuses(ctx: Context, study: TStudy): Promise<Questionnair
 }
 
 /** Why `channel` may not take answers now, or undefined when it may. */
-export function refusal(status: QuestionnaireStatus, opens: string | undefined, channel: Channel): Problem | undefined {
-  if (status.state === 'closed') return problems.questionnaireClosed(status.questionnaire);
-  if (status.state === 'not-yet') return problems.questionnaireNotYetOpen(status.questionnaire, opens);
+export function refusal(status: QuestionnaireStatus, study: TStudy, channel: Channel): Problem | undefined {
+  if (status.state === 'closed') return problems.questionnaireClosed(status.questionnaire, status.mode === 'dates' ? study.fieldwork.closes : undefined);
+  if (status.state === 'not-yet') return problems.questionnaireNotYetOpen(status.questionnaire, study.fieldwork.opens);
   if (channel === 'open-link' && !status.openLinks) return problems.openLinksOff(status.questionnaire);
   return undefined;
 }
@@ -61,7 +61,7 @@ export function refusal(status: QuestionnaireStatus, opens: string | undefined, 
 /** Throws the Problem (410/403) when `channel` may not take answers for this questionnaire now. */
 export async function assertAccepts(ctx: Context, at: Pick<Located, 'study' | 'questionnaire'>, channel: Channel): Promise<QuestionnaireStatus> {
   const status = await questionnaireStatus(ctx, at);
-  const refused = refusal(status, at.study.fieldwork.opens, channel);
+  const refused = refusal(status, at.study, channel);
   if (refused) throw refused;
   return status;
 }

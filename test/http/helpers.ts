@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import { createApp, type AppOptions } from '../../src/app.ts';
-import { listen } from '../../src/http/listen.ts';
+import { listen, type Timeouts } from '../../src/http/listen.ts';
 import { createContext, type Context } from '../../src/services/context.ts';
 import { ensureCredentials } from '../../src/services/credentials.ts';
 import { openStore } from '../../src/storage/index.ts';
@@ -46,6 +46,8 @@ export interface StartOptions {
   /** A fixed "today" (YYYY-MM-DD) for the use cases. */
   today?: string;
   draftDays?: number;
+  /** Server timeouts other than npm start's (src/http/listen.ts), to test them quickly. */
+  timeouts?: Timeouts;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function startApp(options: StartOptions = {}): Promise<Running> {
   const today = options.today;
   const context = createContext(definitions, store, { ...(today ? { today: () => today } : {}), ...(options.draftDays ? { draftDays: options.draftDays } : {}) });
   const app = await createApp({ context, ...(options.config ? { config: options.config } : {}) });
-  const { server, port } = await listen(app, 0, '127.0.0.1');
+  const { server, port } = await listen(app, 0, '127.0.0.1', options.timeouts);
   return {
     url: `http://127.0.0.1:${port}`,
     app,
