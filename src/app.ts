@@ -15,7 +15,7 @@ import { adminRoutes } from './http/admin.ts';
 import { evaluatorApiRoutes } from './http/api-evaluator.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, checkAssets } from './http/assets.ts';
-import { LoginLimiter } from './http/auth.ts';
+import { LoginLimiter } from './http/rate-limit.ts';
 import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
 import { linkRoutes } from './http/links.ts';
 import { limitSubmissions } from './http/rate-limit.ts';

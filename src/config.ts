@@ -17,7 +17,7 @@
  *                           questionnaire are deleted at once)
  */
 import { z } from 'zod';
-import { problems, type ProblemDetail } from './errors.ts';
+import { issueDetails, problems, type ProblemDetail } from './errors.ts';
 import { DEFAULT_DRAFT_DAYS } from './services/context.ts';
 
 export const DEFAULT_RATE_LIMIT = 120;
@@ -132,7 +132,7 @@ const KNOWN_FLAGS = new Set(['--demo']);
 export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
   const details: ProblemDetail[] = argv.filter((arg) => !KNOWN_FLAGS.has(arg)).map((arg) => ({ path: arg, message: 'unknown option (the only option is --demo)' }));
   const parsed = ZConfig.safeParse(env);
-  if (!parsed.success) details.push(...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+  if (!parsed.success) details.push(...issueDetails(parsed.error.issues, '(environment)'));
   if (!parsed.success || details.length > 0) {
     throw problems.invalidConfig(`Invalid configuration:\n${details.map((d) => `  ${d.path}: ${d.message}`).join('\n')}`, details);
   }

@@ -1,7 +1,7 @@
 /**
  * A survey design as `svydesign(ids = ~cluster, strata = ~strata, fpc = ~fpc, weights = ~w)`,
  * possibly calibrated (post-stratified or raked), and the linearised variance of estimated
- * totals as `svyrecvar` computes it (../../../shared/statistics-notes.md §1).
+ * totals as `svyrecvar` computes it (the formulas are in the README's "Estimation" section).
  */
 import { problems } from '../errors.ts';
 import type { Calibration } from '../weighting/index.ts';

@@ -9,7 +9,8 @@ import { verifyPassword } from '../services/credentials.ts';
 import { freeTexts } from '../services/results.ts';
 import { studyStatuses } from '../services/status.ts';
 import { eligibleMunicipalities, locate } from '../services/studies.ts';
-import { adminArea, clearSession, issueSession, LoginLimiter, provideCsrfToken, requireCsrf } from './auth.ts';
+import { adminArea, clearSession, issueSession, provideCsrfToken, requireCsrf } from './auth.ts';
+import { LoginLimiter } from './rate-limit.ts';
 import { describeCondition } from './describe.ts';
 import { formBody, newRouter, param } from './router.ts';
 

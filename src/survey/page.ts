@@ -36,7 +36,7 @@ const optionHtmlCache = new WeakMap<readonly TMunicipality[], string[]>();
 
 /**
  * The <option> list of a municipality select. Built once per (cached) municipality list: a frame
- * has ~100 municipalities and escaping them on every page view was most of the page's render time.
+ * has ~100 municipalities: escaped once, not on every page view.
  */
 export function municipalityOptions(municipalities: readonly TMunicipality[], selected: string | undefined): string {
   let options = optionHtmlCache.get(municipalities);

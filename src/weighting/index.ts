@@ -1,5 +1,5 @@
 /**
- * Weights, as R's `survey` package builds them (see ../../../shared/statistics-notes.md §1):
+ * Weights, as R's `survey` package builds them (the README's "Estimation" section gives the formulas):
  * equal per cluster, size measure, post-stratification (`postStratify`) and raking (`rake`).
  * Pure functions on arrays. Calibrated weights carry what the variance needs
  * (`Calibration`), because after calibration the variance is NOT that of fixed weights.
@@ -9,7 +9,7 @@
 import { problems } from '../errors.ts';
 import { asLevels, levelsOf, type Column, type Levels } from '../levels.ts';
 
-/** What the variance needs to account for calibration (see src/estimation/variance.ts). */
+/** What the variance needs to account for calibration (see src/estimation/design.ts). */
 export type Calibration =
   | { kind: 'poststratify'; groups: string[]; preWeights: number[] }
   | { kind: 'rake'; margins: { groups: string[]; weightsAfterStep: number[] }[] };

@@ -3,7 +3,8 @@
  * driven by playwright-core — no browser download. If Chromium is missing the tests FAIL with
  * the command that installs it; they are never skipped silently.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -41,7 +42,12 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-export const screenshotsDir = join(process.cwd(), 'docs', 'screenshots');
+/**
+ * Where the browser tests save their screenshots: a temporary directory, so `npm test` never
+ * rewrites tracked files. To update the README's pictures on purpose:
+ * `PRAKSIS_SCREENSHOTS_DIR=docs/screenshots npx vitest run test/e2e`.
+ */
+export const screenshotsDir = process.env.PRAKSIS_SCREENSHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'praksis-screenshots-'));
 
 /** The app (submission rate limit off) and Chromium for one test file: started before its tests, closed after. */
 export function appAndBrowser(): { app: Running; browser: Browser } {

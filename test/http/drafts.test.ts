@@ -43,7 +43,9 @@ describe('drafts of an invitation link', () => {
     const page = parsePage(await (await client.get(`${path}/p/1`)).text());
     const junk = encodeFlowState({ ...newFlowState(), a: { junk: 'x'.repeat(700_000), [qn.sections[0]!.questions[0]!.id]: 'y'.repeat(5_000) } });
     for (let i = 0; i < 5; i++) {
-      const res = await client.postForm(page.action, { ...fillForm(qn, page, fullPlan('147')), state: junk });
+      const form = fillForm(qn, page, fullPlan('147'));
+      form.set('state', junk);
+      const res = await client.postForm(page.action, form);
       expect(res.status).toBe(200);
     }
     const size = (await stat(join(app.dataDir, 'fieldwork.json'))).size;
