@@ -34,7 +34,7 @@ export interface AppOptions {
   context: Context;
 }
 
-export const viewsDir = join(rootDir, 'views');
+const viewsDir = join(rootDir, 'views');
 
 /**
  * Security headers for every response. The CSP allows scripts and styles from our own origin only:
@@ -77,7 +77,7 @@ const apiJsonOnly: RequestHandler = (req, _res, next) => {
  * Compiles every template into EJS's cache before the first request (a template with a syntax
  * error stops the start instead of failing a respondent's page).
  */
-export async function compileTemplates(dir = viewsDir): Promise<number> {
+async function compileTemplates(dir = viewsDir): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ejs')).map((e) => join(e.parentPath, e.name));
   for (const filename of files) ejs.compile(await readFile(filename, 'utf8'), { filename, cache: true, root: dir });

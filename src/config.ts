@@ -22,7 +22,7 @@ import { DEFAULT_DRAFT_DAYS } from './services/context.ts';
 
 export const DEFAULT_RATE_LIMIT = 120;
 export const DEFAULT_LOGIN_LIMIT = 10;
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 
 /** Empty strings count as "not set", as a shell `FOO= npm start` means. */
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);

@@ -38,7 +38,7 @@ export function asLevels(column: Column): Levels {
   return isLevels(column) ? column : levelsOf(column);
 }
 
-export function isLevels(column: Column): column is Levels {
+function isLevels(column: Column): column is Levels {
   return !Array.isArray(column) && (column as Levels).of instanceof Int32Array;
 }
 

@@ -79,7 +79,7 @@ export function clearSession(req: Request, res: Response): void {
   appendCookie(res, `${SESSION_COOKIE}=; ${cookieAttributes(req, 0, 'Lax', '/')}`);
 }
 
-export async function hasValidSession(req: Request, settings: SettingsPort, now = Date.now()): Promise<boolean> {
+async function hasValidSession(req: Request, settings: SettingsPort, now = Date.now()): Promise<boolean> {
   const value = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   if (!value) return false;
   const match = /^admin\.(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(value);

@@ -15,7 +15,7 @@ function scryptAsync(password: BinaryLike, salt: BinaryLike, keylen: number, opt
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
@@ -35,7 +35,7 @@ export async function verifyPassword(password: string, stored: string | undefine
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-export function hashApiKey(key: string): string {
+function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 

@@ -20,7 +20,7 @@ export const ZInvitationRequest = z
   .strict();
 export type TInvitationRequest = z.infer<typeof ZInvitationRequest>;
 
-export interface IssuedLinks {
+interface IssuedLinks {
   at: Located;
   links: IssuedLink[];
 }
@@ -79,7 +79,7 @@ export async function fieldworkOverview(ctx: Context, studyId: string) {
   return { study, rates, windows, defaultUses: Object.fromEntries(study.questionnaires.map((q) => [q.id, defaultUses(q)])), defaultWindow: DEFAULT_WINDOW };
 }
 
-export const ZWindowRequest = z.object({ mode: z.enum(['dates', 'open', 'closed']), openLinks: z.boolean() }).strict();
+const ZWindowRequest = z.object({ mode: z.enum(['dates', 'open', 'closed']), openLinks: z.boolean() }).strict();
 
 /** Parses a window request (API body) or throws 400.2 naming the fields. */
 export function parseWindowRequest(body: unknown): z.infer<typeof ZWindowRequest> {

@@ -34,7 +34,7 @@ export type FlowStep =
   | { kind: 'done'; location: string };
 
 /** Drops answers to questions that are hidden by the answers before them (questionnaire order). */
-export function pruneHidden(questionnaire: TQuestionnaire, answers: TAnswers): TAnswers {
+function pruneHidden(questionnaire: TQuestionnaire, answers: TAnswers): TAnswers {
   const kept: TAnswers = { ...answers };
   for (const q of questionnaire.sections.flatMap((s) => s.questions)) {
     if (!isQuestionVisible(q, kept)) {
@@ -70,7 +70,7 @@ function nearestShown(options: FlowOptions, from: number, step: 1 | -1, answers:
 }
 
 /** Page `index` (0-based) with the given state, form values and problems (status 400 when there are problems). */
-export function pageStep(options: FlowOptions, index: number, state: FlowState, values?: Record<string, RawValue>, problems: FieldProblem[] = []): FlowStep {
+function pageStep(options: FlowOptions, index: number, state: FlowState, values?: Record<string, RawValue>, problems: FieldProblem[] = []): FlowStep {
   const { at } = options;
   const locals = buildPage({
     studyId: at.study.id,

@@ -20,7 +20,7 @@ import { findInvitation, openInvitation, storeLinkResponse } from './submit.ts';
 const RESUME_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 /** How many drafts one link keeps (people answering through it at the same time). */
-export function draftsPerLink(invitation: TInvitation): number {
+function draftsPerLink(invitation: TInvitation): number {
   return Math.max(5, 2 * invitation.uses);
 }
 

@@ -12,7 +12,7 @@ import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { findStudy, frameOf, locate } from './studies.ts';
 
-export const ZResultsQuery = z
+const ZResultsQuery = z
   .object({
     weighting: ZWeighting.optional(),
     dialect: z.enum(['standard', 'excel-da']).optional(),

@@ -51,7 +51,7 @@ export function studyStatuses(ctx: Context, study: TStudy): Promise<Questionnair
 }
 
 /** Why `channel` may not take answers now, or undefined when it may. */
-export function refusal(status: QuestionnaireStatus, study: TStudy, channel: Channel): Problem | undefined {
+function refusal(status: QuestionnaireStatus, study: TStudy, channel: Channel): Problem | undefined {
   if (status.state === 'closed') return problems.questionnaireClosed(status.questionnaire, status.mode === 'dates' ? study.fieldwork.closes : undefined);
   if (status.state === 'not-yet') return problems.questionnaireNotYetOpen(status.questionnaire, study.fieldwork.opens);
   if (channel === 'open-link' && !status.openLinks) return problems.openLinksOff(status.questionnaire);

@@ -30,7 +30,7 @@ const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
  * Validates answers as sent by the API (unknown keys, hidden questions and stray texts refused);
  * throws 400.3 listing every problem. Keys such as "__proto__" are never question ids: reported.
  */
-export function checkAnswers(at: Located, municipality: string | undefined, raw: Record<string, unknown>): NewResponse {
+function checkAnswers(at: Located, municipality: string | undefined, raw: Record<string, unknown>): NewResponse {
   const reserved = RESERVED_KEYS.filter((key) => Object.hasOwn(raw, key));
   const answers = reserved.length === 0 ? raw : Object.fromEntries(Object.entries(raw).filter(([key]) => !RESERVED_KEYS.includes(key)));
   const checked = validateSubmission(at.questionnaire, at.frame, { municipality, answers }, { hidden: 'reject' });

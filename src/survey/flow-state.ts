@@ -23,10 +23,8 @@ const ZFlowState = z
   .strict();
 export type FlowState = z.infer<typeof ZFlowState>;
 
-export const newSubmissionId = randomId;
-
 export function newFlowState(): FlowState {
-  return { v: 1, sid: newSubmissionId(), a: {} };
+  return { v: 1, sid: randomId(), a: {} };
 }
 
 export function encodeFlowState(state: FlowState): string {
