@@ -41,8 +41,11 @@ async function sizeOf(file: string): Promise<number | undefined> {
   }
 }
 
-/** Refuses to open a directory that holds data but lacks settings.json or fieldwork.json. */
-async function refuseMissing(dataDir: string): Promise<void> {
+/**
+ * Refuses to open a directory that holds data but lacks settings.json or fieldwork.json. Returns
+ * whether the directory is new (neither file, no response): the open then creates both.
+ */
+async function refuseMissing(dataDir: string): Promise<boolean> {
   const settings = join(dataDir, SETTINGS_FILE);
   const fieldwork = join(dataDir, FIELDWORK_FILE);
   const [settingsSize, fieldworkSize, logSize] = await Promise.all([sizeOf(settings), sizeOf(fieldwork), sizeOf(join(dataDir, RESPONSES_FILE))]);
@@ -63,6 +66,7 @@ async function refuseMissing(dataDir: string): Promise<void> {
     );
   }
   if (problems.length > 0) throw new Error(`praksis will not open the data directory ${dataDir}:\n${problems.join('\n')}`);
+  return settingsSize === undefined && fieldworkSize === undefined && (logSize ?? 0) === 0;
 }
 
 export async function openFileStore(dataDir: string, options: FileStoreOptions = {}): Promise<Store> {
@@ -74,11 +78,12 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   }
   const lock = await lockDataDir(dataDir);
   const opened: { close(): Promise<void> }[] = [];
+  let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
     await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
-    await refuseMissing(dataDir);
+    fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
     opened.push(responses);
     const settings = await FileSettings.open(join(dataDir, SETTINGS_FILE), io);
@@ -104,6 +109,8 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     };
   } catch (error) {
     for (const part of opened) await part.close().catch(() => undefined);
+    // A first open that failed half way leaves no settings.json without fieldwork.json (the next open would refuse).
+    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
     await lock.release();
     throw error;
   }
