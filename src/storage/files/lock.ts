@@ -80,7 +80,7 @@ export async function lockDataDir(dataDir: string): Promise<DirLock> {
   try {
     await writeFile(temp, mine, { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    throw cannot(dataDir, 'creating', temp, error);
+    throw cannot(dataDir, 'creating', file, error);
   }
   try {
     await acquire(dataDir, file, temp, mine);
