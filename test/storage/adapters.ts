@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../src/storage/index.ts';
+import { afterEach, beforeEach } from 'vitest';
+import { openStore, type Store, type StoreOptions } from '../../src/storage/index.ts';
 
 export interface Place {
   /** Opens the store of this place; after `close` it may be opened again, with the same data. */
@@ -23,6 +24,33 @@ export interface Adapter {
 /** A new temporary directory (the caller removes it). */
 export function tempDir(prefix = 'praksis-storage-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/**
+ * For the file adapter's own tests: a new data directory for every test, removed after it, and
+ * every store opened on it closed (closing twice is harmless).
+ */
+export function dataDirPerTest() {
+  let dir = '';
+  const opened: Store[] = [];
+  beforeEach(async () => {
+    dir = await tempDir('praksis-files-');
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    file: (name: string) => join(dir, name),
+    async open(options?: StoreOptions): Promise<Store> {
+      const store = await openStore(dir, options);
+      opened.push(store);
+      return store;
+    },
+  };
 }
 
 export const adapters: Adapter[] = [

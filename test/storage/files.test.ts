@@ -1,44 +1,28 @@
 /**
  * What only the file adapter does: the response log's line format and recovery, write failures
- * (through the adapter's I/O seam, node:fs with one function replaced), temp files, the refusal to
- * open when settings.json or fieldwork.json has gone missing, and the data directory lock (with
- * real child processes racing for a stale lock).
+ * (through the adapter's I/O seam: node:fs with one function replaced), temp files, and the refusal
+ * to open when settings.json or fieldwork.json has gone missing. The lock: files-lock.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashSecret } from '../../src/fieldwork/index.ts';
 import { nodeIO, type FileIO } from '../../src/storage/files/io.ts';
-import { openStore, type Store, type StoreOptions } from '../../src/storage/index.ts';
+import { openStore } from '../../src/storage/index.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
-import { newResponse, tempDir } from './adapters.ts';
+import { dataDirPerTest, newResponse } from './adapters.ts';
 
-let dir: string;
-let opened: Store[] = [];
-const open = async (options?: StoreOptions) => {
-  const store = await openStore(dir, options);
-  opened.push(store);
-  return store;
-};
-const file = (name: string) => join(dir, name);
+const data = dataDirPerTest();
+const { open, file } = data;
 const log = () => file('responses.jsonl');
 const linesOf = async () => (await readFile(log(), 'utf8')).split('\n').filter(Boolean);
-const tempFiles = async () => (await readdir(dir)).filter((name) => name.endsWith('.tmp'));
+const tempFiles = async () => (await readdir(data.dir)).filter((name) => name.endsWith('.tmp'));
 
 /** An error like node:fs gives, with its code. */
 const fsError = (code: string) => Object.assign(new Error(`${code}: simulated failure`), { code });
 
-beforeEach(async () => {
-  dir = await tempDir('praksis-files-');
-});
-afterEach(async () => {
-  for (const store of opened) await store.close();
-  opened = [];
+afterEach(() => {
   vi.restoreAllMocks();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('the response log', () => {
@@ -67,7 +51,7 @@ describe('the response log', () => {
     expect(await store.responses.add(newResponse(), 'sub-old')).toEqual({ id: r.id, created: false });
     expect(await store.settings.read()).toEqual({ sessionSecret: 'kept' });
     expect(await store.fieldwork.window('integration', 'ledere')).toEqual({ mode: 'dates', openLinks: true });
-    expect(await readdir(dir)).not.toContain('responses.snapshot');
+    expect(await readdir(data.dir)).not.toContain('responses.snapshot');
   });
 
   it('cuts off a torn last line at open, saying only how many bytes, and keeps every complete line', async () => {
@@ -121,14 +105,13 @@ describe('the response log', () => {
     const store = await open();
     for (const m of ['101', '147', '151']) await store.responses.add(newResponse({ municipality: m }));
     await store.close();
-    opened = [];
     const lines = await linesOf();
     const damaged = [lines[0], lines[1]!.slice(0, 40), lines[2]].join('\n') + '\n';
     await writeFile(log(), damaged);
-    await expect(openStore(dir)).rejects.toThrow(/responses\.jsonl line 2 is damaged .*refuses to open rather than lose answers/);
+    await expect(openStore(data.dir)).rejects.toThrow(/responses\.jsonl line 2 is damaged .*refuses to open rather than lose answers/);
     expect(await readFile(log(), 'utf8')).toBe(damaged);
     await writeFile(log(), 'garbage\n' + lines.join('\n') + '\n');
-    await expect(openStore(dir)).rejects.toThrow(/line 1 is damaged/);
+    await expect(openStore(data.dir)).rejects.toThrow(/line 1 is damaged/);
   });
 
   it('resolves an add only after its fdatasync', async () => {
@@ -281,8 +264,7 @@ describe('settings.json and fieldwork.json', () => {
       expect(await store.fieldwork.window('integration', 'ledere')).toBeUndefined();
       expect(await store.settings.update((s) => void (s.sessionSecret = 'after'))).toEqual({ sessionSecret: 'after' });
       await store.close();
-      opened = [];
-    }
+      }
   });
 
   it('are removed of stale temp files at open', async () => {
@@ -307,19 +289,29 @@ describe('settings.json and fieldwork.json', () => {
   it('refuse to open a file that is not valid, naming it', async () => {
     await writeFile(file('settings.json'), '{"sessionSecret": ');
     await writeFile(file('fieldwork.json'), '{}');
-    await expect(openStore(dir)).rejects.toThrow(/settings\.json is not valid JSON .*restore it from a backup/);
+    await expect(openStore(data.dir)).rejects.toThrow(/settings\.json is not valid JSON .*restore it from a backup/);
     await writeFile(file('settings.json'), '{}');
     await writeFile(file('fieldwork.json'), '{"invitations": [{"tokenHash": 1}]}');
-    await expect(openStore(dir)).rejects.toThrow(/fieldwork\.json does not hold valid fieldwork data: invitations\.0\./);
+    await expect(openStore(data.dir)).rejects.toThrow(/fieldwork\.json does not hold valid fieldwork data: invitations\.0\./);
   });
 });
 
 describe('a data directory that lost a file', () => {
   it('opens when brand new, creating settings.json and fieldwork.json', async () => {
     const store = await open();
-    expect((await readdir(dir)).sort()).toEqual(['fieldwork.json', 'praksis.lock', 'responses.jsonl', 'settings.json']);
+    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'praksis.lock', 'responses.jsonl', 'settings.json']);
     await store.close();
-    expect((await readdir(dir)).sort()).toEqual(['fieldwork.json', 'responses.jsonl', 'settings.json']);
+    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'responses.jsonl', 'settings.json']);
+  });
+
+  it('opens normally after a first open that failed half way', async () => {
+    // The fourth fsync of a first open is that of fieldwork.json's temp file (settings.json is written by then).
+    let fsyncs = 0;
+    const failing = { fsync: (fd: number) => (++fsyncs >= 4 ? Promise.reject(fsError('EIO')) : nodeIO.fsync(fd)) };
+    await expect(openStore(data.dir, { io: failing })).rejects.toThrow(/EIO/);
+    expect(await readdir(data.dir)).not.toContain('settings.json');
+    const store = await open();
+    expect(await store.settings.read()).toEqual({});
   });
 
   it('refuses to open without settings.json when it holds responses, until the file is back or {}', async () => {
@@ -327,10 +319,9 @@ describe('a data directory that lost a file', () => {
     await store.settings.update((s) => void (s.exportSecret = 'pseudonyms'));
     await store.responses.add(newResponse());
     await store.close();
-    opened = [];
     const backup = await readFile(file('settings.json'));
     await rm(file('settings.json'));
-    const refused = openStore(dir);
+    const refused = openStore(data.dir);
     await expect(refused).rejects.toThrow(/settings\.json is missing, but the directory holds stored responses/);
     await expect(refused).rejects.toThrow(/export pseudonyms .* sign-in secrets .*Restore settings\.json from a backup; or, to start with new settings deliberately, create it with the content \{\}/);
     await writeFile(file('settings.json'), backup);
@@ -345,106 +336,18 @@ describe('a data directory that lost a file', () => {
   it('refuses to open without settings.json when fieldwork.json is there', async () => {
     const store = await open();
     await store.close();
-    opened = [];
     await rm(file('settings.json'));
-    await expect(openStore(dir)).rejects.toThrow(/settings\.json is missing, but the directory holds fieldwork data \(fieldwork\.json\)/);
+    await expect(openStore(data.dir)).rejects.toThrow(/settings\.json is missing, but the directory holds fieldwork data \(fieldwork\.json\)/);
   });
 
   it('refuses to open without fieldwork.json, saying that every invitation link would stop working', async () => {
     let store = await open();
     const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
     await store.close();
-    opened = [];
     await rm(file('fieldwork.json'));
-    await expect(openStore(dir)).rejects.toThrow(/fieldwork\.json is missing.*every invitation link stop working.*Restore fieldwork\.json from a backup; or, to start without invitations deliberately, create it with the content \{\}/);
+    await expect(openStore(data.dir)).rejects.toThrow(/fieldwork\.json is missing.*every invitation link stop working.*Restore fieldwork\.json from a backup; or, to start without invitations deliberately, create it with the content \{\}/);
     await writeFile(file('fieldwork.json'), '{}');
     store = await open();
     expect(await store.fieldwork.findByTokenHash(hashSecret(issued!.token))).toBeUndefined();
   });
-});
-
-describe('the data directory lock', () => {
-  const deadPid = async () => {
-    const child = spawn(process.execPath, ['-e', '']);
-    await new Promise((resolve) => child.on('close', resolve));
-    return child.pid!;
-  };
-
-  it('lets one store at a time open a directory in this process, and frees it at close', async () => {
-    const store = await open();
-    await expect(openStore(dir)).rejects.toThrow(/already open in this process/);
-    await store.close();
-    await expect(readdir(dir)).resolves.not.toContain('praksis.lock');
-    await open();
-  });
-
-  it('refuses a directory locked by a live process, naming its pid', async () => {
-    await writeFile(file('praksis.lock'), `${process.ppid}\n`);
-    await expect(openStore(dir)).rejects.toThrow(new RegExp(`in use by another praksis process \\(pid ${process.ppid}\\); stop it first`));
-    expect(await readFile(file('praksis.lock'), 'utf8')).toBe(`${process.ppid}\n`);
-  });
-
-  it('takes over a lock left by a dead process (also one of an older version, or empty)', async () => {
-    for (const content of [`${await deadPid()} 0123abcd\n`, `${await deadPid()}\n`, '']) {
-      await writeFile(file('praksis.lock'), content);
-      const store = await open();
-      expect(await readFile(file('praksis.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f]+\\n$`));
-      await store.close();
-      opened = [];
-    }
-  });
-
-  it('takes over a stale lock even when a take-over was cut short by a crash', async () => {
-    const stale = `${await deadPid()} 0123abcd\n`;
-    await writeFile(file('praksis.lock'), stale);
-    const round = createHash('sha256').update(stale).digest('hex').slice(0, 16);
-    await writeFile(file(`praksis.lock.takeover.${round}.1`), `${await deadPid()} feedbeef\n`);
-    await writeFile(file(`praksis.lock.${await deadPid()}.0badf00d.tmp`), 'left by a crash');
-    await open();
-    expect((await readdir(dir)).filter((n) => n.startsWith('praksis.lock'))).toEqual(['praksis.lock']);
-  });
-
-  it('says which file and what to do when the lock cannot be read', async () => {
-    await mkdir(file('praksis.lock'));
-    const refused = openStore(dir);
-    await expect(refused).rejects.toThrow(`reading ${file('praksis.lock')} failed (EISDIR`);
-    await expect(refused).rejects.toThrow(/if no praksis server uses the directory and .*praksis\.lock is left behind, remove it and start again/);
-  });
-
-  it('says what is wrong when the data directory cannot be created', async () => {
-    await writeFile(file('a-file'), '');
-    await expect(openStore(join(dir, 'a-file', 'data'))).rejects.toThrow(/cannot create the data directory .*a-file\/data \(ENOTDIR.*check the path and its permissions/);
-  });
-
-  it('lets exactly one of two processes opening at the same moment take a stale lock, in 10 of 10 trials', async () => {
-    const child = fileURLToPath(new URL('./child.ts', import.meta.url));
-    const start = () => {
-      const process_ = spawn(process.execPath, ['--import', 'tsx', child, 'lock', dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      const next = () => new Promise<unknown>((resolve) => process_.once('message', resolve));
-      return { process: process_, next };
-    };
-    const children = [start(), start()];
-    const kill = (c: { process: ChildProcess }) => c.process.kill('SIGKILL');
-    try {
-      await Promise.all(children.map((c) => c.next()));
-      for (let trial = 0; trial < 10; trial += 1) {
-        await writeFile(file('praksis.lock'), `${await deadPid()} 0123abcd\n`);
-        const answers = children.map((c) => c.next() as Promise<{ ok: boolean; pid: number; message?: string }>);
-        for (const c of children) c.process.send('open');
-        const results = await Promise.all(answers);
-        const winners = results.filter((r) => r.ok);
-        expect(winners).toHaveLength(1);
-        const loser = results.find((r) => !r.ok)!;
-        expect(loser.message).toContain(`in use by another praksis process (pid ${winners[0]!.pid})`);
-        expect(await readFile(file('praksis.lock'), 'utf8')).toMatch(new RegExp(`^${winners[0]!.pid} `));
-        const winner = children[results.indexOf(winners[0]!)]!;
-        const closed = winner.next();
-        winner.process.send('close');
-        await closed;
-      }
-      expect((await readdir(dir)).filter((n) => n.startsWith('praksis.lock'))).toEqual([]);
-    } finally {
-      children.forEach(kill);
-    }
-  }, 60_000);
 });
