@@ -72,7 +72,7 @@ async function measure(label: string, stored: TResponse[]): Promise<void> {
     console.log(
       `${label.padEnd(34)} open ${median(opens).toFixed(0).padStart(5)} ms (median of 3; ${opens.map((t) => t.toFixed(0)).join('/')}); ` +
         `sequential add ${seqMs.toFixed(2)} ms/op; 200 concurrent: ${(concurrent / conS).toFixed(0)} adds/s, ${syncs} fdatasyncs for ${concurrent} adds; ` +
-        `log ${(size / 1e6).toFixed(1)} MB, ${answers.toFixed(1)} answers/response`,
+        `log afterwards ${(size / 1e6).toFixed(1)} MB; ${answers.toFixed(1)} answers per stored response`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
