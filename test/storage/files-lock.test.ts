@@ -30,14 +30,21 @@ describe('the data directory lock', () => {
     await open();
   });
 
+  it('lets only one of two opens at the same moment in this process succeed', async () => {
+    const results = await Promise.allSettled([openStore(data.dir), openStore(data.dir)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String(results.map((r) => (r.status === 'rejected' ? r.reason : '')).join(''))).toMatch(/already open in this process/);
+    for (const r of results) await (r.status === 'fulfilled' ? r.value.close() : undefined);
+  });
+
   it('refuses a directory locked by a live process, naming its pid', async () => {
     await writeFile(file('praksis.lock'), `${process.ppid}\n`);
     await expect(openStore(data.dir)).rejects.toThrow(new RegExp(`in use by another praksis process \\(pid ${process.ppid}\\); stop it first`));
     expect(await readFile(file('praksis.lock'), 'utf8')).toBe(`${process.ppid}\n`);
   });
 
-  it('takes over a lock left by a dead process (also one of an older version, or empty)', async () => {
-    for (const content of [`${await deadPid()} 0123abcd\n`, `${await deadPid()}\n`, '']) {
+  it('takes over a lock left by a dead process (also one of an older version, an empty one, or one of an earlier process with our pid, as in a restarted container)', async () => {
+    for (const content of [`${await deadPid()} 0123abcd\n`, `${await deadPid()}\n`, '', `${process.pid} 0123abcd\n`, `${process.pid}\n`]) {
       await writeFile(file('praksis.lock'), content);
       const store = await open();
       expect(await readFile(file('praksis.lock'), 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f]+\\n$`));

@@ -25,7 +25,6 @@ export interface DirLock {
 }
 
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -40,10 +39,19 @@ function ownerOf(content: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-const isLive = (content: string) => {
+/** Lock files this process holds or is taking, and the contents it writes into them. */
+const heldHere = new Set<string>();
+const ours = new Set<string>();
+
+/**
+ * Whether the process a lock or marker names still runs. Our own pid counts only with our own
+ * content: the same pid with another nonce was an earlier process (a restarted container is pid 1 again).
+ */
+function isLive(content: string): boolean {
   const pid = ownerOf(content);
-  return pid !== undefined && isAlive(pid);
-};
+  if (pid === undefined) return false;
+  return pid === process.pid ? ours.has(content) : isAlive(pid);
+}
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,9 +65,6 @@ async function contentOf(file: string): Promise<string | undefined> {
     throw error;
   }
 }
-
-/** Locks held by this process, so a second openStore of the same directory fails too. */
-const heldHere = new Set<string>();
 
 class LockError extends Error {}
 
@@ -77,21 +82,31 @@ export async function lockDataDir(dataDir: string): Promise<DirLock> {
   if (heldHere.has(file)) throw new Error(`the data directory ${dataDir} is already open in this process`);
   const mine = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
   const temp = join(dataDir, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, mine, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    throw cannot(dataDir, 'creating', file, error);
-  }
-  try {
-    await acquire(dataDir, file, temp, mine);
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
   heldHere.add(file);
+  ours.add(mine);
+  const forget = () => {
+    heldHere.delete(file);
+    ours.delete(mine);
+  };
+  try {
+    try {
+      await writeFile(temp, mine, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      throw cannot(dataDir, 'creating', file, error);
+    }
+    try {
+      await acquire(dataDir, file, temp, mine);
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+  } catch (error) {
+    forget();
+    throw error;
+  }
   await removeLeftovers(dataDir);
   return {
     async release() {
-      heldHere.delete(file);
+      forget();
       try {
         // Only our own lock (nobody replaces a live lock, but a user may have removed it by hand).
         if ((await contentOf(file)) === mine) await unlink(file);
@@ -177,7 +192,8 @@ async function removeLeftovers(dataDir: string): Promise<void> {
     if (!name.startsWith(`${LOCK_FILE}.`)) continue;
     const path = join(dataDir, name);
     const temp = /^praksis\.lock\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
-    if (temp && !isAlive(Number(temp[1]))) await unlink(path).catch(() => undefined);
+    // (A temp file with our pid is an earlier process's: ours was removed once the lock was taken.)
+    if (temp && (Number(temp[1]) === process.pid || !isAlive(Number(temp[1])))) await unlink(path).catch(() => undefined);
     if (name.startsWith(`${LOCK_FILE}.takeover.`) && !isLive((await contentOf(path).catch(() => undefined)) ?? '')) await unlink(path).catch(() => undefined);
   }
 }
