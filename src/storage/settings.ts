@@ -1,11 +1,8 @@
 /**
- * Evaluator settings in `settings.json` (lowdb, written durably): credential hashes, the session
- * secret and whether demo data was loaded. Read synchronously from memory; updates are durable
- * before they resolve.
+ * Evaluator settings (zod): credential hashes, the session secret, the export secret and whether
+ * demo data was loaded. Stored by an adapter (files: `settings.json`, ./files/settings.ts).
  */
-import { Low } from 'lowdb';
 import { z } from 'zod';
-import { DurableJSONFile } from './files.ts';
 
 export const ZSettings = z
   .object({
@@ -18,26 +15,3 @@ export const ZSettings = z
   })
   .passthrough();
 export type Settings = z.infer<typeof ZSettings>;
-
-export interface SettingsStore {
-  read(): Settings;
-  update(mutate: (settings: Settings) => void): Promise<void>;
-}
-
-export async function openSettings(file: string): Promise<SettingsStore> {
-  const db = new Low<Settings>(new DurableJSONFile<Settings>(file), {});
-  await db.read();
-  const parsed = ZSettings.safeParse(db.data);
-  if (!parsed.success) throw new Error(`${file} does not hold valid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  db.data = parsed.data;
-  return {
-    read: () => db.data,
-    async update(mutate) {
-      const draft = structuredClone(db.data);
-      mutate(draft);
-      const next = ZSettings.parse(draft);
-      await db.adapter.write(next);
-      db.data = next;
-    },
-  };
-}

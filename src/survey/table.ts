@@ -7,7 +7,7 @@
  * arrays instead of ~3 million small heap objects, so memory stays flat, garbage collection has
  * almost nothing to trace, and the report reads a question as one array of small integers.
  *
- * Pure: no disk, no Express. The store (src/storage/responses.ts) appends to one; callers that
+ * Pure: no disk, no Express. The store (src/storage/files/responses.ts) appends to one; callers that
  * hold plain responses build one with `ResponseTable.from`. `row(i)` gives back the response
  * exactly as appended (arrays are copies; key order follows the columns).
  */
@@ -73,22 +73,6 @@ class Column<V extends TAnswerValue> {
   }
 }
 
-/**
- * The table as plain data, for the store's snapshot file: the dictionaries (JSON-able) and one
- * code array per column. `fromImage` checks every shape and code, so a damaged image is refused.
- */
-export interface TableImage {
-  rows: number;
-  /** The response ids (printable ASCII) one after another, and where each ends in `ids` (exclusive). */
-  ids: Uint8Array;
-  idEnds: Int32Array;
-  /** study, questionnaire, version, municipality, day, then one entry per answer key. */
-  columns: { key: string; values: TAnswerValue[] }[];
-  codes: Int32Array[];
-}
-
-const META_KEYS = ['study', 'questionnaire', 'version', 'municipality', 'day'] as const;
-
 export interface RowFilter {
   study?: string;
   questionnaire?: string;
@@ -118,74 +102,6 @@ export class ResponseTable {
     this.#version = new Column(this.#capacity);
     this.#municipality = new Column(this.#capacity);
     this.#day = new Column(this.#capacity);
-  }
-
-  /**
-   * The table as it is now, for a snapshot. Cheap: the code arrays are views of the first `rows`
-   * codes, which never change once written (rows are only appended; growing copies into a new
-   * array and leaves the old one, and these views, as they were), so the image stays valid while
-   * the table grows during an asynchronous write.
-   */
-  toImage(): TableImage {
-    const n = this.#length;
-    const meta = this.#meta;
-    const entries: [string, Column<TAnswerValue>][] = [...META_KEYS.map((key, k): [string, Column<TAnswerValue>] => [key, meta[k]!]), ...this.#answers];
-    return {
-      rows: n,
-      // Views too: id bytes and ends of rows already written never change either.
-      ids: this.#idBytes.subarray(0, n === 0 ? 0 : this.#idEnd[n - 1]!),
-      idEnds: this.#idEnd.subarray(0, n),
-      columns: entries.map(([key, c]) => ({ key, values: c.values.slice() })),
-      codes: entries.map(([, c]) => c.codes.subarray(0, n)),
-    };
-  }
-
-  /** Rebuilds a table from `toImage()`; throws (saying what is wrong) on any inconsistency. */
-  static fromImage(image: TableImage): ResponseTable {
-    const n = image.rows;
-    const bad = (what: string): never => {
-      throw new Error(`the table image is damaged: ${what}`);
-    };
-    if (!Number.isInteger(n) || n < 0) bad('row count');
-    if (!(image.ids instanceof Uint8Array) || !(image.idEnds instanceof Int32Array) || image.idEnds.length !== n) bad('ids');
-    let end = 0;
-    for (let i = 0; i < n; i += 1) {
-      if (image.idEnds[i]! <= end) bad(`id ${i + 1}`);
-      end = image.idEnds[i]!;
-    }
-    if (end !== image.ids.length) bad('ids');
-    for (let k = 0; k < end; k += 1) if (image.ids[k]! < 0x21 || image.ids[k]! > 0x7e) bad('ids');
-    if (image.columns.length !== image.codes.length || image.columns.length < META_KEYS.length) bad('column count');
-    META_KEYS.forEach((key, k) => image.columns[k]!.key === key || bad(`column ${k} is not "${key}"`));
-    const table = new ResponseTable(n);
-    image.columns.forEach(({ key, values }, k) => {
-      const codes = image.codes[k]!;
-      if (typeof key !== 'string' || !Array.isArray(values)) bad(`column ${k}`);
-      if (codes.length !== n) bad(`column "${key}" has ${codes.length} codes for ${n} rows`);
-      const wanted = k === 2 ? 'number' : 'string';
-      let column: Column<TAnswerValue>;
-      if (k < META_KEYS.length) {
-        column = table.#meta[k]!;
-        values.forEach((v) => typeof v === wanted || bad(`column "${key}" holds a ${typeof v}`));
-      } else {
-        if (table.#answers.has(key)) bad(`column "${key}" twice`);
-        column = new Column<TAnswerValue>(table.#capacity);
-        table.#answers.set(key, column);
-        values.forEach((v) => typeof v === 'string' || typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'string')) || bad(`column "${key}" holds a value that is not an answer`));
-      }
-      values.forEach((v, i) => column.codeOf(v) === i + 1 || bad(`column "${key}" lists a value twice`));
-      const min = k < META_KEYS.length ? 1 : 0;
-      for (let i = 0; i < n; i += 1) {
-        const c = codes[i]!;
-        if (c < min || c > values.length) bad(`column "${key}", row ${i + 1}: code ${c}`);
-      }
-      column.codes.set(codes);
-    });
-    table.#idBytes = new Uint8Array(Math.max(16 * 1024, Math.ceil(end * 1.5)));
-    table.#idBytes.set(image.ids);
-    table.#idEnd.set(image.idEnds);
-    table.#length = n;
-    return table;
   }
 
   static from(responses: readonly TResponse[]): ResponseTable {
@@ -224,34 +140,6 @@ export class ResponseTable {
     return i;
   }
 
-  /**
-   * Appends every row of another table's image, in order (its dictionaries are mapped onto this
-   * table's): the store reads a large log in two halves at once and joins them with this. The
-   * image comes from `toImage()` of a table this process built, so it is not checked again.
-   */
-  appendImage(image: TableImage): void {
-    const n = image.rows;
-    const start = this.#length;
-    if (start + n > this.#capacity) this.#grow(Math.max(this.#capacity * 2, start + n));
-    const base = start === 0 ? 0 : this.#idEnd[start - 1]!;
-    this.#idRoom(base, image.ids.length);
-    this.#idBytes.set(image.ids, base);
-    for (let i = 0; i < n; i += 1) this.#idEnd[start + i] = base + image.idEnds[i]!;
-    const meta = this.#meta;
-    image.columns.forEach(({ key, values }, k) => {
-      let column = k < META_KEYS.length ? meta[k]! : this.#answers.get(key);
-      if (!column) {
-        column = new Column<TAnswerValue>(this.#capacity);
-        this.#answers.set(key, column);
-      }
-      const translate = new Int32Array(values.length + 1);
-      values.forEach((v, j) => (translate[j + 1] = column.codeOf(v)));
-      const codes = image.codes[k]!;
-      for (let i = 0; i < n; i += 1) column.codes[start + i] = translate[codes[i]!]!;
-    });
-    this.#length = start + n;
-  }
-
   #pushId(i: number, id: string): void {
     const start = i === 0 ? 0 : this.#idEnd[i - 1]!;
     this.#idRoom(start, id.length);
@@ -271,7 +159,7 @@ export class ResponseTable {
     this.#idBytes = next;
   }
 
-  /** The five meta columns, in META_KEYS order. */
+  /** The five meta columns: study, questionnaire, version, municipality, day. */
   get #meta(): Column<TAnswerValue>[] {
     return [this.#study, this.#questionnaire, this.#version, this.#municipality, this.#day] as Column<TAnswerValue>[];
   }

@@ -1,0 +1,75 @@
+/**
+ * The storage adapters the contract suite (contract.test.ts) runs against, and the one way the
+ * storage tests get a place of their own. A new adapter (PostgreSQL) is one more entry in `adapters`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { openStore, type Store, type StoreOptions } from '../../src/storage/index.ts';
+
+export interface Place {
+  /** Opens the store of this place; after `close` it may be opened again, with the same data. */
+  open(): Promise<Store>;
+  /** Deletes the place and everything in it. */
+  remove(): Promise<void>;
+}
+
+export interface Adapter {
+  name: string;
+  /** A new, empty place. */
+  place(): Promise<Place>;
+}
+
+/** A new temporary directory (the caller removes it). */
+export function tempDir(prefix = 'praksis-storage-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/**
+ * For the file adapter's own tests: a new data directory for every test, removed after it, and
+ * every store opened on it closed (closing twice is harmless).
+ */
+export function dataDirPerTest() {
+  let dir = '';
+  const opened: Store[] = [];
+  beforeEach(async () => {
+    dir = await tempDir('praksis-files-');
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    file: (name: string) => join(dir, name),
+    async open(options?: StoreOptions): Promise<Store> {
+      const store = await openStore(dir, options);
+      opened.push(store);
+      return store;
+    },
+  };
+}
+
+export const adapters: Adapter[] = [
+  {
+    name: 'files',
+    async place() {
+      const dir = await tempDir('praksis-contract-');
+      return { open: () => openStore(dir), remove: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+
+/** A response as a use case hands it to the store. */
+export function newResponse(overrides: Partial<{ study: string; questionnaire: string; municipality: string; answers: Record<string, string | number | string[]> }> = {}) {
+  return {
+    study: overrides.study ?? 'integration',
+    questionnaire: overrides.questionnaire ?? 'ledere',
+    version: 1,
+    municipality: overrides.municipality ?? '851',
+    answers: overrides.answers ?? { frist: 'altid', grunde: ['tolk', 'andet'], antal: 3, tekst: 'æøå "x"\n' },
+  };
+}

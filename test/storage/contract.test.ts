@@ -1,0 +1,375 @@
+/**
+ * The storage contract: what every adapter of src/storage/ports.ts does, as a user of the store
+ * would notice it. Runs once per adapter in ./adapters.ts; file-only behaviour is in files.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashSecret, type TDraft } from '../../src/fieldwork/index.ts';
+import type { Store } from '../../src/storage/index.ts';
+import type { TResponse } from '../../src/survey/schema.ts';
+import { adapters, newResponse, type Place } from './adapters.ts';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const complete = (i: number, overrides: Partial<TResponse> = {}): TResponse => ({
+  id: `import${String(i).padStart(12, '0')}`,
+  study: 'integration',
+  questionnaire: 'praktikere',
+  version: 2,
+  municipality: '101',
+  day: '2016-05-01',
+  answers: { frist: 'aldrig', antal: i },
+  ...overrides,
+});
+
+const draftOf = (tokenHash: string, resume: string, overrides: Partial<TDraft> = {}): TDraft => ({
+  tokenHash,
+  resumeHash: hashSecret(resume),
+  state: `state of ${resume}`,
+  page: 1,
+  updatedDay: '2016-05-10',
+  ...overrides,
+});
+
+describe.each(adapters)('the $name store', (adapter) => {
+  let place: Place;
+  let opened: Store[] = [];
+  const open = async () => {
+    const store = await place.open();
+    opened.push(store);
+    return store;
+  };
+  const reopen = async (store: Store) => {
+    await store.close();
+    return open();
+  };
+  /** Issues one link and returns its token hash. */
+  const link = async (store: Store, uses: number, municipality = '851', questionnaire = 'praktikere') => {
+    const [issued] = await store.fieldwork.issue('integration', questionnaire, [municipality], uses);
+    return hashSecret(issued!.token);
+  };
+
+  beforeEach(async () => {
+    place = await adapter.place();
+  });
+  afterEach(async () => {
+    for (const store of opened) await store.close();
+    opened = [];
+    await place.remove();
+  });
+
+  describe('responses', () => {
+    it('keeps a response across a reopen, with a random id and only the day of submission', async () => {
+      let store = await open();
+      const { id, created } = await store.responses.add(newResponse());
+      expect(created).toBe(true);
+      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      store = await reopen(store);
+      const [stored] = await store.responses.list();
+      expect(stored).toEqual({ id, ...newResponse(), day: expect.stringMatching(DAY) });
+    });
+
+    it('stores one response for a submission id sent three times at once, and again after a reopen', async () => {
+      let store = await open();
+      const results = await Promise.all([1, 2, 3].map(() => store.responses.add(newResponse(), 'sub-1')));
+      expect(new Set(results.map((r) => r.id)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      store = await reopen(store);
+      expect(await store.responses.add(newResponse({ municipality: '101' }), 'sub-1')).toEqual({ id: results[0]!.id, created: false });
+      expect(await store.responses.count()).toBe(1);
+    });
+
+    it('stores every one of many concurrent submissions', async () => {
+      let store = await open();
+      const results = await Promise.all(Array.from({ length: 150 }, (_, i) => store.responses.add(newResponse({ municipality: String(100 + (i % 50)) }), `s${i}`)));
+      expect(new Set(results.map((r) => r.id)).size).toBe(150);
+      store = await reopen(store);
+      expect(await store.responses.count()).toBe(150);
+    });
+
+    it('tells whether a submission id was stored, also after a reopen', async () => {
+      let store = await open();
+      expect(await store.responses.has('sub-1')).toBe(false);
+      const adding = store.responses.add(newResponse(), 'sub-1');
+      expect(await store.responses.has('sub-1')).toBe(true);
+      await adding;
+      await store.responses.add(newResponse());
+      store = await reopen(store);
+      expect(await store.responses.has('sub-1')).toBe(true);
+      expect(await store.responses.has('sub-2')).toBe(false);
+    });
+
+    it('refuses a response that breaks the response schema', async () => {
+      const store = await open();
+      await expect(store.responses.add(newResponse({ municipality: 'København' }))).rejects.toThrow();
+      expect(await store.responses.count()).toBe(0);
+    });
+
+    it('stores complete responses in one call (imports) and refuses the whole call for one bad row', async () => {
+      let store = await open();
+      expect(await store.responses.addMany([complete(1), complete(2)])).toBe(2);
+      expect(await store.responses.addMany([])).toBe(0);
+      await expect(store.responses.addMany([complete(3), { ...complete(4), day: 'yesterday' }])).rejects.toThrow(/response 2 of 2/);
+      await expect(store.responses.addMany([{ ...complete(5), extra: 1 } as TResponse])).rejects.toThrow();
+      store = await reopen(store);
+      expect(await store.responses.list()).toEqual([complete(1), complete(2)]);
+    });
+
+    it('counts and lists by study and questionnaire, in the order stored', async () => {
+      const store = await open();
+      await store.responses.add(newResponse({ municipality: '101' }));
+      await store.responses.add(newResponse({ questionnaire: 'praktikere', municipality: '147' }));
+      await store.responses.add(newResponse({ study: 'other', municipality: '151' }));
+      await store.responses.add(newResponse({ municipality: '153' }));
+      expect(await store.responses.count()).toBe(4);
+      expect(await store.responses.count({ study: 'integration' })).toBe(3);
+      expect(await store.responses.count({ questionnaire: 'praktikere' })).toBe(1);
+      expect(await store.responses.count({ study: 'other', questionnaire: 'praktikere' })).toBe(0);
+      expect((await store.responses.list({ study: 'integration', questionnaire: 'ledere' })).map((r) => r.municipality)).toEqual(['101', '153']);
+      expect(await store.responses.list({ study: 'nobody' })).toEqual([]);
+    });
+
+    it('gives the stored responses as a column table with the same rows', async () => {
+      const store = await open();
+      await store.responses.addMany([complete(1), complete(2, { questionnaire: 'ledere', answers: { grunde: ['tolk'] } })]);
+      await store.responses.add(newResponse());
+      const table = await store.responses.table();
+      expect(table.length).toBe(3);
+      expect(Array.from({ length: table.length }, (_, i) => table.row(i))).toEqual(await store.responses.list());
+      expect(Array.from(table.rows({ questionnaire: 'ledere' }))).toEqual([1, 2]);
+      expect(table.answers('grunde')!.values).toEqual([['tolk'], ['tolk', 'andet']]);
+    });
+
+    it('takes no responses once closed', async () => {
+      const store = await open();
+      await store.close();
+      await expect(store.responses.add(newResponse())).rejects.toThrow(/closed/);
+    });
+  });
+
+  describe('invitation links', () => {
+    it('issues links sorted by questionnaire and municipality, found by the token hash only', async () => {
+      let store = await open();
+      const issued = await store.fieldwork.issue('integration', 'praktikere', ['851', '101', '461'], 3);
+      await store.fieldwork.issue('integration', 'ledere', ['147'], 1);
+      expect(issued.map((l) => l.municipality)).toEqual(['851', '101', '461']);
+      expect(issued.every((l) => /^[A-Za-z0-9_-]{22}$/.test(l.token))).toBe(true);
+      store = await reopen(store);
+      const all = await store.fieldwork.invitations('integration');
+      expect(all.map((i) => `${i.questionnaire}/${i.municipality}`)).toEqual(['ledere/147', 'praktikere/101', 'praktikere/461', 'praktikere/851']);
+      expect((await store.fieldwork.invitations('integration', 'ledere')).map((i) => i.municipality)).toEqual(['147']);
+      expect(await store.fieldwork.invitations('other')).toEqual([]);
+      expect(JSON.stringify(all)).not.toContain(issued[0]!.token);
+      const found = await store.fieldwork.findByTokenHash(hashSecret(issued[0]!.token));
+      expect(found).toMatchObject({ municipality: '851', questionnaire: 'praktikere', uses: 3, used: 0, completions: {}, reminders: 0, revoked: false, createdDay: expect.stringMatching(DAY) });
+      expect(await store.fieldwork.findByTokenHash(hashSecret('not-a-token'))).toBeUndefined();
+      expect(await store.fieldwork.findByTokenHash(issued[0]!.token)).toBeUndefined();
+    });
+
+    it('replaces the link of a municipality on a new issue, keeping the uses made; a reminder round counts', async () => {
+      const store = await open();
+      const [first] = await store.fieldwork.issue('integration', 'praktikere', ['851'], 3);
+      await store.fieldwork.useLink(hashSecret(first!.token), '2016-05-02', async () => ({ created: true }));
+      await store.fieldwork.useLink(hashSecret(first!.token), '2016-05-02', async () => ({ created: true }));
+      const [second] = await store.fieldwork.issue('integration', 'praktikere', ['851'], 1);
+      expect(await store.fieldwork.findByTokenHash(hashSecret(first!.token))).toBeUndefined();
+      expect(await store.fieldwork.findByTokenHash(hashSecret(second!.token))).toMatchObject({ uses: 2, used: 2, completions: { '2016-05-02': 2 } });
+      const [third] = await store.fieldwork.issue('integration', 'praktikere', ['851'], 5, { reminder: true });
+      expect(await store.fieldwork.findByTokenHash(hashSecret(third!.token))).toMatchObject({ uses: 2, used: 2, reminders: 1 });
+      expect(await store.fieldwork.invitations('integration')).toHaveLength(1);
+    });
+
+    it('uses a one-use link once when 20 submissions arrive at the same moment', async () => {
+      const store = await open();
+      const hash = await link(store, 1);
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse(), `sub-${i}`))));
+      expect(outcomes.filter((o) => o.outcome === 'stored')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'used-up')).toHaveLength(19);
+      expect(await store.responses.count()).toBe(1);
+      expect(await store.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 1, completions: { '2016-05-02': 1 } });
+    });
+
+    it('uses a three-use link three times when 30 submissions arrive at the same moment, also after a reopen', async () => {
+      let store = await open();
+      const hash = await link(store, 3);
+      const run = (s: Store, n: number) => Promise.all(Array.from({ length: n }, (_, i) => s.fieldwork.useLink(hash, '2016-05-02', () => s.responses.add(newResponse(), `sub-${n}-${i}`))));
+      const outcomes = await run(store, 30);
+      expect(outcomes.filter((o) => o.outcome === 'stored')).toHaveLength(3);
+      store = await reopen(store);
+      expect((await run(store, 5)).map((o) => o.outcome)).toEqual(Array(5).fill('used-up'));
+      expect(await store.responses.count()).toBe(3);
+      expect(await store.fieldwork.findByTokenHash(hash)).toMatchObject({ uses: 3, used: 3 });
+    });
+
+    it('gives the use back when storing fails, and passes the error on', async () => {
+      const store = await open();
+      const hash = await link(store, 1);
+      const failure = new Error('the disk is full');
+      await expect(store.fieldwork.useLink(hash, '2016-05-02', async () => Promise.reject(failure))).rejects.toBe(failure);
+      expect(await store.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 0, completions: {} });
+      const next = await store.fieldwork.useLink(hash, '2016-05-03', () => store.responses.add(newResponse(), 'sub-1'));
+      expect(next).toMatchObject({ outcome: 'stored', invitation: { used: 1, completions: { '2016-05-03': 1 } }, result: { created: true } });
+    });
+
+    it('gives the use back when the submission was stored before (created: false)', async () => {
+      let store = await open();
+      const hash = await link(store, 2);
+      const first = await store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse(), 'sub-1'));
+      const again = await store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse(), 'sub-1'));
+      expect(again).toMatchObject({ outcome: 'stored', result: { created: false, id: (first as { result: { id: string } }).result.id }, invitation: { used: 1 } });
+      store = await reopen(store);
+      expect(await store.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 1, completions: { '2016-05-02': 1 } });
+      expect(await store.responses.count()).toBe(1);
+    });
+
+    it('answers unknown for an unknown or replaced token and used-up for a used link, without storing', async () => {
+      const store = await open();
+      const hash = await link(store, 1);
+      let calls = 0;
+      const storeOne = async () => ((calls += 1), { created: true });
+      expect(await store.fieldwork.useLink(hashSecret('nobody'), '2016-05-02', storeOne)).toEqual({ outcome: 'unknown' });
+      await store.fieldwork.useLink(hash, '2016-05-02', storeOne);
+      expect(await store.fieldwork.useLink(hash, '2016-05-02', storeOne)).toEqual({ outcome: 'used-up', invitation: expect.objectContaining({ municipality: '851', used: 1 }) });
+      await store.fieldwork.issue('integration', 'praktikere', ['851'], 1);
+      expect(await store.fieldwork.useLink(hash, '2016-05-02', storeOne)).toEqual({ outcome: 'unknown' });
+      expect(calls).toBe(1);
+    });
+
+    it('records completions per day, with no time of day', async () => {
+      let store = await open();
+      const hash = await link(store, 5);
+      for (const day of ['2016-05-02', '2016-05-02', '2016-05-04']) await store.fieldwork.useLink(hash, day, async () => ({ created: true }));
+      store = await reopen(store);
+      const [invitation] = await store.fieldwork.invitations('integration');
+      expect(invitation).toMatchObject({ used: 3, completions: { '2016-05-02': 2, '2016-05-04': 1 } });
+    });
+  });
+
+  describe('drafts', () => {
+    it('saves, replaces and finds a draft by link and resume code, also after a reopen', async () => {
+      let store = await open();
+      const hash = await link(store, 3);
+      expect(await store.fieldwork.saveDraft(draftOf(hash, 'a'), 2)).toBe(true);
+      expect(await store.fieldwork.saveDraft(draftOf(hash, 'a', { state: 'page two', page: 2 }), 2)).toBe(true);
+      store = await reopen(store);
+      expect(await store.fieldwork.draft(hash, hashSecret('a'))).toEqual(draftOf(hash, 'a', { state: 'page two', page: 2 }));
+      expect(await store.fieldwork.draft(hash, hashSecret('b'))).toBeUndefined();
+      expect(await store.fieldwork.draft(hashSecret('other link'), hashSecret('a'))).toBeUndefined();
+    });
+
+    it('keeps at most maxPerLink drafts of a link: a new one beyond that is not saved, a replacement is', async () => {
+      const store = await open();
+      const hash = await link(store, 3);
+      const other = await link(store, 3, '101');
+      expect(await store.fieldwork.saveDraft(draftOf(hash, 'a'), 2)).toBe(true);
+      expect(await store.fieldwork.saveDraft(draftOf(hash, 'b'), 2)).toBe(true);
+      expect(await store.fieldwork.saveDraft(draftOf(hash, 'c'), 2)).toBe(false);
+      expect(await store.fieldwork.draft(hash, hashSecret('c'))).toBeUndefined();
+      expect(await store.fieldwork.saveDraft(draftOf(hash, 'b', { page: 3 }), 2)).toBe(true);
+      expect(await store.fieldwork.saveDraft(draftOf(other, 'c'), 2)).toBe(true);
+      expect((await store.fieldwork.draft(hash, hashSecret('b')))!.page).toBe(3);
+    });
+
+    it('refuses a draft that breaks the draft schema', async () => {
+      const store = await open();
+      const hash = await link(store, 1);
+      await expect(store.fieldwork.saveDraft({ ...draftOf(hash, 'a'), page: -1 }, 2)).rejects.toThrow();
+      expect(await store.fieldwork.draft(hash, hashSecret('a'))).toBeUndefined();
+    });
+
+    it('deletes one draft', async () => {
+      let store = await open();
+      const hash = await link(store, 3);
+      await store.fieldwork.saveDraft(draftOf(hash, 'a'), 3);
+      await store.fieldwork.saveDraft(draftOf(hash, 'b'), 3);
+      await store.fieldwork.deleteDraft(hash, hashSecret('a'));
+      await store.fieldwork.deleteDraft(hash, hashSecret('never saved'));
+      store = await reopen(store);
+      expect(await store.fieldwork.draft(hash, hashSecret('a'))).toBeUndefined();
+      expect(await store.fieldwork.draft(hash, hashSecret('b'))).toBeDefined();
+    });
+
+    it('expires drafts older than a day and every draft of a closed questionnaire', async () => {
+      let store = await open();
+      const open1 = await link(store, 3, '851', 'praktikere');
+      const closed = await link(store, 1, '851', 'ledere');
+      await store.fieldwork.saveDraft(draftOf(open1, 'old', { updatedDay: '2016-04-30' }), 5);
+      await store.fieldwork.saveDraft(draftOf(open1, 'edge', { updatedDay: '2016-05-01' }), 5);
+      await store.fieldwork.saveDraft(draftOf(open1, 'new', { updatedDay: '2016-05-09' }), 5);
+      await store.fieldwork.saveDraft(draftOf(closed, 'new', { updatedDay: '2016-05-09' }), 5);
+      expect(await store.fieldwork.expireDrafts('2016-05-01', [{ study: 'integration', questionnaire: 'ledere' }])).toBe(2);
+      expect(await store.fieldwork.expireDrafts('2016-05-01', [{ study: 'integration', questionnaire: 'ledere' }])).toBe(0);
+      store = await reopen(store);
+      expect(await store.fieldwork.draft(open1, hashSecret('old'))).toBeUndefined();
+      expect(await store.fieldwork.draft(closed, hashSecret('new'))).toBeUndefined();
+      expect(await store.fieldwork.draft(open1, hashSecret('edge'))).toBeDefined();
+      expect(await store.fieldwork.draft(open1, hashSecret('new'))).toBeDefined();
+      expect(await store.fieldwork.expireDrafts('2016-05-01', [{ study: 'other', questionnaire: 'praktikere' }])).toBe(0);
+    });
+  });
+
+  describe('fieldwork windows', () => {
+    it('has no window until one is set, then keeps it per questionnaire across a reopen', async () => {
+      let store = await open();
+      expect(await store.fieldwork.window('integration', 'ledere')).toBeUndefined();
+      await store.fieldwork.setWindow('integration', 'ledere', { mode: 'closed', openLinks: false });
+      await store.fieldwork.setWindow('integration', 'praktikere', { mode: 'open', openLinks: true });
+      await store.fieldwork.setWindow('integration', 'praktikere', { mode: 'dates', openLinks: true });
+      store = await reopen(store);
+      expect(await store.fieldwork.window('integration', 'ledere')).toEqual({ mode: 'closed', openLinks: false });
+      expect(await store.fieldwork.window('integration', 'praktikere')).toEqual({ mode: 'dates', openLinks: true });
+      expect(await store.fieldwork.window('other', 'ledere')).toBeUndefined();
+    });
+
+    it('refuses a window that is not one', async () => {
+      const store = await open();
+      await store.fieldwork.setWindow('integration', 'ledere', { mode: 'open', openLinks: true });
+      await expect(store.fieldwork.setWindow('integration', 'ledere', { mode: 'sometimes', openLinks: true } as never)).rejects.toThrow();
+      expect(await store.fieldwork.window('integration', 'ledere')).toEqual({ mode: 'open', openLinks: true });
+    });
+  });
+
+  describe('settings', () => {
+    it('starts empty and keeps an update across a reopen', async () => {
+      let store = await open();
+      expect(await store.settings.read()).toEqual({});
+      const updated = await store.settings.update((s) => {
+        s.sessionSecret = 'x';
+        s.demo = { loadedAt: '2016-05-01', responses: 201 };
+      });
+      expect(updated).toEqual({ sessionSecret: 'x', demo: { loadedAt: '2016-05-01', responses: 201 } });
+      store = await reopen(store);
+      expect(await store.settings.read()).toEqual(updated);
+    });
+
+    it('refuses an invalid update and changes nothing', async () => {
+      let store = await open();
+      await store.settings.update((s) => {
+        s.apiKeyHash = 'hash';
+      });
+      await expect(store.settings.update((s) => {
+        s.sessionSecret = 'new secret';
+        (s as Record<string, unknown>).apiKeyHash = 42;
+      })).rejects.toThrow(/apiKeyHash/);
+      expect(await store.settings.read()).toEqual({ apiKeyHash: 'hash' });
+      store = await reopen(store);
+      expect(await store.settings.read()).toEqual({ apiKeyHash: 'hash' });
+    });
+
+    it('applies concurrent updates one after another, so none is lost', async () => {
+      const store = await open();
+      await Promise.all([
+        store.settings.update((s) => void (s.sessionSecret = 'a')),
+        store.settings.update((s) => void (s.exportSecret = 'b')),
+        store.settings.update((s) => void (s.adminPasswordHash = 'c')),
+      ]);
+      expect(await store.settings.read()).toEqual({ sessionSecret: 'a', exportSecret: 'b', adminPasswordHash: 'c' });
+    });
+
+    it('gives copies: changing what was read changes nothing stored', async () => {
+      const store = await open();
+      const read = await store.settings.read();
+      read.sessionSecret = 'changed by hand';
+      expect(await store.settings.read()).toEqual({});
+    });
+  });
+});
