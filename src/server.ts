@@ -4,12 +4,9 @@
  * Any start-up problem is printed as a plain message (no stack trace) and exits with code 1.
  */
 import type { Server } from 'node:http';
-import { availableParallelism } from 'node:os';
 import { createApp, loadDemoIfEmpty } from './app.ts';
 import { parseConfig, type Config } from './config.ts';
 import { isProblem } from './errors.ts';
-import { bundleScript } from './http/assets.ts';
-import { SubmissionChecker } from './http/checker.ts';
 import { ensureCredentials } from './http/auth.ts';
 import { openStore } from './storage/index.ts';
 import { loadDefinitions } from './storage/definitions.ts';
@@ -25,11 +22,6 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-/** PRAKSIS_CHECK_WORKER: `auto` uses the worker when there is a second CPU for it. */
-function useCheckWorker(config: Config): boolean {
-  return config.checkWorker === 'on' || (config.checkWorker === 'auto' && availableParallelism() > 1);
-}
-
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -37,10 +29,6 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(describe(error));
   }
-
-  // The browser bundles are built by esbuild in its own process: start them now, so they are
-  // ready by the time the response log has been read (createApp awaits the same promises).
-  for (const name of ['questionnaire', 'report'] as const) bundleScript(name).catch(() => undefined);
 
   let definitions: Awaited<ReturnType<typeof loadDefinitions>>;
   try {
@@ -63,20 +51,7 @@ async function main(): Promise<void> {
     else console.log(`Demo: the store already holds ${demo.existing} responses, so no demo data was loaded.`);
   }
 
-  // The check worker takes parsing and checking of plain JSON submissions off the main thread. It is
-  // started once the server listens, so it does not slow the start (on two cores its start-up would
-  // compete with reading the response log); until it is ready — or if it cannot start — submissions
-  // are checked on the main thread.
-  let settleChecker: (checker: Promise<SubmissionChecker | undefined> | undefined) => void = () => undefined;
-  const checkerStarting = new Promise<SubmissionChecker | undefined>((resolve) => {
-    settleChecker = resolve;
-  });
-  const startChecker = () =>
-    SubmissionChecker.start(definitions).catch((error: unknown) => {
-      console.warn(`praksis: the check worker did not start (${describe(error)}); checking submissions on the main thread`);
-      return undefined;
-    });
-  const app = await createApp({ config, definitions, store, checker: checkerStarting });
+  const app = await createApp({ config, definitions, store });
   const server: Server = app.listen(config.port);
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
@@ -100,16 +75,14 @@ async function main(): Promise<void> {
     }
     lines.push(`praksis is running at http://localhost:${port}`);
     process.stdout.write(lines.join('\n') + '\n');
-    settleChecker(useCheckWorker(config) ? startChecker() : undefined);
   });
 
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    settleChecker(undefined); // a stop before the server listened: no worker to start
     server.close(() => {
-      Promise.all([store.close(), checkerStarting.then((checker) => checker?.close())]).finally(() => process.exit(0));
+      store.close().finally(() => process.exit(0));
     });
     server.closeAllConnections();
   };
