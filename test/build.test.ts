@@ -6,6 +6,7 @@
  * - The build makes the server, the CLI and the two browser bundles, and the copy serves from them.
  * - Without a build, or with one older than a source, the start exits 1 with one line.
  * - A source that does not compile: the build exits 1 naming the file and line, and writes nothing.
+ * - checkAssets (src/http/assets.ts) finds the bundles, or names the missing one.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkAssets } from '../src/http/assets.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
@@ -216,5 +218,17 @@ describe('npm start and praksis without an up-to-date build', () => {
     const { project } = await fakeProject();
     await writeFile(join(project, 'src', 'new-module.ts'), 'export {};\n');
     expect(await node(project, 'start.js')).toEqual({ code: 1, stdout: '', stderr: 'praksis: the build in dist/ is older than src/new-module.ts; run npm run build\n' });
+  });
+});
+
+describe('checkAssets (what createApp checks at start)', () => {
+  it('finds the browser bundles of the build the tests run on', async () => {
+    await expect(checkAssets()).resolves.toBeUndefined();
+  });
+
+  it('a missing bundle: an Error naming the file and saying to run npm run build', async () => {
+    const dir = await tempDir('praksis-assets-');
+    await writeFile(join(dir, 'questionnaire.js'), '"use strict";\n');
+    await expect(checkAssets(dir)).rejects.toThrow(`the browser bundle ${join(dir, 'report.js')} is missing; run npm run build`);
   });
 });

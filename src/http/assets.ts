@@ -16,12 +16,13 @@ export const bundleDir = join(distDir, 'public');
 const BUNDLES = ['questionnaire', 'report'] as const;
 export type BundleName = (typeof BUNDLES)[number];
 
-/** Throws an Error naming the file and the command to run when a browser bundle is missing. */
-export async function checkAssets(): Promise<void> {
+/** Throws an Error naming the file and the command to run when a browser bundle is missing from `dir`. */
+export async function checkAssets(dir = bundleDir): Promise<void> {
   for (const name of BUNDLES) {
-    const file = join(bundleDir, `${name}.js`);
+    const file = join(dir, `${name}.js`);
     await access(file).catch(() => {
-      throw new Error(`the browser bundle ${relative(rootDir, file)} is missing; run npm run build`);
+      const shown = relative(rootDir, file);
+      throw new Error(`the browser bundle ${shown.startsWith('..') ? file : shown} is missing; run npm run build`);
     });
   }
 }
