@@ -1,79 +1,89 @@
 /**
- * HTTP benchmark (issue 6, "Performance"): the real server as `npm start` runs it (`bin/start.js`,
- * the build of src/server.ts) in a child process on 127.0.0.1, loaded by this process with 100
- * concurrent keep-alive connections.
+ * HTTP benchmark (issue 13, "Performance after the change"): the server as `npm start` runs it
+ * (`node bin/start.js`, the build, on a temporary data directory, PRAKSIS_RATE_LIMIT=off) in a
+ * child process on 127.0.0.1, and in the same run, with the same client, a bare node:http server.
  *
- *   - submission throughput and p50/p99 latency with 1,000 and with 100,000 responses stored,
- *     next to a bare node:http server answering "ok" with the same client (a bare round before
- *     every praksis round, the ratio taken per pair), and at 1,000 stored also with the check
- *     worker switched off;
- *   - questionnaire page render p50/p99;
- *   - start-up time and peak RSS of the server with 100,000 stored responses.
+ *   - submissions (POST /api/v1/responses, valid leader answers) at CONCURRENCY connections with
+ *     1,000 and with 100,000 responses stored: durable submissions/s (answered 201, which the
+ *     server sends only after the line is fsync'ed), % of the bare server, p50/p99, p99 ratio;
+ *   - the questionnaire's first page (GET /s/<study>/<questionnaire>/p/1): p50/p99;
+ *   - start-up with 100,000 stored (spawn of the process to "praksis is running at" printed);
+ *   - peak RSS of the server (VmHWM in /proc/<pid>/status) after all its load.
+ *
+ * The stored responses are written as lines of the data directory's responses.jsonl before the
+ * server starts, in the format the store writes (`{"r":{id,study,questionnaire,version,
+ * municipality,day,answers}}`), so the start reads a log of that size. The servers with 1,000 and
+ * with 100,000 stored run side by side, their rounds interleaved, so the p99 ratio between them
+ * compares rounds that met the machine in the same state.
  *
  * The load client is a lean one on raw `net` sockets (as autocannon and wrk do): CONCURRENCY
  * keep-alive connections, one request in flight per connection (no pipelining), prebuilt request
- * Buffers, minimal response parsing (status line and Content-Length; chunked or unparsable responses
- * fail the run). Node's http.request + Agent used most of one of this machine's two cores, which
- * showed up as latency of the server measured (even the bare server's p99 was ~47 ms). The same
- * client loads the bare server and praksis.
+ * Buffers, minimal response parsing (status line and Content-Length). Node's http.request + Agent
+ * would spend much of a core of its own, which shows up as latency of the server measured. Every
+ * praksis round is paired with a bare round just before it (the bare server's rate moves between
+ * rounds with the machine); "% of bare" is the median of the rounds' ratios.
  *
- * Run: `npx tsx bench/http.ts` (prints a table). Never part of the tests.
+ * Run: `npm run bench` (builds first) or `npx tsx bench/http.ts` after `npm run build`. Prints a
+ * table; never part of the tests. BENCH_REQUESTS, BENCH_ROUNDS, BENCH_WARMUP, BENCH_STORED change
+ * the sizes (for example BENCH_STORED=1000 while iterating).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateDemoResponses } from '../src/demo/generate.ts';
-import { openStore } from '../src/storage/index.ts';
 import { loadDefinitions } from '../src/storage/definitions.ts';
-import type { TResponse } from '../src/survey/schema.ts';
+import type { TQuestionnaire, TResponse, TStudy } from '../src/survey/schema.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const CONCURRENCY = 100;
-/** Requests per round: 20,000, so that one pause of the server (which delays all 100 requests in flight) is 0.5 % of a round, not the whole p99. */
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20000);
-/** Requests before the clock starts, per server and kind of request: lets V8 optimise the hot paths (steady state is what is compared). */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
-/** Every row is measured ROUNDS times (REQUESTS each): the median round's throughput, p50/p99 over all its rounds (rowOf). */
+/** Requests per round. */
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
+/** Requests before the clock starts, per server and kind of request (steady state is what is compared). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000);
+/** Rounds per row: the median round's throughput, p50/p99 over the requests of all its rounds. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-/** Submissions a server gets in its POST row: warm-up, rounds, and one untimed priming request per connection per load. */
-const SUBMITTED = WARMUP + ROUNDS * REQUESTS + (ROUNDS + 1) * CONCURRENCY;
-/** Stored-response counts to measure; BENCH_STORED=1000 skips the slow 100,000 row while iterating. */
+/** Stored-response counts to measure. */
 const STORED = (process.env.BENCH_STORED ?? '1000,100000').split(',').map(Number);
+/** No single load (one round) may take longer than this: a stalled server fails the run instead of hanging it. */
+const LOAD_TIMEOUT_MS = 300_000;
+/** Nor may a start. */
+const START_TIMEOUT_MS = 60_000;
 
 interface Result {
   label: string;
+  /** Answers with the expected status per second. */
   rps: number;
   p50: number;
   p99: number;
   /** Every request's latency (ms), sorted. */
   latencies: Float64Array;
-  /** req/s relative to the bare server (median of paired rounds). */
+  /** Answers with another status than expected, by status. */
+  unexpected: Map<number, number>;
+  /** Median of the rounds' ratios to their paired bare round. */
   ratio?: number;
 }
 
-/**
- * A row from its rounds: the median round's throughput, and p50/p99 over the requests of ALL rounds
- * (one round's p99 is decided by its 200 slowest requests, so a single pause of the server moves it;
- * over all rounds it is the 1 % slowest of 100,000 requests).
- */
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** A row from its rounds: the median round's throughput; p50/p99 over the requests of all rounds. */
 function rowOf(label: string, rounds: Result[]): Result {
   const byRps = [...rounds].sort((a, b) => a.rps - b.rps);
   const all = new Float64Array(rounds.reduce((n, r) => n + r.latencies.length, 0));
+  const unexpected = new Map<number, number>();
   let at = 0;
   for (const r of rounds) {
     all.set(r.latencies, at);
     at += r.latencies.length;
+    for (const [status, n] of r.unexpected) unexpected.set(status, (unexpected.get(status) ?? 0) + n);
   }
   all.sort();
-  return { label, rps: byRps[Math.floor(byRps.length / 2)]!.rps, p50: percentile(all, 0.5), p99: percentile(all, 0.99), latencies: all };
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  return { label, rps: byRps[Math.floor(byRps.length / 2)]!.rps, p50: percentile(all, 0.5), p99: percentile(all, 0.99), latencies: all, unexpected };
 }
 
 /** One prebuilt HTTP/1.1 request (head and body in one Buffer). */
@@ -93,18 +103,17 @@ const TRANSFER_ENCODING = /\r\ntransfer-encoding:/i;
 
 /**
  * Fires `count` requests over CONCURRENCY keep-alive connections on raw `net` sockets, one request
- * in flight per connection (no pipelining); request i is `requests[i % requests.length]`.
- * Responses are parsed minimally: status line and Content-Length; a chunked or unparsable
- * response, a closed connection or a socket error fails the run. Status >= 400 counts as a failure.
- * All connections are established, and each has answered one untimed priming request, before
- * the clock starts: connection set-up and a socket's first request are not steady-state latency
- * (in 5,000 requests, the 100 first ones are 2 % of the sample, so they decided p99).
+ * in flight per connection; request i is `requests[i % requests.length]`. Every connection is
+ * established and has answered one untimed priming request before the clock starts. A chunked or
+ * unparsable response, a closed connection, a socket error or LOAD_TIMEOUT_MS fails the run; an
+ * answer with another status than `expect` is counted (Result.unexpected), not timed as a success.
  */
-export async function load(label: string, port: number, count: number, requests: readonly Buffer[]): Promise<Result> {
+export async function load(label: string, port: number, count: number, requests: readonly Buffer[], expect: number): Promise<Result> {
   const latencies = new Float64Array(count);
-  let done = 0;
+  const unexpected = new Map<number, number>();
+  let timed = 0;
+  let answered = 0;
   let next = 0;
-  let failures = 0;
   const sockets = await Promise.all(
     Array.from(
       { length: CONCURRENCY },
@@ -120,17 +129,19 @@ export async function load(label: string, port: number, count: number, requests:
     ),
   );
   let t0 = 0;
+  let t1 = 0;
   await new Promise<void>((resolveAll, rejectAll) => {
     let finished = false;
-    let open = 0;
-    const fail = (error: Error) => {
+    let open = sockets.length;
+    const timer = setTimeout(() => fail(new Error(`not done after ${LOAD_TIMEOUT_MS} ms (${answered} of ${count} answered)`)), LOAD_TIMEOUT_MS);
+    function fail(error: Error) {
       if (finished) return;
       finished = true;
+      clearTimeout(timer);
       for (const s of sockets) s.destroy();
       rejectAll(new Error(`${label}: ${error.message}`));
-    };
+    }
     const connection = (socket: net.Socket) => {
-      open++;
       let buffered: Buffer | undefined;
       let started = 0;
       let inFlight = false;
@@ -149,8 +160,10 @@ export async function load(label: string, port: number, count: number, requests:
         const i = next++;
         if (i >= count) {
           socket.end();
-          if (--open === 0 && !finished) {
+          if (--open === 0) {
             finished = true;
+            t1 = performance.now();
+            clearTimeout(timer);
             resolveAll();
           }
           return;
@@ -183,13 +196,14 @@ export async function load(label: string, port: number, count: number, requests:
         const latency = performance.now() - started;
         buffered = undefined;
         inFlight = false;
-        if (status >= 400) failures++;
         if (priming) {
           priming = false;
           if (--primed === 0) startClock();
           return;
         }
-        latencies[done++] = latency;
+        answered++;
+        if (status === expect) latencies[timed++] = latency;
+        else unexpected.set(status, (unexpected.get(status) ?? 0) + 1);
         send();
       });
       socket.on('error', fail);
@@ -206,171 +220,207 @@ export async function load(label: string, port: number, count: number, requests:
     };
     for (const send of handlers) send();
   });
-  const seconds = (performance.now() - t0) / 1000;
-  if (failures > 0) throw new Error(`${label}: ${failures} requests failed`);
-  latencies.sort();
-  return { label, rps: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), latencies };
+  const seconds = (t1 - t0) / 1000;
+  const ok = latencies.subarray(0, timed).sort();
+  return { label, rps: timed / seconds, p50: percentile(ok, 0.5), p99: percentile(ok, 0.99), latencies: ok, unexpected };
 }
 
 interface Child {
   child: ChildProcess;
   port: number;
   startupMs: number;
+  output: () => string;
 }
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, command = process.execPath): Promise<Child> {
+/** Spawns a process and resolves once its stdout matches `ready` (group 1: the port). */
+function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> {
   const t0 = performance.now();
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`not ready after ${START_TIMEOUT_MS} ms: ${out}`));
+    }, START_TIMEOUT_MS);
+    const onData = (d: Buffer) => {
       out += d.toString();
       const m = ready.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), startupMs: performance.now() - t0 });
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({ child, port: Number(m[1]), startupMs: performance.now() - t0, output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before it was ready: ${out}`));
     });
-    child.on('exit', (code) => reject(new Error(`child exited with ${code}: ${out}`)));
   });
 }
 
-/** The praksis server on `dataDir` (rate limit off, fixed credentials; the check worker as configured by default unless `checkWorker` says); `viaNpm`: as `npm start`. */
-function startPraksis(dataDir: string, nodeArgs: string[] = [], checkWorker?: 'on' | 'off', viaNpm = false): Promise<Child> {
+/** The praksis server as `npm start` runs it, on `dataDir`. */
+function startPraksis(dataDir: string): Promise<Child> {
   const env = {
     PORT: '0',
+    PRAKSIS_HOST: '127.0.0.1',
     PRAKSIS_DATA_DIR: dataDir,
     PRAKSIS_RATE_LIMIT: 'off',
     PRAKSIS_ADMIN_PASSWORD: 'bench-password',
     PRAKSIS_API_KEY: 'bench-api-key-0123456789',
-    ...(checkWorker ? { PRAKSIS_CHECK_WORKER: checkWorker } : {}),
   };
-  const ready = /running at http:\/\/localhost:(\d+)/;
-  if (viaNpm) return startChild(['start'], env, ready, 'npm');
-  return startChild([...nodeArgs, 'bin/start.js'], env, ready);
+  return startChild(['bin/start.js'], env, /praksis is running at http:\/\/localhost:(\d+)/);
 }
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
 async function stop(c: Child): Promise<void> {
+  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
   const exited = new Promise((resolve) => c.child.once('exit', resolve));
   c.child.kill('SIGTERM');
+  const timer = setTimeout(() => c.child.kill('SIGKILL'), 10_000);
   await exited;
+  clearTimeout(timer);
 }
 
-const BARE_LABEL = 'bare node:http "ok" (POST same bodies)';
 const BARE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); }).listen(0, '127.0.0.1', function () { console.log('bare on ' + this.address().port); });`;
 
+/** Valid leader answers: the demo generator's, which follows the questionnaire's skip logic and options. */
+function leaderResponses(study: TStudy, definitions: Awaited<ReturnType<typeof loadDefinitions>>): { questionnaire: TQuestionnaire; pool: TResponse[] } {
+  const questionnaire = study.questionnaires.find((q) => /leder/i.test(q.group));
+  if (!questionnaire) throw new Error(`${study.id} has no leader questionnaire`);
+  const frame = definitions.frames.get(study.frame)!;
+  const pool: TResponse[] = [];
+  for (let seed = 1; seed <= 5; seed++) pool.push(...generateDemoResponses(study, frame, { seed }).filter((r) => r.questionnaire === questionnaire.id));
+  return { questionnaire, pool };
+}
+
+/** A new data directory whose responses.jsonl holds `stored` responses (the store's own line format). */
+async function dataDirWith(stored: number, pool: readonly TResponse[]): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'praksis-bench-'));
+  const lines: string[] = [];
+  for (let i = 0; i < stored; i++) {
+    const { study, questionnaire, version, municipality, day, answers } = pool[i % pool.length]!;
+    const r = { id: `bench${String(i).padStart(17, '0')}`, study, questionnaire, version, municipality, day, answers };
+    lines.push(JSON.stringify({ r }) + '\n');
+  }
+  await writeFile(join(dataDir, 'responses.jsonl'), lines.join(''), { mode: 0o600 });
+  return dataDir;
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const met = (ok: boolean) => (ok ? 'yes' : '**no**');
+const failures = (r: Result) => [...r.unexpected].map(([status, n]) => `${fmt(n)} × ${status}`).join(', ');
+
 async function main(): Promise<void> {
-  const defs = await loadDefinitions(join(root, 'surveys'));
-  const study = defs.studies[0]!;
-  const frame = defs.frames.get(study.frame)!;
-  const pool: TResponse[] = generateDemoResponses(study, frame, { seed: 7 });
+  const definitions = await loadDefinitions(join(root, 'surveys'));
+  const study = definitions.studies.find((s) => s.id === 'integration_2016') ?? definitions.studies[0]!;
+  const { questionnaire, pool } = leaderResponses(study, definitions);
   const submit = pool.map((r) =>
     buildRequest('POST', '/api/v1/responses', JSON.stringify({ study: r.study, questionnaire: r.questionnaire, municipality: r.municipality, answers: r.answers })),
   );
+  const page = `/s/${study.id}/${questionnaire.id}/p/1`;
 
-  const results: Result[] = [];
-  const extra: string[] = [];
-
-  // The bare server's rate moves the most of all, between runs and between rounds (on two cores
-  // it depends on where the scheduler puts it and the client, and on the host). So it runs the
-  // whole time, and every round of a praksis row is paired with a bare round just before it: a
-  // row's "% of bare" is the median over its rounds of praksis req/s ÷ the paired bare req/s, so
-  // both sides of each ratio met the machine in the same state.
   const bare = await startChild(['-e', BARE], {}, /bare on (\d+)/);
-  await load('warm-up', bare.port, WARMUP, submit);
   const bareRounds: Result[] = [];
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  // Each row: ROUNDS rounds (see rowOf). A round lasts about a second against the bare server.
-  const measure = async (label: string, port: number, requests: readonly Buffer[]): Promise<Result> => {
-    const rounds: Result[] = [];
-    const ratios: number[] = [];
+  const notes: string[] = [];
+  /** One row under way: its server, what it sends, and its rounds with their paired bare rounds. */
+  interface Row {
+    label: string;
+    port: number;
+    requests: readonly Buffer[];
+    expect: number;
+    rounds: Result[];
+    ratios: number[];
+  }
+  /**
+   * ROUNDS rounds of every row, interleaved (round 1 of each row, then round 2 of each, ...), each
+   * round right after a round of the bare server: rows compared with each other (the p99 ratio) or
+   * with the bare server met the machine in the same state.
+   */
+  const measure = async (rows: Row[]): Promise<Result[]> => {
+    for (const row of rows) await load(`${row.label} (warm-up)`, row.port, WARMUP, row.requests, row.expect);
     for (let round = 0; round < ROUNDS; round++) {
-      const reference = await load(BARE_LABEL, bare.port, REQUESTS, submit);
-      bareRounds.push(reference);
-      const r = await load(label, port, REQUESTS, requests);
-      rounds.push(r);
-      ratios.push(r.rps / reference.rps);
+      for (const row of rows) {
+        const reference = await load('bare node:http', bare.port, REQUESTS, submit, 200);
+        bareRounds.push(reference);
+        const r = await load(row.label, row.port, REQUESTS, row.requests, row.expect);
+        row.rounds.push(r);
+        row.ratios.push(r.rps / reference.rps);
+      }
     }
-    extra.push(
-      `${label}: rounds req/s ${rounds.map((r) => r.rps.toFixed(0)).join(', ')}; paired bare rounds ${bareRounds.slice(-ROUNDS).map((r) => r.rps.toFixed(0)).join(', ')}; p99 ms ${rounds.map((r) => r.p99.toFixed(1)).join(', ')}`,
-    );
-    return { ...rowOf(label, rounds), ratio: median(ratios) };
+    return rows.map((row) => {
+      const result = { ...rowOf(row.label, row.rounds), ratio: [...row.ratios].sort((a, b) => a - b)[Math.floor(row.ratios.length / 2)]! };
+      notes.push(`${row.label}: rounds/s ${row.rounds.map((r) => fmt(r.rps)).join(', ')}; ratios to the paired bare rounds ${row.ratios.map((x) => fmt(x, 2)).join(', ')}`);
+      if (result.unexpected.size > 0) notes.push(`${row.label}: answers with another status than ${row.expect}: ${failures(result)}`);
+      return result;
+    });
   };
+  const row = (label: string, port: number, requests: readonly Buffer[], expect: number): Row => ({ label, port, requests, expect, rounds: [], ratios: [] });
 
-  /** A new data directory holding `stored` responses (closed cleanly, so with a snapshot). */
-  const storeWith = async (stored: number): Promise<string> => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'praksis-bench-'));
-    const store = await openStore(dataDir);
-    const batch: TResponse[] = [];
-    for (let i = 0; i < stored; i++) {
-      const r = pool[i % pool.length]!;
-      batch.push({ ...r, id: `bench${String(i).padStart(12, '0')}` });
-      if (batch.length === 10_000) await store.responses.addMany(batch.splice(0));
+  const posts = new Map<number, Result>();
+  let pageRow: Result | undefined;
+  let startup: { stored: number; ms: number } | undefined;
+  let rss = { mb: 0, stored: 0 };
+  const servers: { stored: number; dataDir: string; server?: Child }[] = [];
+  try {
+    await load('bare node:http (warm-up)', bare.port, WARMUP, submit, 200);
+    // One server per stored count, started one after the other (each start alone on the machine).
+    for (const stored of STORED) {
+      const entry: (typeof servers)[number] = { stored, dataDir: await dataDirWith(stored, pool) };
+      servers.push(entry);
+      entry.server = await startPraksis(entry.dataDir);
+      notes.push(`start-up with ${fmt(stored)} stored: ${fmt(entry.server.startupMs)} ms`);
+      if (startup === undefined || stored > startup.stored) startup = { stored, ms: entry.server.startupMs };
     }
-    if (batch.length > 0) await store.responses.addMany(batch.splice(0));
-    await store.close();
-    return dataDir;
-  };
-
-  for (const stored of STORED) {
-    const dataDir = await storeWith(stored);
-
-    if (stored === 100_000) {
-      // Closing the store wrote responses.snapshot. Without one — a store that was never stopped
-      // cleanly and has not reached a background snapshot — the whole log is parsed: measured
-      // first (this start's clean stop writes the snapshot again for the measured start below).
-      await rm(join(dataDir, 'responses.snapshot'));
-      const cold = await startPraksis(dataDir);
-      extra.push(`start-up with ${stored.toLocaleString('en')} stored and no snapshot (whole log parsed): ${cold.startupMs.toFixed(0)} ms, peak RSS ${peakRssMb(cold.child.pid!).toFixed(0)} MB`);
-      await stop(cold);
-      // The same as a user types it (npm's own start-up included; npm start execs node, so the stop reaches the server).
-      const npm = await startPraksis(dataDir, [], undefined, true);
-      extra.push(`start-up with ${stored.toLocaleString('en')} stored, as "npm start" (spawn of npm to listening; from the snapshot): ${npm.startupMs.toFixed(0)} ms`);
-      await stop(npm);
+    const results = await measure(servers.map(({ stored, server }) => row(`POST /api/v1/responses, ${fmt(stored)} stored`, server!.port, submit, 201)));
+    servers.forEach(({ stored }, i) => posts.set(stored, results[i]!));
+    const first = servers[0]!;
+    [pageRow] = await measure([row(`GET ${page}, ${fmt(first.stored)} stored`, first.server!.port, [buildRequest('GET', page)], 200)]);
+    for (const { stored, server } of servers) {
+      const mb = peakRssMb(server!.child.pid!);
+      notes.push(`peak RSS with ${fmt(stored)} stored, after its load: ${fmt(mb)} MB`);
+      if (mb > rss.mb) rss = { mb, stored };
     }
-    // BENCH_SERVER_ARGS: extra node flags for the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
-    const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-    const server = await startPraksis(dataDir, serverArgs);
-    if (stored === 100_000) extra.push(`start-up with ${stored.toLocaleString('en')} stored: ${server.startupMs.toFixed(0)} ms (process spawn of "node bin/start.js" to listening; from responses.snapshot + the log after it)`);
-    await load('warm-up', server.port, WARMUP, submit);
-    results.push(await measure(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored`, server.port, submit));
-    if (stored === 1_000) {
-      const page = `/s/${study.id}/${study.questionnaires[0]!.id}/p/1`;
-      const get = [buildRequest('GET', page)];
-      await load('warm-up', server.port, WARMUP, get);
-      results.push(await measure(`praksis GET questionnaire page ${page}`, server.port, get));
+  } finally {
+    for (const { server, dataDir } of servers) {
+      if (server) await stop(server);
+      await rm(dataDir, { recursive: true, force: true });
     }
-    extra.push(`peak RSS with ${stored.toLocaleString('en')} stored (+${(SUBMITTED).toLocaleString('en')} submitted): ${peakRssMb(server.child.pid!).toFixed(0)} MB`);
-    await stop(server);
-    await rm(dataDir, { recursive: true, force: true });
-
-    if (stored === 1_000) {
-      // The same with the check worker switched off (everything on the event loop), on a store of its own.
-      const ownDir = await storeWith(stored);
-      const alone = await startPraksis(ownDir, serverArgs, 'off');
-      await load('warm-up', alone.port, WARMUP, submit);
-      results.push(await measure(`praksis POST /api/v1/responses, ${stored.toLocaleString('en')} stored, PRAKSIS_CHECK_WORKER=off`, alone.port, submit));
-      await stop(alone);
-      await rm(ownDir, { recursive: true, force: true });
-    }
+    await stop(bare);
   }
 
-  await stop(bare);
-  extra.unshift(`${BARE_LABEL}: all ${bareRounds.length} rounds req/s ${bareRounds.map((r) => r.rps.toFixed(0)).join(', ')}`);
-  results.unshift({ ...rowOf(BARE_LABEL, bareRounds), ratio: 1 });
+  const bareRow = rowOf('bare node:http', bareRounds);
+  const rows: [string, string, string, string][] = [];
+  rows.push(['bare node:http, same client and bodies (reference)', `${fmt(bareRow.rps)}/s, p50 ${fmt(bareRow.p50, 1)} ms, p99 ${fmt(bareRow.p99, 1)} ms`, '', '']);
+  for (const [stored, r] of posts) {
+    const clean = r.unexpected.size === 0;
+    rows.push([`durable submissions/s, ${fmt(stored)} stored`, `${fmt(r.rps)}/s${clean ? '' : ` (and ${failures(r)})`}`, '≥ 1,000/s', met(clean && r.rps >= 1000)]);
+    rows.push([`% of bare, ${fmt(stored)} stored`, `${fmt(100 * r.ratio!, 1)} %`, '≥ 10 %', met(clean && r.ratio! >= 0.1)]);
+    rows.push([`p50 / p99, ${fmt(stored)} stored`, `${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} ms`, 'p99 ≤ 100 ms', met(clean && r.p99 <= 100)]);
+  }
+  const small = posts.get(1_000);
+  const large = posts.get(100_000);
+  if (small && large) rows.push(['p99 ratio, 100,000 / 1,000 stored', fmt(large.p99 / small.p99, 2), '≤ 1.5', met(large.p99 / small.p99 <= 1.5)]);
+  if (pageRow) {
+    const clean = pageRow.unexpected.size === 0;
+    rows.push([`questionnaire page ${page}, p50 / p99`, `${fmt(pageRow.p50, 1)} / ${fmt(pageRow.p99, 1)} ms${clean ? '' : ` (and ${failures(pageRow)})`}`, 'p99 ≤ 50 ms', met(clean && pageRow.p99 <= 50)]);
+  }
+  if (startup) rows.push([`start-up, ${fmt(startup.stored)} stored (spawn to "praksis is running at")`, `${fmt(startup.ms)} ms`, '≤ 2,000 ms', met(startup.ms <= 2000)]);
+  rows.push([`peak RSS (VmHWM), ${fmt(rss.stored)} stored, after its load`, `${fmt(rss.mb)} MB`, '≤ 300 MB', met(rss.mb <= 300)]);
+
   console.log(
-    `\n${CONCURRENCY} concurrent keep-alive connections, 127.0.0.1, ${process.version}, ${availableParallelism()} CPUs; per row ${WARMUP} warm-up requests, then ${ROUNDS} rounds of ${REQUESTS}, each after a paired round of the bare server; req/s of the median round, % of bare = median of the rounds' ratios to their paired bare round, p50/p99 over all rounds' requests\n`,
+    `\nnode bin/start.js, PRAKSIS_RATE_LIMIT=off; ${CONCURRENCY} keep-alive connections on 127.0.0.1; ${process.version}, ${availableParallelism()} CPUs; ` +
+      `per row ${fmt(WARMUP)} warm-up requests, then ${ROUNDS} rounds of ${fmt(REQUESTS)}, the rows' rounds interleaved, each after a round of the bare server; ` +
+      `rate of the median round, % of bare = median of the rounds' ratios, p50/p99 over all rounds' requests\n`,
   );
-  console.log('| what | req/s | % of bare | p50 ms | p99 ms |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const r of results) {
-    console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${(100 * r.ratio!).toFixed(0)} % | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
-  }
+  console.log('| measure | measured | target | met |');
+  console.log('| --- | ---: | ---: | :---: |');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   console.log('');
-  for (const line of extra) console.log(line);
+  for (const note of notes) console.log(note);
 }
 
 // Run only as a script (profiling helpers may import `load` and `buildRequest`).

@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: runs the server from the build of the sources as they are now (bin/build.js makes it
-// when there is none: after an edit, a checkout or a fresh clone without `npm ci`).
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildDirOrExit } from './build.js';
+// `npm start`: runs the server the build made (dist/server.mjs; `npm run build`, which `npm install`
+// and `npm ci` run too). Exits 1 with a one-line message when there is no build or it is stale.
+import { importBuilt } from './built.js';
 
-await import(pathToFileURL(join(await buildDirOrExit('the server'), 'server.mjs')).href);
+await importBuilt('server.mjs');

@@ -1,17 +1,13 @@
 /**
- * Where the project's files are: the same under tsx (src/paths.ts) and in the build `npm start`
- * runs (dist/<key>/server.mjs, see bin/build.js, which defines PRAKSIS_BUILD).
+ * Where the project's files are. This module sits one directory below the project root both as
+ * source (src/paths.ts, run by tsx or vitest) and bundled into the build (dist/server.mjs,
+ * dist/cli.mjs; see bin/build.js), so the root is `../` from it either way.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-declare const PRAKSIS_BUILD: { dir: string } | undefined;
+/** The project root (package.json, views/, public/, surveys/, src/). */
+export const rootDir = fileURLToPath(new URL('../', import.meta.url));
 
-/** Set only in the build: its directory, relative to the project root. */
-const build = typeof PRAKSIS_BUILD === 'undefined' ? undefined : PRAKSIS_BUILD;
-
-/** The project root (package.json, views/, public/, src/). */
-export const rootDir = fileURLToPath(new URL(build ? '../../' : '../', import.meta.url));
-
-/** The directory of the prebuilt bundles when running from the build; undefined under tsx. */
-export const buildDir: string | undefined = build && join(rootDir, build.dir);
+/** What `npm run build` makes (bin/build.js): the programs and, in public/, the browser bundles. */
+export const distDir = join(rootDir, 'dist');

@@ -1,40 +1,41 @@
 /**
- * Browser assets. The questionnaire script is bundled with esbuild from public/js/questionnaire.ts
- * and src/survey/condition.ts (the same showIf evaluator the server uses); see bundle.ts.
+ * Browser assets: /assets/css/* from public/css, and the two browser bundles `npm run build` makes
+ * (bin/build.js) from public/js/*.ts into dist/public/: questionnaire.js (with src/survey/condition.ts,
+ * the same showIf evaluator the server uses) and report.js (with chart.js). The tests make the same
+ * build before they run (test/global-setup.ts), so there is one path under npm start and vitest.
  */
-import { join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import express, { Router } from 'express';
-import { rootDir } from '../paths.ts';
-import { bundleOnce } from '../bundle.ts';
+import { distDir, rootDir } from '../paths.ts';
 
 export const publicDir = join(rootDir, 'public');
+/** Where the browser bundles are. */
+export const bundleDir = join(distDir, 'public');
 
-/** The bundle of public/js/<name>.ts (and what it imports), made once per process. */
-export function bundleScript(name: 'questionnaire' | 'report'): Promise<string> {
-  return bundleOnce(name);
-}
+const BUNDLES = ['questionnaire', 'report'] as const;
 
-export function bundleQuestionnaireScript(): Promise<string> {
-  return bundleScript('questionnaire');
+/** Throws an Error naming the file and the command to run when a browser bundle is missing from `dir`. */
+export async function checkAssets(dir = bundleDir): Promise<void> {
+  for (const name of BUNDLES) {
+    const file = join(dir, `${name}.js`);
+    await access(file).catch(() => {
+      const shown = relative(rootDir, file);
+      throw new Error(`the browser bundle ${shown.startsWith('..') ? file : shown} is missing; run npm run build`);
+    });
+  }
 }
 
 export function assetRoutes(): Router {
   const router = Router();
-  router.get('/report.js', async (_req, res) => {
-    const code = await bundleScript('report');
-    res.type('application/javascript; charset=utf-8').setHeader('Cache-Control', 'no-cache');
-    res.send(code);
-  });
-  router.get('/questionnaire.js', async (_req, res) => {
-    const code = await bundleQuestionnaireScript();
-    res.type('application/javascript; charset=utf-8').setHeader('Cache-Control', 'no-cache');
-    res.send(code);
-  });
+  for (const name of BUNDLES) {
+    router.get(`/${name}.js`, (_req, res, next) => {
+      res.sendFile(`${name}.js`, { root: bundleDir, headers: { 'Cache-Control': 'no-cache' } }, (error) => {
+        if (error) next(error);
+      });
+    });
+  }
   router.use('/css', express.static(join(publicDir, 'css'), { index: false }));
   return router;
 }
 
-/** Throws when a browser bundle cannot be made (at start-up, not on a respondent's page). */
-export async function checkAssets(): Promise<void> {
-  await Promise.all([bundleQuestionnaireScript(), bundleScript('report')]);
-}
