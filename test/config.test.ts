@@ -110,7 +110,6 @@ describe('parseConfig', () => {
     [{ PRAKSIS_API_KEY: 'too-short' }, 'PRAKSIS_API_KEY'],
     [{ PRAKSIS_API_KEY: 'has spaces inside the key' }, 'PRAKSIS_API_KEY'],
     [{ PRAKSIS_DEMO: 'maybe' }, 'PRAKSIS_DEMO'],
-    [{ PRAKSIS_CHECK_WORKER: 'yes' }, 'PRAKSIS_CHECK_WORKER'],
   ])('rejects %o naming %s', (env, variable) => {
     const problem = problemOf(() => parseConfig(env, []));
     expect(problem.code).toBe(900.1);
