@@ -3,12 +3,12 @@
  * column, the same numbers as R's survey package (see README "Estimation"). Bad input exits 1
  * with one clear line; usage errors exit 2.
  */
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { isProblem } from '../errors.ts';
-import { compareGroups, estimateCategorical, makeDesign, type GroupDifference, type CategoryEstimate, type CiMethod, type Combined, type Summary } from '../estimation/index.ts';
-import { parseCsvColumns, type CsvColumns } from '../export/csv-parse.ts';
+import { compareCoded, estimateCoded, makeDesign, type GroupDifference, type CategoryEstimate, type CiMethod, type Combined, type Summary } from '../estimation/index.ts';
+import { CsvReader, csvNumber, valuesOf, type CsvColumns } from '../export/csv-parse.ts';
 import { equalWeights, postStratify, rake, sizeWeights, type Calibration, type Margin } from '../weighting/index.ts';
-import { levelsOf, type Levels } from '../levels.ts';
+import type { Levels } from '../levels.ts';
 import type { CliIo } from './main.ts';
 
 const USAGE = `usage: praksis estimate <data.csv> --var <column>
@@ -125,30 +125,55 @@ export function parseArgs(args: string[]): Options {
   return options;
 }
 
-async function readCsv(file: string): Promise<CsvColumns> {
-  let text: string;
+/** Bytes read at a time: the next chunk is read while the last one is parsed. */
+const CHUNK = 1 << 22;
+
+/** The file's columns named in `columns` (all of them without), coded (src/export/csv-parse.ts). */
+async function readCsv(file: string, columns?: readonly string[]): Promise<CsvColumns> {
+  const cannot = (error: unknown) =>
+    new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  let handle: FileHandle;
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, 'r');
   } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw cannot(error);
   }
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let next = handle.read(buffers[0]!, 0, CHUNK, null);
   try {
-    return parseCsvColumns(text);
+    const reader = new CsvReader({ ...(columns ? { columns } : {}), bytes: (await handle.stat()).size });
+    for (let k = 0; ; k ^= 1) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await next);
+      } catch (error) {
+        throw cannot(error);
+      }
+      if (bytesRead === 0) break;
+      next = handle.read(buffers[k ^ 1]!, 0, CHUNK, null);
+      reader.push(buffers[k]!.subarray(0, bytesRead));
+    }
+    return reader.end();
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${file}: ${(error as Error).message}`);
+  } finally {
+    await next.catch(() => undefined);
+    await handle.close();
   }
 }
 
-async function readTargets(file: string, column: string, levels: Set<string>): Promise<Map<string, number>> {
+async function readTargets(file: string, column: string, levels: ReadonlySet<string>): Promise<Map<string, number>> {
   const csv = await readCsv(file);
   const li = csv.header.indexOf('level');
   const ti = csv.header.indexOf('total');
   if (li < 0 || ti < 0) throw new InputError(`${file}: the targets file needs the header "level,total"`);
   const targets = new Map<string, number>();
-  csv.columns[ti]!.forEach((raw, k) => {
-    const total = Number(raw);
+  const names = valuesOf(csv.columns[li]!);
+  valuesOf(csv.columns[ti]!).forEach((raw, k) => {
+    const total = csvNumber(raw, csv.decimalComma);
     if (!(Number.isFinite(total) && total > 0)) throw new InputError(`${file} row ${k + 2}: total must be a positive number, not "${raw}"`);
-    targets.set(csv.columns[li]![k]!, total);
+    targets.set(names[k]!, total);
   });
   const missing = [...levels].filter((l) => !targets.has(l));
   const extra = [...targets.keys()].filter((l) => !levels.has(l));
@@ -205,32 +230,38 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The columns the options name (only these are read from the file). */
+function columnsUsed(o: Options): string[] {
+  const names = [o.variable, o.cluster, o.strata, o.fpc, o.weight, o.equalize, o.size, o.poststratify?.column, o.by, ...o.rake.map((m) => m.column), ...o.domain.map((d) => d.column)];
+  return names.filter((name): name is string => name !== undefined);
+}
+
 export async function estimate(o: Options): Promise<string[]> {
-  const csv = await readCsv(o.file);
-  const columnOf = (name: string, flag: string): string[] => {
+  const csv = await readCsv(o.file, columnsUsed(o));
+  // Every column used is coded (src/levels.ts: a level index per row and the distinct values), so
+  // a column used several times (cluster and equalize, say) is read once, and no step makes a
+  // string per row.
+  const columnOf = (name: string, flag: string): Levels => {
     const k = csv.header.indexOf(name);
     if (k < 0) throw new InputError(`${flag} ${name}: no such column in ${o.file} (columns: ${csv.header.join(', ')})`);
     return csv.columns[k]!;
   };
-  const numeric = (name: string, flag: string): number[] =>
-    columnOf(name, flag).map((v, i) => {
-      const x = v.trim() === '' ? Number.NaN : Number(v);
-      if (!Number.isFinite(x)) throw new InputError(`${flag} ${name}: row ${i + 2} is "${v}", not a number`);
-      return x;
-    });
-  const values = columnOf(o.variable, '--var').map((v) => (v === '' || v === 'NA' ? null : v));
-  // A column used to group rows (cluster, strata, equalize) is coded once, however many uses it has.
-  const coded = new Map<string, Levels>();
-  const levelsOfColumn = (name: string, flag: string): Levels => {
-    let levels = coded.get(name);
-    if (!levels) {
-      levels = levelsOf(columnOf(name, flag));
-      coded.set(name, levels);
+  const numeric = (name: string, flag: string): number[] => {
+    const column = columnOf(name, flag);
+    const perLevel = column.levels.map((v) => csvNumber(v, csv.decimalComma));
+    const bad = perLevel.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      // Levels are numbered by first appearance, so the first bad level's first row is the first bad row.
+      const row = column.of.indexOf(bad);
+      throw new InputError(`${flag} ${name}: row ${row + 2} is "${column.levels[bad]}", not a number${csv.decimalComma ? ' (fields are separated by ";", so numbers are written with a decimal comma, e.g. 0,25)' : ''}`);
     }
-    return levels;
+    const values = new Array<number>(column.of.length);
+    for (let i = 0; i < values.length; i += 1) values[i] = perLevel[column.of[i]!]!;
+    return values;
   };
-  const cluster = o.cluster ? levelsOfColumn(o.cluster, '--cluster') : o.equalize ? levelsOfColumn(o.equalize, '--equalize') : undefined;
-  const strata = o.strata ? levelsOfColumn(o.strata, '--strata') : undefined;
+  const variable = columnOf(o.variable, '--var');
+  const cluster = o.cluster ? columnOf(o.cluster, '--cluster') : o.equalize ? columnOf(o.equalize, '--equalize') : undefined;
+  const strata = o.strata ? columnOf(o.strata, '--strata') : undefined;
   const fpc = o.fpc ? numeric(o.fpc, '--fpc') : undefined;
 
   let weights: number[];
@@ -239,26 +270,31 @@ export async function estimate(o: Options): Promise<string[]> {
     const clusters = columnOf(o.equalize!, '--equalize');
     const sizes = numeric(o.size, '--size');
     const byCluster = new Map<string, number>();
-    clusters.forEach((c, i) => {
-      const s = byCluster.get(c);
-      if (s !== undefined && s !== sizes[i]) throw new InputError(`--size ${o.size}: cluster "${c}" has two different sizes (${s} and ${sizes[i]})`);
-      byCluster.set(c, sizes[i]!);
-    });
+    const sizeOf = new Array<number | undefined>(clusters.levels.length);
+    for (let i = 0; i < sizes.length; i += 1) {
+      const c = clusters.of[i]!;
+      const s = sizeOf[c];
+      if (s !== undefined && s !== sizes[i]) throw new InputError(`--size ${o.size}: cluster "${clusters.levels[c]}" has two different sizes (${s} and ${sizes[i]})`);
+      if (s === undefined) {
+        sizeOf[c] = sizes[i]!;
+        byCluster.set(clusters.levels[c]!, sizes[i]!);
+      }
+    }
     weights = sizeWeights(clusters, byCluster);
-  } else if (o.equalize) weights = equalWeights(levelsOfColumn(o.equalize, '--equalize'));
+  } else if (o.equalize) weights = equalWeights(columnOf(o.equalize, '--equalize'));
   else weights = new Array<number>(csv.count).fill(1);
 
   let calibration: Calibration | undefined;
   if (o.poststratify) {
     const groups = columnOf(o.poststratify.column, '--poststratify');
-    const result = postStratify(weights, groups, await readTargets(o.poststratify.file, o.poststratify.column, new Set(groups)));
+    const result = postStratify(weights, valuesOf(groups), await readTargets(o.poststratify.file, o.poststratify.column, new Set(groups.levels)));
     weights = result.weights;
     calibration = result.calibration;
   } else if (o.rake.length > 0) {
     const margins: Margin[] = [];
     for (const m of o.rake) {
       const groups = columnOf(m.column, '--rake');
-      margins.push({ groups, targets: await readTargets(m.file, m.column, new Set(groups)) });
+      margins.push({ groups: valuesOf(groups), targets: await readTargets(m.file, m.column, new Set(groups.levels)) });
     }
     const result = rake(weights, margins);
     weights = result.weights;
@@ -266,37 +302,62 @@ export async function estimate(o: Options): Promise<string[]> {
   }
 
   const design = makeDesign({ weights, ...(cluster ? { cluster } : {}), ...(strata ? { strata } : {}), ...(fpc ? { fpc } : {}), ...(calibration ? { calibration } : {}) });
-  const domainColumns = o.domain.map((d) => ({ values: columnOf(d.column, '--domain'), value: d.value }));
-  const seen = new Set(values.filter((v): v is string => v !== null));
-  for (const d of o.drop) if (!seen.has(d)) throw new InputError(`--drop ${d}: no such category in column "${o.variable}" (categories: ${[...seen].sort().join(', ')})`);
-  const categories = [...seen].filter((c) => !o.drop.includes(c)).sort();
-  for (const c of o.combine) {
-    for (const member of c.categories) {
-      if (!categories.includes(member)) throw new InputError(`--combine ${c.name}: "${member}" is not a category of "${o.variable}"${o.drop.includes(member) ? ' (it is dropped)' : ''}`);
-    }
+  // The categories: the values seen but "" and NA (no answer), sorted, without the dropped ones.
+  const seen = variable.levels.filter((v) => v !== '' && v !== 'NA');
+  for (const d of o.drop) if (!seen.includes(d)) throw new InputError(`--drop ${d}: no such category in column "${o.variable}" (categories: ${[...seen].sort().join(', ')})`);
+  const categories = seen.filter((c) => !o.drop.includes(c)).sort();
+  const categoryIndex = new Map(categories.map((c, k) => [c, k]));
+  const combined = o.combine.map((c) => ({
+    name: c.name,
+    members: c.categories.map((member) => {
+      const k = categoryIndex.get(member);
+      if (k === undefined) throw new InputError(`--combine ${c.name}: "${member}" is not a category of "${o.variable}"${o.drop.includes(member) ? ' (it is dropped)' : ''}`);
+      return k;
+    }),
+  }));
+  // code[i]: row i's category, or −1 outside the base (no answer, a dropped category, outside --domain):
+  // domain estimation on the full design.
+  const levelCategory = Int32Array.from(variable.levels, (v) => categoryIndex.get(v) ?? -1);
+  const domains = o.domain.map((d) => {
+    const column = columnOf(d.column, '--domain');
+    return { of: column.of, level: column.byLevel.get(d.value) ?? -1 };
+  });
+  const code = new Int32Array(csv.count);
+  for (let i = 0; i < code.length; i += 1) {
+    let k = levelCategory[variable.of[i]!]!;
+    for (const d of domains) if (d.of[i] !== d.level) k = -1;
+    code[i] = k;
   }
-  const drop = new Set(o.drop);
-  const filtered = drop.size > 0 || domainColumns.length > 0;
-  const inBase = (v: string | null, i: number) => v !== null && !drop.has(v) && domainColumns.every((d) => d.values[i] === d.value);
-  const estimateFor = (domain: boolean[] | undefined) => estimateCategorical(design, values, { categories, ...(domain ? { domain } : {}), combined: o.combine, ci: o.ci, level: o.level });
+  const estimateFor = (rows: Int32Array) => estimateCoded(design, rows, categories, { combined, ci: o.ci, level: o.level });
 
   if (!o.by) {
-    // Without --drop or --domain the base is every row with a value, which estimateCategorical takes as it is.
-    const r = estimateFor(filtered ? values.map(inBase) : undefined);
+    const r = estimateFor(code);
     const rows = [...r.categories, ...r.combined];
     if (o.json) return [JSON.stringify({ summary: r.summary, categories: rows.map(stripCovariance) }, null, 2)];
     return table(r.summary, rows, o.level);
   }
-  const baseDomain = values.map(inBase);
   const by = columnOf(o.by, '--by');
-  const groups = [...new Set(by.filter((g, i) => baseDomain[i] && g !== ''))].sort();
-  const results = groups.map((g) => ({ group: g, result: estimateFor(baseDomain.map((d, i) => d && by[i] === g)) }));
+  const inBase = new Uint8Array(by.levels.length);
+  for (let i = 0; i < code.length; i += 1) if (code[i]! >= 0) inBase[by.of[i]!] = 1;
+  const groups = by.levels.filter((g, k) => inBase[k] === 1 && g !== '').sort();
+  const results = groups.map((g) => {
+    const level = by.byLevel.get(g)!;
+    return { group: g, result: estimateFor(code.map((k, i) => (by.of[i] === level ? k : -1))) };
+  });
   let comparisons: (GroupDifference & { category: string })[] | undefined;
   if (o.compare) {
     const [a, b] = o.compare;
     for (const g of [a, b]) if (!groups.includes(g)) throw new InputError(`--compare: "${g}" is not a value of column "${o.by}" (values: ${groups.join(', ')})`);
-    const masked = values.map((v, i) => (baseDomain[i] ? v : null));
-    comparisons = [...categories.map((c) => ({ name: c, categories: [c] })), ...o.combine].map((c) => ({ ...compareGroups(design, masked, by, a, b, c.categories), category: c.name }));
+    if (a === b) throw new InputError(`--compare ${a}:${b}: give two different groups`);
+    const levelA = by.byLevel.get(a)!;
+    const levelB = by.byLevel.get(b)!;
+    const side = new Int8Array(code.length);
+    for (let i = 0; i < code.length; i += 1) if (code[i]! >= 0) side[i] = by.of[i] === levelA ? 1 : by.of[i] === levelB ? 2 : 0;
+    comparisons = [...categories.map((c, k) => ({ name: c, members: [k] })), ...combined].map((c) => {
+      const members = new Set(c.members);
+      const y = Uint8Array.from(code, (k) => (members.has(k) ? 1 : 0));
+      return { ...compareCoded(design, side, y, a, b), category: c.name };
+    });
   }
   if (o.json) {
     return [

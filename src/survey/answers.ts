@@ -6,6 +6,10 @@
  *
  * Stored values: single/scale → option code; multi → list of codes in option order; text →
  * trimmed string; number → number. "Andet, angiv" text is stored under `<questionId>_other`.
+ * A text (a text question's answer or an "Andet, angiv" text) with invisible control characters
+ * is refused (`hasControlCharacters`): NUL and the other C0/C1 controls but tab, line feed and
+ * carriage return, and the bidi embedding, override and isolate controls, which can make a
+ * stored text display as something else than it is (in the evaluator's pages, exports, Excel).
  * The municipality question's value becomes the response's municipality, not an answer.
  */
 import type { TFrame } from '../frame/schema.ts';
@@ -44,6 +48,7 @@ export const messages = {
   otherMissing: 'Skriv, hvad "Andet" dækker over.',
   otherTooLong: (max: number) => `Teksten er for lang: højst ${max} tegn.`,
   otherWithoutOther: 'Feltet "Andet, angiv" må kun udfyldes, når "Andet" er valgt.',
+  controlCharacters: 'Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv teksten igen uden dem.',
   hidden: 'Spørgsmålet er ikke vist ud fra de tidligere svar og må ikke besvares.',
   unknownQuestion: (id: string) => `"${id}" er ikke et spørgsmål i dette spørgeskema.`,
   unknownMunicipality: (code: string) => `"${code}" er ikke en kommunekode i undersøgelsen.`,
@@ -54,6 +59,19 @@ export const messages = {
 
 /** The longest "Andet, angiv" text kept. */
 export const OTHER_MAX_LENGTH = 2000;
+
+/**
+ * C0 controls but tab, LF and CR (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F), DEL and the C1
+ * controls (U+007F–U+009F), and the bidi embedding/override (U+202A–U+202E) and isolate
+ * (U+2066–U+2069) controls. Marks a right-to-left text needs (U+200E/U+200F) and the zero-width
+ * joiner of emoji sequences are allowed.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/** Whether a free text holds a control character that is refused (see CONTROL_CHARACTERS). */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text);
+}
 
 /** What validation needs of a questionnaire, worked out once per (loaded, immutable) questionnaire. */
 interface Prepared {
@@ -174,6 +192,7 @@ function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unk
     }
     case 'text': {
       if (typeof raw !== 'string') return failed(q.id, messages.wrongType('en tekst'));
+      if (hasControlCharacters(raw)) return failed(q.id, messages.controlCharacters);
       const text = raw.trim();
       if (text.length > q.maxLength) return failed(q.id, messages.tooLong(q.maxLength));
       value = text;
@@ -199,6 +218,7 @@ function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unk
     if (otherChosen) {
       if (isEmpty(otherRaw)) return failed(`${q.id}_other`, messages.otherMissing);
       if (typeof otherRaw !== 'string') return failed(`${q.id}_other`, messages.wrongType('en tekst'));
+      if (hasControlCharacters(otherRaw)) return failed(`${q.id}_other`, messages.controlCharacters);
       const text = otherRaw.trim();
       if (text.length > OTHER_MAX_LENGTH) return failed(`${q.id}_other`, messages.otherTooLong(OTHER_MAX_LENGTH));
       return { value, other: text, problems: NO_PROBLEMS };

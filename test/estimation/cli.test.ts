@@ -1,8 +1,13 @@
 /** `praksis estimate` on the R fixture data gives R's numbers; bad input is one clear line and a non-zero exit. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/estimate.ts';
+import { estimateCategorical, makeDesign } from '../../src/estimation/index.ts';
+import { parseCsv } from '../../src/export/csv-parse.ts';
+import { equalWeights } from '../../src/weighting/index.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/r/', import.meta.url));
 const data = `${dir}data.csv`;
@@ -14,6 +19,11 @@ async function cli(args: string[]) {
   const code = await run(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+const temp = mkdtempSync(join(tmpdir(), 'praksis-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+const fixture = parseCsv(readFileSync(data));
+const column = (name: string) => fixture.rows.map((r) => r[fixture.header.indexOf(name)]!);
+
 const byCategory = (json: { categories: { category: string; estimate: number; se: number }[] }, levels: string[]) =>
   levels.map((l) => json.categories.find((c) => c.category === l)!);
 
@@ -77,5 +87,63 @@ describe('praksis estimate', () => {
     const r = await cli(['/nonexistent.csv', '--var', 'a']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot read \/nonexistent\.csv: no such file/);
+  });
+
+  it('reads the excel-da dialect (semicolons, decimal commas, BOM) to the same R reference', async () => {
+    // The fixture as Danish Excel writes it: every field quoted, numbers with a decimal comma.
+    const numbers = new Set(['fpc', 'w']);
+    const lines = [fixture.header, ...fixture.rows].map((r, k) => r.map((v, j) => `"${k > 0 && numbers.has(fixture.header[j]!) ? v.replace('.', ',') : v}"`).join(';'));
+    const file = join(temp, 'excel-da.csv');
+    writeFileSync(file, '\ufeff' + lines.join('\r\n') + '\r\n');
+    const r = await cli([file, '--var', 'answer', '--cluster', 'muni', '--strata', 'region', '--fpc', 'fpc', '--weight', 'w', '--json']);
+    expect(r.code, r.err).toBe(0);
+    byCategory(JSON.parse(r.out), ref.levels).forEach((c, i) => {
+      expect(Math.abs(c.estimate - ref.stratified.means.estimate[i])).toBeLessThan(1e-9);
+      expect(Math.abs(c.se - ref.stratified.means.se[i])).toBeLessThan(1e-9);
+    });
+    writeFileSync(file, 'muni;answer;w\r\nk01;always;0.5\r\nk02;never;1\r\n');
+    const point = await cli([file, '--var', 'answer', '--cluster', 'muni', '--weight', 'w']);
+    expect(point.code).toBe(1);
+    expect(point.err).toMatch(/--weight w: row 2 is "0.5", not a number \(fields are separated by ";", so numbers are written with a decimal comma/);
+  });
+
+  it('--domain is domain estimation on the full design, and --by gives each group that domain', async () => {
+    const design = makeDesign({ weights: equalWeights(column('muni')), cluster: column('muni') });
+    const region = column('region');
+    const answers = column('answer');
+    // As the CLI lists them: every category of the column, also one without rows in the domain.
+    const want = estimateCategorical(design, answers, { categories: [...new Set(answers)].sort(), domain: region.map((g) => g === 'H') });
+    expect(want.categories.some((c) => c.n === 0)).toBe(true);
+    const r = await cli([data, '--var', 'answer', '--equalize', 'muni', '--domain', 'region=H', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const got = JSON.parse(r.out);
+    expect(got.summary).toEqual(want.summary);
+    got.categories.forEach((c: { category: string; estimate: number; se: number; ciLow: number }, i: number) => {
+      expect(c.category).toBe(want.categories[i]!.category);
+      expect(c.estimate).toBe(want.categories[i]!.estimate);
+      expect(c.se).toBe(want.categories[i]!.se);
+      expect(c.ciLow).toBe(want.categories[i]!.ciLow);
+    });
+    const by = JSON.parse((await cli([data, '--var', 'answer', '--equalize', 'muni', '--by', 'region', '--json'])).out);
+    expect(by.groups.map((g: { group: string }) => g.group)).toEqual([...new Set(region)].sort());
+    expect(by.groups.find((g: { group: string }) => g.group === 'H')).toEqual({ group: 'H', ...got });
+  });
+
+  it('a file of many read chunks gives the exact counts and proportions it holds', async () => {
+    // 200,000 rows (~9 MB, over two 4 MB chunks) in 20 clusters of the same make-up: each category is exactly a quarter, SE 0.
+    const categories = ['a', 'b', 'c', 'd'];
+    const rows = ['"id","muni","note","answer"'];
+    for (let i = 0; i < 200_000; i += 1) rows.push(`"r${i}","m${i % 20}","${i % 7 === 0 ? 'line\nbreak, ""quoted""' : 'æøå'}","${categories[Math.floor(i / 20) % 4]}"`);
+    const file = join(temp, 'large.csv');
+    writeFileSync(file, rows.join('\r\n') + '\r\n');
+    const r = await cli([file, '--var', 'answer', '--equalize', 'muni', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.summary).toMatchObject({ n: 200_000, clusters: 20, df: 19 });
+    for (const c of json.categories) {
+      expect(c.n).toBe(50_000);
+      expect(c.estimate).toBeCloseTo(0.25, 12);
+      expect(c.se).toBeLessThan(1e-12);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSection, validateSubmission } from '../../src/survey/answers.ts';
+import { hasControlCharacters, messages, validateSection, validateSubmission } from '../../src/survey/answers.ts';
 import { frame, questionnaire } from './fixtures.ts';
 
 const full = { kommune: '147', frist: 'ofte', hvornaar: 'snart', kilder: ['asyl', 'andet'], kilder_other: ' Mentor ', antal: 12, kommentar: 'Fint' };
@@ -101,5 +101,44 @@ describe('validateSection', () => {
   it('asks for a municipality and refuses one outside the frame', () => {
     expect(validateSection(questionnaire, 's1', {}, { frist: 'altid' }, frame).problems).toEqual([{ question: 'kommune', message: 'Vælg din kommune.' }]);
     expect(validateSection(questionnaire, 's1', {}, { kommune: '../etc', frist: 'altid' }, frame).problems[0]!.question).toBe('kommune');
+  });
+});
+
+describe('invisible control characters in free text', () => {
+  const refused = 'Teksten indeholder usynlige styretegn, som ikke kan gemmes. Skriv teksten igen uden dem.';
+
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['NUL alone', '\u0000'],
+    ['bell', 'ding\u0007'],
+    ['escape (terminal colours)', '\u001b[31mrød'],
+    ['vertical tab', 'a\u000bb'],
+    ['DEL', 'a\u007f'],
+    ['C1 next line', 'a\u0085b'],
+    ['right-to-left override', 'fil\u202Egpj.exe'],
+    ['left-to-right embedding', '\u202Aabc\u202C'],
+    ['first strong isolate', 'x\u2068y\u2069'],
+    ['right-to-left isolate', '\u2067abc'],
+  ])('a text answer with %s is refused, with a message that names the problem', (_name, text) => {
+    expect(problemsOf({ ...full, kommentar: text })).toEqual([{ question: 'kommentar', message: refused }]);
+    expect(problemsOf({ ...full, kilder_other: `Mentor ${text}` })).toEqual([{ question: 'kilder_other', message: refused }]);
+    expect(messages.controlCharacters).toBe(refused);
+  });
+
+  it('the HTML flow refuses them too', () => {
+    const result = validateSection(questionnaire, 's2', { frist: 'ofte' }, { kilder: ['andet'], kilder_other: 'a\u202Eb', kommentar: 'x\u0000' }, frame);
+    expect(result.problems).toEqual([
+      { question: 'kilder_other', message: refused },
+      { question: 'kommentar', message: refused },
+    ]);
+    expect(result.answers).toEqual({});
+  });
+
+  it('accepts Danish letters, emoji (with joiners), tabs, line breaks and right-to-left marks, and stores them as written', () => {
+    const comment = 'Fint 👍\r\næøå ÆØÅ\tok';
+    const other = 'Børn & unge:\n«Ærlig snak» 👨\u200D👩\u200D👧 — \u200Fעברית\u200F é';
+    const result = validateSubmission(questionnaire, frame, { answers: { ...full, kommentar: ` ${comment}\n`, kilder_other: other } }, reject);
+    expect(result).toMatchObject({ ok: true, answers: { kommentar: comment, kilder_other: other } });
+    for (const text of [comment, other, '', 'plain']) expect(hasControlCharacters(text)).toBe(false);
   });
 });
