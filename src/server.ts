@@ -84,9 +84,10 @@ async function main(): Promise<void> {
     lines.push(`Evaluator API key (generated now, shown only this once): ${generated.apiKey}`);
     lines.push('  Send it as "Authorization: Bearer <key>". Set PRAKSIS_API_KEY to choose your own.');
   }
-  const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  lines.push(`Listening on ${config.host}:${port}${config.host === '127.0.0.1' ? ' (this machine only; set PRAKSIS_HOST=0.0.0.0 to serve the network)' : ''}`);
-  lines.push(`praksis is running at http://${shown}:${port}`);
+  const local = config.host === '127.0.0.1' || config.host === 'localhost';
+  const shown = local || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const where = local ? 'this machine only; set PRAKSIS_HOST=0.0.0.0 to serve the network' : `listening on ${config.host}`;
+  lines.push(`praksis is running at http://${shown}:${port} (${where})`);
   process.stdout.write(lines.join('\n') + '\n');
 
   let stopping = false;

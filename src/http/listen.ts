@@ -4,7 +4,7 @@
  * cannot hold a connection open.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -15,15 +15,18 @@ export const TIMEOUTS = {
   headersMs: 10_000,
   /** An idle keep-alive connection is closed after this. */
   keepAliveMs: 5_000,
+  /** How often open requests are checked against the two request timeouts (Node's default is 30 s). */
+  checkMs: 2_000,
 } as const;
 
 export type Timeouts = { [K in keyof typeof TIMEOUTS]: number };
 
 export async function listen(app: Express, port: number, host: string, timeouts: Timeouts = TIMEOUTS): Promise<{ server: Server; port: number }> {
-  const server = app.listen(port, host);
-  server.requestTimeout = timeouts.requestMs;
-  server.headersTimeout = timeouts.headersMs;
-  server.keepAliveTimeout = timeouts.keepAliveMs;
+  const server = createServer(
+    { requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkMs },
+    app,
+  );
+  server.listen(port, host);
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
   return { server, port: (server.address() as AddressInfo).port };
 }

@@ -22,8 +22,8 @@ export function respondentRoutes(ctx: Context) {
   });
 
   router.get('/s/:study/:questionnaire', async (req, res) => {
-    const { at, status } = await openLinkLanding(ctx, param(req, 'study'), param(req, 'questionnaire'));
-    res.render('landing', { title: at.questionnaire.title, study: at.study, questionnaire: at.questionnaire, status, startUrl: `/s/${at.study.id}/${at.questionnaire.id}/p/1` });
+    const at = await openLinkLanding(ctx, param(req, 'study'), param(req, 'questionnaire'));
+    res.render('landing', { title: at.questionnaire.title, study: at.study, questionnaire: at.questionnaire, startUrl: `/s/${at.study.id}/${at.questionnaire.id}/p/1` });
   });
 
   router.get('/s/:study/:questionnaire/p/:n', noStore, async (req, res) => {

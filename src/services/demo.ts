@@ -11,9 +11,9 @@ export type DemoResult = { loaded: true; responses: number } | { loaded: false; 
 export async function loadDemo(ctx: Context, seed = 2016): Promise<DemoResult> {
   const [settings, existing] = [await ctx.store.settings.read(), await ctx.store.responses.count()];
   if (settings.realResponses === true) {
-    return { loaded: false, reason: `the data store ${ctx.store.location} has held real responses, so no demo data was loaded (use an empty data directory for the demo)` };
+    return { loaded: false, reason: `the store in ${ctx.store.location} has held real responses, so no demo data was loaded (use an empty data directory for the demo)` };
   }
-  if (existing > 0) return { loaded: false, reason: `the data store already holds ${existing} responses, so no demo data was loaded` };
+  if (existing > 0) return { loaded: false, reason: `the store already holds ${existing} responses, so no demo data was loaded` };
   const responses = ctx.definitions.studies.flatMap((study) => {
     const frame = ctx.definitions.frames.get(study.frame);
     return frame ? generateDemoResponses(study, frame, { seed }) : [];

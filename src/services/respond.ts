@@ -5,7 +5,7 @@
 import { problems } from '../errors.ts';
 import type { Context } from './context.ts';
 import { firstPage, pageIndexOf, postPage, type FlowOptions, type FlowStep } from './flow.ts';
-import { assertAccepts, questionnaireStatus, studyStatuses, type QuestionnaireStatus } from './status.ts';
+import { assertAccepts, studyStatuses, type QuestionnaireStatus } from './status.ts';
 import { locate, type Located } from './studies.ts';
 import { storeOpenLinkResponse } from './submit.ts';
 
@@ -32,9 +32,11 @@ export async function frontPage(ctx: Context): Promise<{ study: Located['study']
   );
 }
 
-export async function openLinkLanding(ctx: Context, studyId: string, questionnaireId: string): Promise<{ at: Located; status: QuestionnaireStatus }> {
+/** The landing page of a questionnaire that takes open-link answers now (else the 410/403 refusal). */
+export async function openLinkLanding(ctx: Context, studyId: string, questionnaireId: string): Promise<Located> {
   const at = locate(ctx.definitions, studyId, questionnaireId);
-  return { at, status: await questionnaireStatus(ctx, at) };
+  await assertAccepts(ctx, at, 'open-link');
+  return at;
 }
 
 /** GET page n: only the first page exists without a posted form (later ones answer with the landing page's URL). */

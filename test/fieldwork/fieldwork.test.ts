@@ -165,7 +165,9 @@ describe('evaluator: dashboard, reminders, window', () => {
     const closed = await fetch(app.url + pathOf(link!.url));
     expect(closed.status).toBe(410);
     expect(await closed.text()).toContain('Spørgeskemaet er lukket');
-    expect((await fetch(`${app.url}/s/integration_2016/ledere`)).status).toBe(410);
+    const landing = await fetch(`${app.url}/s/integration_2016/ledere`);
+    expect(landing.status).toBe(410);
+    expect(await landing.text()).toContain('Spørgeskemaet er lukket');
     await client.postForm('/admin/studies/integration_2016/window', { _csrf: csrf, questionnaire: 'ledere', mode: 'open', openLinks: 'off' });
     expect((await fetch(app.url + pathOf(link!.url))).status).toBe(200);
     const openLink = await fetch(`${app.url}/s/integration_2016/ledere`);

@@ -24,7 +24,9 @@ const env = (dataDir: string) => ({ PRAKSIS_DATA_DIR: dataDir, PRAKSIS_RATE_LIMI
 describe('crash safety', () => {
   it(`keeps every acknowledged submission and never over-uses a link across ${TRIALS} SIGKILLs`, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'praksis-crash-'));
-    const study = theStudy(await loadDefinitions(surveysDir));
+    const defs = await loadDefinitions(surveysDir);
+    const study = theStudy(defs);
+    const invited = defs.frames.get(study.frame)!.municipalities.filter((m) => m.eligible).slice(0, 4).map((m) => m.code);
     const open = questionnaireByGroup(study, /praktiker/i);
     const linked = questionnaireByGroup(study, /leder/i);
     const openBody = apiAnswers(open, fullPlan('147'));
@@ -38,7 +40,7 @@ describe('crash safety', () => {
         const made = await fetch(`${server.url}/api/v1/studies/${study.id}/invitations`, {
           method: 'POST',
           headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ questionnaire: linked.id, municipalities: ['147', '151', '153', '155'], uses: 3 }),
+          body: JSON.stringify({ questionnaire: linked.id, municipalities: invited, uses: 3 }),
         });
         expect(made.status).toBe(201);
         const tokens = ((await made.json()) as { url: string }[]).map((l) => new URL(l.url).pathname.split('/').pop()!);
