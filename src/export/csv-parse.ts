@@ -384,9 +384,7 @@ export function parseCsv(input: Uint8Array | string): ParsedCsv {
 }
 
 /** The values of a coded column, one string per row. */
-export function valuesOf(column: Levels): string[] {
-  return Array.from(column.of, (k) => column.levels[k]!);
-}
+export const valuesOf = (column: Levels): string[] => Array.from(column.of, (k) => column.levels[k]!);
 
 /**
  * A number as a CSV cell writes it: blank is NaN; with a decimal comma (excel-da) "0,25" is 0.25

@@ -14,6 +14,7 @@ import { problems } from '../errors.ts';
 import { compareCoded, estimateCoded, estimateMultiCoded, makeDesign, totalsCovariance, tQuantile, type CategoryEstimate, type Design } from '../estimation/index.ts';
 import type { TAnswerValue, TQuestion, TQuestionnaire, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
 import { ResponseTable, type ColumnView } from '../survey/table.ts';
+import { appendixTables, type AppendixTable } from './appendix.ts';
 import { weightGroup, weightingLabels } from './weighting.ts';
 
 export interface CategoryRow {
@@ -70,15 +71,7 @@ export interface OtherSummary {
   groups: { questionnaire: string; groupLabel: string; n: number; mean?: number; se?: number; ciLow?: number; ciHigh?: number; suppressed: boolean }[];
 }
 
-export interface AppendixTable {
-  id: string;
-  title: string;
-  caption: string;
-  /** Category labels (rows) × series (groups); values as proportions or counts. */
-  categories: string[];
-  series: { label: string; values: number[]; counts: number[] }[];
-  unit: 'share' | 'count';
-}
+export type { AppendixTable };
 
 export interface Report {
   study: string;
@@ -318,51 +311,6 @@ function difference(table: ResponseTable, pooled: Pooled | undefined, figureQues
   return { category: headline, label, a: d.a, b: d.b, estimate: d.estimate, se: d.se, df: d.df, p: d.p, significant: d.p < 0.05 };
 }
 
-function appendix(study: TStudy, frame: TFrame, groups: Group[]): AppendixTable[] {
-  const source = `Kilde: ${study.organisation}`;
-  const tables: AppendixTable[] = [];
-  tables.push({
-    id: 'a1',
-    title: 'Respondenter fordelt på rolle',
-    caption: `${source} (${groups.map((g) => `${g.questionnaire.group}/N=${g.rows.length}`).join(', ')})`,
-    categories: groups.map((g) => g.questionnaire.group),
-    series: [{ label: 'Respondenter', values: groups.map((g) => g.rows.length), counts: groups.map((g) => g.rows.length) }],
-    unit: 'count',
-  });
-  const regions = frame.regions;
-  const regionOf = new Map(frame.municipalities.map((m) => [m.code, m.region]));
-  tables.push({
-    id: 'a2',
-    title: 'Respondenter fordelt på regioner',
-    caption: `${source} (${groups.map((g) => `${g.questionnaire.group}/N=${g.rows.length}`).join(', ')}). Andel af gruppens respondenter.`,
-    categories: regions.map((r) => r.name),
-    series: groups.map((g) => {
-      const perRegion = new Map<string, number>();
-      for (const [m, count] of g.perMunicipality) {
-        const region = regionOf.get(m);
-        if (region !== undefined) perRegion.set(region, (perRegion.get(region) ?? 0) + count);
-      }
-      const counts = regions.map((r) => perRegion.get(r.code) ?? 0);
-      return { label: g.questionnaire.group, values: counts.map((c) => (g.rows.length ? c / g.rows.length : 0)), counts };
-    }),
-    unit: 'share',
-  });
-  const eligible = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && m.eligible).length);
-  tables.push({
-    id: 'a3',
-    title: 'Andel af regionens kommuner, der har deltaget',
-    caption: `${source}. Kommuner med mindst én besvarelse i forhold til de inviterede kommuner i regionen (${eligible.reduce((a, b) => a + b, 0)} kommuner).`,
-    categories: regions.map((r) => r.name),
-    series: groups.map((g) => {
-      const answered = g.perMunicipality;
-      const counts = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && m.eligible && answered.has(m.code)).length);
-      return { label: g.questionnaire.group, values: counts.map((c, k) => (eligible[k] ? c / eligible[k]! : 0)), counts };
-    }),
-    unit: 'share',
-  });
-  return tables;
-}
-
 /**
  * The whole report. `responses` is the store's column table (the server passes it, no objects
  * are built) or plain responses (tests, scripts); rows of other studies are ignored.
@@ -438,6 +386,6 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
     respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.rows.length, municipalities: g.perMunicipality.size })),
     figures,
     others: otherSummaries,
-    appendix: appendix(study, frame, groups),
+    appendix: appendixTables(study, frame, groups.map((g) => ({ label: g.questionnaire.group, n: g.rows.length, perMunicipality: g.perMunicipality }))),
   };
 }
