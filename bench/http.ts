@@ -297,7 +297,10 @@ function leaderResponses(study: TStudy, definitions: Awaited<ReturnType<typeof l
   return { questionnaire, pool };
 }
 
-/** A new data directory whose responses.jsonl holds `stored` responses (the store's own line format). */
+/**
+ * A new data directory whose responses.jsonl holds `stored` responses (the store's own line format),
+ * with the empty settings.json and fieldwork.json a first start makes beside it.
+ */
 async function dataDirWith(stored: number, pool: readonly TResponse[]): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'praksis-bench-'));
   const lines: string[] = [];
@@ -307,6 +310,7 @@ async function dataDirWith(stored: number, pool: readonly TResponse[]): Promise<
     lines.push(JSON.stringify({ r }) + '\n');
   }
   await writeFile(join(dataDir, 'responses.jsonl'), lines.join(''), { mode: 0o600 });
+  for (const file of ['settings.json', 'fieldwork.json']) await writeFile(join(dataDir, file), '{}\n', { mode: 0o600 });
   return dataDir;
 }
 

@@ -16,7 +16,7 @@ import { evaluatorApiRoutes } from './http/api-evaluator.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, checkAssets } from './http/assets.ts';
 import { LoginLimiter } from './http/rate-limit.ts';
-import { BODY_LIMIT, errorHandler, jsonReviver, notFound } from './http/errors.ts';
+import { BODY_LIMIT, checkJsonBody, errorHandler, notFound } from './http/errors.ts';
 import { linkRoutes } from './http/links.ts';
 import { limitSubmissions } from './http/rate-limit.ts';
 import { respondentRoutes } from './http/respondent.ts';
@@ -35,6 +35,12 @@ export interface AppOptions {
 }
 
 const viewsDir = join(rootDir, 'views');
+/**
+ * How the templates are compiled, at start and by res.render alike: includes written as
+ * '/partials/head' resolve against views/, and no per-line debug bookkeeping in the compiled code
+ * (a template's syntax error still stops the start, see compileTemplates).
+ */
+const EJS_OPTIONS = { root: viewsDir, compileDebug: false } as const;
 
 /**
  * Security headers for every response. The CSP allows scripts and styles from our own origin only:
@@ -80,16 +86,16 @@ const apiJsonOnly: RequestHandler = (req, _res, next) => {
 async function compileTemplates(dir = viewsDir): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ejs')).map((e) => join(e.parentPath, e.name));
-  for (const filename of files) ejs.compile(await readFile(filename, 'utf8'), { filename, cache: true, root: dir });
+  for (const filename of files) ejs.compile(await readFile(filename, 'utf8'), { ...EJS_OPTIONS, filename, cache: true, root: dir });
   return files.length;
 }
 
-/** EJS views from views/, compiled once; includes written as '/partials/head' resolve against views/. */
+/** EJS views from views/, compiled once. */
 export function configureViews(app: Express): void {
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   app.set('view cache', true); // templates change only with a release
-  app.set('view options', { root: viewsDir });
+  app.set('view options', EJS_OPTIONS);
 }
 
 export async function createApp(options: AppOptions): Promise<Express> {
@@ -103,6 +109,8 @@ export async function createApp(options: AppOptions): Promise<Express> {
 
   const app = express();
   app.disable('x-powered-by');
+  // Every page and answer is made for its request and never cached (no-store): no ETag to hash.
+  app.set('etag', false);
   app.set('case sensitive routing', ROUTER_OPTIONS.caseSensitive);
   app.set('strict routing', ROUTER_OPTIONS.strict);
   if (options.config?.trustProxy !== undefined) app.set('trust proxy', options.config.trustProxy);
@@ -111,7 +119,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use(securityHeaders);
   app.post(SUBMISSION_PATHS, limitSubmissions(options.config?.rateLimit ?? DEFAULT_RATE_LIMIT));
 
-  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT, reviver: jsonReviver }));
+  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), checkJsonBody);
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
 

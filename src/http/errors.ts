@@ -8,23 +8,34 @@ import { Problem, isProblem, problems } from '../errors.ts';
 export const BODY_LIMIT = '1mb';
 const BODY_LIMIT_TEXT = '1 MB';
 
-/** Thrown while parsing a JSON body that has a `"__proto__"` key (see `jsonReviver`). */
-export class ReservedKeyError extends Error {}
+/** Deeper JSON than this is refused (no answer needs more than three levels). */
+const MAX_JSON_DEPTH = 64;
 
 /**
- * JSON.parse reviver for request bodies: refuses `"__proto__"` keys anywhere. JSON.parse keeps such
- * a key as a harmless own property, but any later copy (`{...x}`, zod records, Object.assign) turns
- * it into a prototype and hides it, so every JSON endpoint refuses it up front.
+ * Express middleware after express.json: refuses a parsed body with a `"__proto__"` key anywhere
+ * (JSON.parse keeps such a key as a harmless own property, but any later copy — `{...x}`, zod
+ * records, Object.assign — turns it into a prototype and hides it) or nested deeper than
+ * MAX_JSON_DEPTH. One walk with its own stack, so no depth overflows it.
  */
-export function jsonReviver(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new ReservedKeyError('The request body contains the reserved key "__proto__".');
-  return value;
-}
+export const checkJsonBody: RequestHandler = (req, _res, next) => {
+  const stack: [unknown, number][] = [[req.body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return next(problems.nestedTooDeeply());
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    if (Object.hasOwn(value, '__proto__')) return next(problems.reservedKey());
+    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  }
+  next();
+};
 
 /** Errors thrown by body-parser carry `type` and `status`; turn them into Problems. */
 export function toProblem(err: unknown): Problem | undefined {
   if (isProblem(err)) return err;
-  if (err instanceof ReservedKeyError) return problems.reservedKey();
   if (!err || typeof err !== 'object') return undefined;
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
   switch (e.type) {
@@ -33,8 +44,6 @@ export function toProblem(err: unknown): Problem | undefined {
     case 'parameters.too.many':
       return problems.tooManyFields();
     case 'entity.parse.failed':
-      // JSON.parse with a reviver recurses: absurdly deep nesting overflows the stack, which is caught here.
-      if (err instanceof RangeError) return problems.nestedTooDeeply();
       return problems.badJson();
     case 'encoding.unsupported':
     case 'charset.unsupported':

@@ -42,12 +42,18 @@ function checkAnswers(at: Located, municipality: string | undefined, raw: Record
   return { study: at.study.id, questionnaire: at.questionnaire.id, version: at.questionnaire.version, municipality: checked.municipality, answers: checked.answers };
 }
 
-/** Records once per data directory that it holds real responses (so `--demo` never loads over them). */
+/** Stores this process has seen record real responses (the flag is never unset). */
+const noted = new WeakSet<object>();
+
+/** Records once per data store that it holds real responses (so `--demo` never loads over them). */
 async function noteRealResponse(ctx: Context): Promise<void> {
-  if ((await ctx.store.settings.read()).realResponses === true) return;
-  await ctx.store.settings.update((s) => {
-    s.realResponses = true;
-  });
+  if (noted.has(ctx.store)) return;
+  if ((await ctx.store.settings.read()).realResponses !== true) {
+    await ctx.store.settings.update((s) => {
+      s.realResponses = true;
+    });
+  }
+  noted.add(ctx.store);
 }
 
 /** Stores a validated response that came through an open link (or the API without a token). */

@@ -1,6 +1,6 @@
 /**
- * Evaluator settings (zod): credential hashes, the session secret, the export secret and whether
- * demo data was loaded. Stored by an adapter (files: `settings.json`, ./files/settings.ts).
+ * Evaluator settings (zod): credential hashes, the session secret, the export secret, whether
+ * demo data was loaded and whether real responses were ever stored. Stored by an adapter (files: `settings.json`, ./files/settings.ts).
  */
 import { z } from 'zod';
 
@@ -12,6 +12,8 @@ export const ZSettings = z
     demo: z.object({ loadedAt: z.string(), responses: z.number() }).optional(),
     /** Secret for the pseudonymous cluster ids in the responses export (stable per data directory). */
     exportSecret: z.string().optional(),
+    /** Set at the first real (not demo) response and never unset: `--demo` refuses such a store. */
+    realResponses: z.literal(true).optional(),
   })
   .passthrough();
 export type Settings = z.infer<typeof ZSettings>;
