@@ -2,9 +2,6 @@
  * Builds the Express app (it does not listen: src/server.ts does through listen(), tests use port 0).
  * Every request goes through the same middleware and one route: there is no second path.
  */
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import ejs from 'ejs';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
@@ -21,7 +18,7 @@ import { linkRoutes } from './http/links.ts';
 import { limitSubmissions } from './http/rate-limit.ts';
 import { respondentRoutes } from './http/respondent.ts';
 import { mount, ROUTER_OPTIONS } from './http/router.ts';
-import { rootDir } from './paths.ts';
+import { compileTemplates, configureViews } from './http/views.ts';
 import type { Context } from './services/context.ts';
 
 export interface AppOptions {
@@ -33,14 +30,6 @@ export interface AppOptions {
   /** The definitions and the open store; `ensureCredentials` (services/credentials.ts) must have run on its settings. */
   context: Context;
 }
-
-const viewsDir = join(rootDir, 'views');
-/**
- * How the templates are compiled, at start and by res.render alike: includes written as
- * '/partials/head' resolve against views/, and no per-line debug bookkeeping in the compiled code
- * (a template's syntax error still stops the start, see compileTemplates).
- */
-const EJS_OPTIONS = { root: viewsDir, compileDebug: false } as const;
 
 /**
  * Security headers for every response. The CSP allows scripts and styles from our own origin only:
@@ -78,25 +67,6 @@ const apiJsonOnly: RequestHandler = (req, _res, next) => {
   if (hasBody && Number(req.headers['content-length'] ?? 1) > 0 && !req.is('application/json')) return next(problems.jsonOnly());
   next();
 };
-
-/**
- * Compiles every template into EJS's cache before the first request (a template with a syntax
- * error stops the start instead of failing a respondent's page).
- */
-async function compileTemplates(dir = viewsDir): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ejs')).map((e) => join(e.parentPath, e.name));
-  for (const filename of files) ejs.compile(await readFile(filename, 'utf8'), { ...EJS_OPTIONS, filename, cache: true, root: dir });
-  return files.length;
-}
-
-/** EJS views from views/, compiled once. */
-export function configureViews(app: Express): void {
-  app.set('view engine', 'ejs');
-  app.set('views', viewsDir);
-  app.set('view cache', true); // templates change only with a release
-  app.set('view options', EJS_OPTIONS);
-}
 
 export async function createApp(options: AppOptions): Promise<Express> {
   const { context: ctx } = options;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureViews } from '../../src/app.ts';
+import { configureViews } from '../../src/http/views.ts';
 import { errorHandler } from '../../src/http/errors.ts';
 import { sendFlowStep } from '../../src/http/router.ts';
 import { firstPage, postPage, type FlowOptions } from '../../src/services/flow.ts';
