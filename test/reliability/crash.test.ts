@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { openStore } from '../../src/storage/index.ts';
 import { questionnaireByGroup, surveysDir, theStudy } from '../http/helpers.ts';
-import { startServer } from '../http/process.ts';
+import { startServer, type Started } from '../http/process.ts';
 import { apiAnswers, fullPlan } from '../http/walk.ts';
 
 const TRIALS = 20;
@@ -33,37 +33,45 @@ describe('crash safety', () => {
     const linkAnswers = apiAnswers(linked, fullPlan('147')).answers;
     const acknowledged = new Map<string, string>();
     let counter = 0;
+    /** Open-link and link writers until a SIGKILL at a random moment (after fresh three-use links). */
+    const submitUntilKilled = async (server: Started) => {
+      // Fresh three-use links for a few municipalities each round (replacing the old ones keeps their uses).
+      const made = await fetch(`${server.url}/api/v1/studies/${study.id}/invitations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ questionnaire: linked.id, municipalities: invited, uses: 3 }),
+      });
+      expect(made.status).toBe(201);
+      const tokens = ((await made.json()) as { url: string }[]).map((l) => new URL(l.url).pathname.split('/').pop()!);
+      let killed = false;
+      const post = async (body: object, submissionId: string) => {
+        try {
+          const res = await fetch(`${server.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, submissionId }) });
+          if (res.status === 201) acknowledged.set(submissionId, ((await res.json()) as { id: string }).id);
+        } catch {
+          // the server died mid-request: not acknowledged, nothing to check
+        }
+      };
+      const writer = async () => {
+        while (!killed) await post({ study: study.id, questionnaire: open.id, ...openBody }, `crash-${String(counter++).padStart(7, '0')}-xxxxxxx`);
+      };
+      const linkWriter = async (k: number) => {
+        while (!killed) await post({ token: tokens[k % tokens.length]!, answers: linkAnswers }, `link-${String(counter++).padStart(7, '0')}-xxxxxxxx`);
+      };
+      const writers = [...Array.from({ length: WRITERS }, writer), ...Array.from({ length: LINK_WRITERS }, (_, k) => linkWriter(k))];
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
+      await server.kill();
+      killed = true;
+      await Promise.all(writers);
+    };
     try {
       for (let trial = 0; trial < TRIALS; trial += 1) {
         const server = await startServer([], env(dataDir));
-        // Fresh three-use links for a few municipalities each round (replacing the old ones keeps their uses).
-        const made = await fetch(`${server.url}/api/v1/studies/${study.id}/invitations`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ questionnaire: linked.id, municipalities: invited, uses: 3 }),
-        });
-        expect(made.status).toBe(201);
-        const tokens = ((await made.json()) as { url: string }[]).map((l) => new URL(l.url).pathname.split('/').pop()!);
-        let killed = false;
-        const post = async (body: object, submissionId: string) => {
-          try {
-            const res = await fetch(`${server.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, submissionId }) });
-            if (res.status === 201) acknowledged.set(submissionId, ((await res.json()) as { id: string }).id);
-          } catch {
-            // the server died mid-request: not acknowledged, nothing to check
-          }
-        };
-        const writer = async () => {
-          while (!killed) await post({ study: study.id, questionnaire: open.id, ...openBody }, `crash-${String(counter++).padStart(7, '0')}-xxxxxxx`);
-        };
-        const linkWriter = async (k: number) => {
-          while (!killed) await post({ token: tokens[k % tokens.length]!, answers: linkAnswers }, `link-${String(counter++).padStart(7, '0')}-xxxxxxxx`);
-        };
-        const writers = [...Array.from({ length: WRITERS }, writer), ...Array.from({ length: LINK_WRITERS }, (_, k) => linkWriter(k))];
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
-        await server.kill();
-        killed = true;
-        await Promise.all(writers);
+        try {
+          await submitUntilKilled(server);
+        } finally {
+          await server.kill(); // also when an assertion failed: no server is left running
+        }
 
         const store = await openStore(dataDir);
         const ids = new Set((await store.responses.list()).map((r) => r.id));
