@@ -2,7 +2,6 @@
  * The evaluator area: sign-in, sign-out, the study list, a read-only questionnaire preview and
  * the free-text answers.
  */
-import type { Request } from 'express';
 import { problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { verifyPassword } from '../services/credentials.ts';
@@ -10,7 +9,7 @@ import { freeTexts } from '../services/results.ts';
 import { studyStatuses } from '../services/status.ts';
 import { eligibleMunicipalities, locate } from '../services/studies.ts';
 import { adminArea, clearSession, issueSession, provideCsrfToken, requireCsrf } from './auth.ts';
-import { LoginLimiter } from './rate-limit.ts';
+import { clientKey, LoginLimiter } from './rate-limit.ts';
 import { describeCondition } from './describe.ts';
 import { formBody, newRouter, param } from './router.ts';
 
@@ -26,7 +25,6 @@ export function adminRoutes(ctx: Context, limiter = new LoginLimiter()) {
   const csrf = requireCsrf(settings);
   const signedIn = adminArea(settings);
   const open = adminArea(settings, { public: true });
-  const limitKey = (req: Request) => req.ip ?? 'unknown';
 
   router.get('/login', open, csrfToken, (req, res) => {
     if (res.locals.signedIn) return res.redirect(303, safeNext(req.query.next));
@@ -34,7 +32,7 @@ export function adminRoutes(ctx: Context, limiter = new LoginLimiter()) {
   });
 
   router.post('/login', open, csrf, async (req, res) => {
-    const key = limitKey(req);
+    const key = clientKey(req);
     if (limiter.blocked(key)) throw problems.tooManyRequests();
     const body = formBody(req.body);
     const password = typeof body.password === 'string' ? body.password : '';

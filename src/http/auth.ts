@@ -11,44 +11,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { problems } from '../errors.ts';
 import { verifyApiKey } from '../services/credentials.ts';
 import type { SettingsPort } from '../storage/ports.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Cookies
+import { appendCookie, cookieAttributes, parseCookies } from './cookies.ts';
 
 export const SESSION_COOKIE = 'praksis_session';
-export const CSRF_COOKIE = 'praksis_csrf';
-export const SESSION_HOURS = 8;
-
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (!name || cookies.has(name)) continue;
-    try {
-      cookies.set(name, decodeURIComponent(value));
-    } catch {
-      cookies.set(name, value);
-    }
-  }
-  return cookies;
-}
-
-function cookieAttributes(req: Request, maxAgeSeconds: number | undefined, sameSite: 'Lax' | 'Strict', path: string): string {
-  const parts = [`Path=${path}`, 'HttpOnly', `SameSite=${sameSite}`];
-  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
-  if (req.secure) parts.push('Secure');
-  return parts.join('; ');
-}
-
-function appendCookie(res: Response, cookie: string): void {
-  const existing = res.getHeader('Set-Cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  res.setHeader('Set-Cookie', [...list, cookie]);
-}
+const CSRF_COOKIE = 'praksis_csrf';
+const SESSION_HOURS = 8;
 
 function hmac(key: string | Buffer, text: string): Buffer {
   return createHmac('sha256', key).update(text, 'utf8').digest();

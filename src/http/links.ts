@@ -6,7 +6,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Context } from '../services/context.ts';
 import { linkLanding, linkStartPage, linkThanks, postLinkPage, type ResumeCode } from '../services/links.ts';
-import { parseCookies } from './auth.ts';
+import { parseCookies } from './cookies.ts';
 import { formBody, newRouter, sendFlowStep, param } from './router.ts';
 
 const RESUME_COOKIE = 'praksis_resume';

@@ -3,7 +3,7 @@
  * written anywhere: the counters live in this process and vanish on restart. Behind a reverse proxy
  * the address is the one Express derives with the configured `trust proxy`.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { problems } from '../errors.ts';
 
 const WINDOW_MS = 60_000;
@@ -39,12 +39,15 @@ export class WindowLimiter {
   }
 }
 
+/** The key both limiters count by: the client address Express derives (with the configured `trust proxy`). */
+export const clientKey = (req: Request): string => req.ip ?? 'unknown';
+
 /** Express middleware: 429 with Retry-After once a client address exceeds `limit` per minute; 'off' passes all. */
 export function limitSubmissions(limit: number | 'off'): RequestHandler {
   if (limit === 'off') return (_req, _res, next) => next();
   const limiter = new WindowLimiter(limit);
   return (req, res, next) => {
-    const wait = limiter.take(req.ip ?? 'unknown');
+    const wait = limiter.take(clientKey(req));
     if (wait === 0) return next();
     res.setHeader('Retry-After', String(wait));
     next(problems.tooManyRequests());
