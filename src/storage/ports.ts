@@ -87,7 +87,8 @@ export interface FieldworkPort {
 }
 
 export interface SettingsPort {
-  read(): Promise<Settings>;
+  /** The current settings, read-only (an adapter may hand out one frozen object until they change). */
+  read(): Promise<Readonly<Settings>>;
   /** Applies `mutate` to a copy, validates and stores it durably; resolves with the new settings. */
   update(mutate: (settings: Settings) => void): Promise<Settings>;
 }

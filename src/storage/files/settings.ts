@@ -1,5 +1,6 @@
 /**
- * Settings in `settings.json` (lowdb, written durably; see ./document.ts). `read` gives a copy;
+ * Settings in `settings.json` (lowdb, written durably; see ./document.ts). `read` gives a frozen
+ * copy, made once per change (every request reads the settings: the sign-in secrets, the demo banner);
  * `update` changes a copy, validates it with ZSettings and stores it before it resolves. Updates
  * run one after another, so concurrent updates never undo each other.
  */
@@ -7,6 +8,11 @@ import type { SettingsPort } from '../ports.ts';
 import { ZSettings, type Settings } from '../settings.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
 
 export class FileSettings implements SettingsPort {
   readonly #doc: JsonDocument<Settings>;
@@ -19,8 +25,13 @@ export class FileSettings implements SettingsPort {
     return new FileSettings(await JsonDocument.open(file, ZSettings, 'settings', io));
   }
 
-  async read(): Promise<Settings> {
-    return structuredClone(this.#doc.data);
+  /** The frozen copy of the data it was made from (remade when a change replaced the data). */
+  #frozen: { of: Settings; copy: Readonly<Settings> } | undefined;
+
+  async read(): Promise<Readonly<Settings>> {
+    const data = this.#doc.data;
+    if (this.#frozen?.of !== data) this.#frozen = { of: data, copy: deepFreeze(structuredClone(data)) };
+    return this.#frozen.copy;
   }
 
   async update(mutate: (settings: Settings) => void): Promise<Settings> {
