@@ -78,7 +78,7 @@ describe('audit estimates against R', () => {
       .map((c) => {
         const contract = c.values.contract_date;
         const after = typeof contract === 'string' && contract !== 'ukendt' && contract > cut;
-        return { ...c, values: { ...c.values, review_date: cut, contract_date: after ? null : contract } };
+        return { ...c, values: { ...c.values, review_date: cut, contract_date: after ? null : (contract ?? null) } };
       });
     const curve = survivalCurve(def, 'contract', early);
     expect(curve.nCensor.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
