@@ -11,6 +11,7 @@ import { makeDesign, estimateCategorical, totalsCovariance, tQuantile, type Desi
 import { dfFromClusters } from '../estimation/design.ts';
 import { problems } from '../errors.ts';
 import type { AuditCase, AuditEvent } from './csv.ts';
+import { daysBetween } from './dates.ts';
 import { kaplanMeier, type SurvivalCurve } from './kaplan-meier.ts';
 import { measureColumn, type MeasureColumn } from './measures.ts';
 import type { TAuditDefinition } from './schema.ts';
@@ -86,9 +87,11 @@ export interface AuditResults {
 
 /** Every measure of the definition estimated, and the Kaplan–Meier curve when the definition has one. */
 export function auditResults(definition: TAuditDefinition, cases: readonly AuditCase[], events: readonly AuditEvent[], level = 0.95): AuditResults {
+  // One design over all cases; one per event kind over all its events (a chain rule's rows are every event of its kind).
   const designs = new Map<string, Design>();
   const designFor = (column: MeasureColumn): Design => {
-    const key = column.unit === 'case' ? 'case' : `event:${column.rows.length}:${'rule' in column.measure ? column.measure.rule : ''}`;
+    const rule = 'rule' in column.measure ? definition.rules.find((r) => r.id === (column.measure as { rule: string }).rule) : undefined;
+    const key = column.unit === 'case' ? 'case' : `event:${rule && 'event' in rule ? rule.event : ''}`;
     let d = designs.get(key);
     if (!d) designs.set(key, (d = unitDesign(column.rows.map((r) => r.municipality))));
     return d;
@@ -118,9 +121,7 @@ export function survivalCurve(definition: TAuditDefinition, ruleId: string, case
       event.push(true);
     } else {
       const c = cases[i]!;
-      const anchor = c.values[rule.anchor] as string;
-      const review = c.values[definition.reviewField] as string;
-      time.push((Date.parse(review) - Date.parse(anchor)) / 86_400_000);
+      time.push(daysBetween(c.values[rule.anchor] as string, c.values[definition.reviewField] as string));
       event.push(false);
     }
   });

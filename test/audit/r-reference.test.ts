@@ -5,7 +5,8 @@
  * reference.json. Tolerance 1e-9. R is not needed to run this test.
  */
 import { describe, expect, it } from 'vitest';
-import { auditResults, survivalCurve, type AuditCase, type ResultRow, type SurvivalCurve } from '../../src/audit/index.ts';
+import { auditResults, measureColumn, survivalCurve, unitDesign, type AuditCase, type ResultRow, type SurvivalCurve } from '../../src/audit/index.ts';
+import { estimateCategorical } from '../../src/estimation/index.ts';
 import { definition, fixture, load } from './helpers.ts';
 
 interface RefRow { measure: string; category: string; n: number; base_n: number; estimate: number; se: number; df: number; ci_low: number | null; ci_high: number | null }
@@ -65,6 +66,12 @@ describe('audit estimates against R', () => {
   it('a base with cases in 4 of the 5 municipalities keeps the full design (df 3, all 5 clusters in the variance)', () => {
     const late = results.rows.find((r) => r.measure === 'contract_late_delay' && r.category === 'within_1_month')!;
     expect(late.df).toBe(3);
+    // A design rebuilt from the 11 late cases alone (4 clusters) gives another SE, which R's subset() does not.
+    const column = measureColumn(def, def.measures.find((m) => m.id === 'contract_late_delay')!, cases, events);
+    if (column.kind !== 'categorical') throw new Error('contract_late_delay is categorical');
+    const kept = column.values.map((v, i) => [v, column.rows[i]!.municipality] as const).filter(([v]) => v !== null);
+    const rebuilt = estimateCategorical(unitDesign(kept.map(([, m]) => m)), kept.map(([v]) => v), { categories: column.categories, ci: 'beta' });
+    expect(Math.abs(rebuilt.categories[0]!.se - late.se)).toBeGreaterThan(1e-3);
   });
 
   it('Kaplan–Meier days to the contract equal survfit (times, n.risk, n.event, survival, Greenwood SE)', () => {
