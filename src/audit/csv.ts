@@ -199,6 +199,16 @@ export function readEvents(definition: TAuditDefinition, text: string, cases?: r
     else {
       const review = byId?.get(caseId)?.values[definition.reviewField];
       if (date !== 'ukendt' && typeof review === 'string' && date > review) bad('date', `the date (${date}) is after the case's review date (${review})`);
+      // Not before the date the rule counts from (a follow-up before the contract, an offer before the takeover).
+      for (const r of definition.rules) {
+        const from = r.kind === 'chain' ? r.start : r.kind === 'first_event' ? r.anchor : undefined;
+        if (r.kind === 'deadline' || r.event !== event || from === undefined) continue;
+        const start = byId?.get(caseId)?.values[from];
+        if (date !== 'ukendt' && typeof start === 'string' && /^\d{4}-/.test(start) && date < start) {
+          bad('date', `the ${event} (${date}) is before ${from} (${start})`);
+          break;
+        }
+      }
       events.push({ caseId, event, date });
     }
   }

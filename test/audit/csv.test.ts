@@ -72,8 +72,10 @@ describe('reading events.csv', () => {
   });
 
   it('refuses unknown cases and events, missing and late dates, line by line', () => {
-    const text = 'case_id,event,date\nA01,followup,2014-10-01\nZZ9,followup,2014-10-01\nA01,company_offer,2014-10-01\nA01,followup,\nA01,followup,2016-01-01\nA01,followup,ukendt\n';
+    // A01's contract is dated 2014-08-25.
+    const text = 'case_id,event,date\nA01,followup,2014-10-01\nZZ9,followup,2014-10-01\nA01,company_offer,2014-10-01\nA01,followup,\nA01,followup,2016-01-01\nA01,followup,ukendt\nA01,followup,2014-08-24\n';
     const r = readEvents(def, text, cases.records);
-    expect(!r.ok && r.problems.map((p) => `${p.line} ${p.column}`)).toEqual(['3 case_id', '4 event', '5 date', '6 date']);
+    expect(!r.ok && r.problems.map((p) => `${p.line} ${p.column}`)).toEqual(['3 case_id', '4 event', '5 date', '6 date', '8 date']);
+    expect(!r.ok && r.problems.at(-1)!.message).toBe('the followup (2014-08-24) is before contract_date (2014-08-25)');
   });
 });
