@@ -100,6 +100,23 @@ describe('several instances on one database', () => {
     expect(await a.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 1, completions: { '2016-05-02': 1 } });
   });
 
+  it('has the use committed (seen by any other connection) before the response is stored, and given back after', async () => {
+    const store = await open();
+    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const hash = hashSecret(issued!.token);
+    const other = pool();
+    const usedNow = async () => (await other.query('SELECT used, completions FROM invitations WHERE token_hash = $1', [hash])).rows[0];
+    let seen: unknown;
+    await expect(
+      store.fieldwork.useLink(hash, '2016-05-02', async () => {
+        seen = await usedNow();
+        throw new Error('the insert failed');
+      }),
+    ).rejects.toThrow('the insert failed');
+    expect(seen).toEqual({ used: 1, completions: { '2016-05-02': 1 } });
+    expect(await usedNow()).toEqual({ used: 0, completions: {} });
+  });
+
   it('applies concurrent settings updates of two instances one after another', async () => {
     const [a, b] = [await open(), await open()];
     await Promise.all([a.settings.update((s) => void (s.sessionSecret = 'a')), b.settings.update((s) => void (s.exportSecret = 'b')), a.settings.update((s) => void (s.apiKeyHash = 'c'))]);
