@@ -40,6 +40,8 @@ export async function migrate(pool: Pool, location: string, migrations?: readonl
   const client = await pool.connect();
   const applied: number[] = [];
   try {
+    // No statement timeout on this connection: a migration, or waiting for another instance's, may take long.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1::bigint)', [LOCK_KEY]);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS praksis_schema (version integer PRIMARY KEY, name text NOT NULL)');
@@ -67,7 +69,8 @@ export async function migrate(pool: Pool, location: string, migrations?: readonl
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined);
     }
   } finally {
-    client.release();
+    // Closed, not handed back to the pool: its session settings (and any lock) end with it.
+    client.release(true);
   }
   return applied;
 }
