@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The build (bin/build.js) the app and the child processes run from: made once before the tests.
-    globalSetup: ['test/global-setup.ts'],
+    // The build (bin/build.js) the app and the child processes run from: made once before the tests;
+    // and one throwaway PostgreSQL for the storage tests of the PostgreSQL adapter.
+    globalSetup: ['test/global-setup.ts', 'test/global-setup-postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

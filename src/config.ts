@@ -4,6 +4,8 @@
  *
  *   PORT                    port to listen on (default 3000; 0 picks a free port, used by tests)
  *   PRAKSIS_DATA_DIR        where the store keeps its files (default ./data)
+ *   PRAKSIS_DATABASE_URL    postgres://user:password@host:5432/database: keep the data in PostgreSQL instead of
+ *                           files (PRAKSIS_DATA_DIR is then not used); the schema is migrated at start
  *   PRAKSIS_SURVEYS_DIR     study definitions and frames (default ./surveys)
  *   PRAKSIS_ADMIN_PASSWORD  evaluator password (min 8 characters); generated at first start if unset
  *   PRAKSIS_API_KEY         evaluator API key (min 16 characters); generated at first start if unset
@@ -19,6 +21,7 @@
 import { z } from 'zod';
 import { issueDetails, problems, type ProblemDetail } from './errors.ts';
 import { DEFAULT_DRAFT_DAYS } from './services/context.ts';
+import { isPostgresUrl } from './storage/postgres/url.ts';
 
 export const DEFAULT_RATE_LIMIT = 120;
 export const DEFAULT_LOGIN_LIMIT = 10;
@@ -44,6 +47,15 @@ const ZEnv = z.object({
   ),
   PRAKSIS_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().default('./data')),
   PRAKSIS_SURVEYS_DIR: z.preprocess(unsetIfEmpty, z.string().default('./surveys')),
+  // The message never repeats the value: it may hold a password.
+  PRAKSIS_DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .refine(isPostgresUrl, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/praksis (special characters in the password percent-encoded)')
+      .optional(),
+  ),
   PRAKSIS_ADMIN_PASSWORD: z.preprocess(unsetIfEmpty, z.string().min(8, 'must be at least 8 characters long').optional()),
   PRAKSIS_API_KEY: z.preprocess(
     unsetIfEmpty,
@@ -107,6 +119,8 @@ const ZConfig = ZEnv.transform((e) => ({
   port: e.PORT,
   host: e.PRAKSIS_HOST,
   dataDir: e.PRAKSIS_DATA_DIR,
+  /** PostgreSQL instead of the data directory, when set. */
+  databaseUrl: e.PRAKSIS_DATABASE_URL,
   surveysDir: e.PRAKSIS_SURVEYS_DIR,
   adminPassword: e.PRAKSIS_ADMIN_PASSWORD,
   apiKey: e.PRAKSIS_API_KEY,

@@ -43,9 +43,10 @@ async function main(): Promise<void> {
 
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    store = await openStore(config.dataDir);
+    store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : config.dataDir);
   } catch (error) {
-    fail(`could not open the data directory ${config.dataDir}: ${describe(error)}`);
+    // The PostgreSQL adapter's messages name the database without its password.
+    fail(config.databaseUrl ? `could not open the database: ${describe(error)}` : `could not open the data directory ${config.dataDir}: ${describe(error)}`);
   }
   const ctx: Context = createContext(definitions, store, { draftDays: config.draftDays });
 
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   // One write, the address last: whoever waits for "running at" has seen everything before it.
   const lines = [
     ...definitions.studies.map((s) => `Study ${s.id}: ${s.title} (${s.questionnaires.map((q) => q.id).join(', ')})`),
-    `Data directory: ${config.dataDir}`,
+    config.databaseUrl ? `Database: ${store.location}` : `Data directory: ${config.dataDir}`,
   ];
   if (generated.adminPassword) {
     lines.push(`Evaluator password (generated now, shown only this once): ${generated.adminPassword}`);

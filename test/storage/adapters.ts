@@ -1,12 +1,13 @@
 /**
  * The storage adapters the contract suite (contract.test.ts) runs against, and the one way the
- * storage tests get a place of their own. A new adapter (PostgreSQL) is one more entry in `adapters`.
+ * storage tests get a place of their own: a temporary directory (files) or a database (postgres).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { openStore, type Store, type StoreOptions } from '../../src/storage/index.ts';
+import { createDatabase } from './postgres-helpers.ts';
 
 export interface Place {
   /** Opens the store of this place; after `close` it may be opened again, with the same data. */
@@ -59,6 +60,14 @@ export const adapters: Adapter[] = [
     async place() {
       const dir = await tempDir('praksis-contract-');
       return { open: () => openStore(dir), remove: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    // A database of its own on the test run's PostgreSQL (test/global-setup-postgres.ts).
+    name: 'postgres',
+    async place() {
+      const database = await createDatabase();
+      return { open: () => openStore({ databaseUrl: database.url }), remove: () => database.drop() };
     },
   },
 ];
