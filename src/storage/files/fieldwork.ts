@@ -11,7 +11,8 @@ import { ZDraft, ZFieldworkData, ZWindow, hashSecret, newToken, sameHash, type T
 import type { FieldworkPort, IssuedLink, LinkUse } from '../ports.ts';
 import { danishDay } from '../../time.ts';
 import { JsonDocument } from './document.ts';
-import { MaybeWritten, reason, type FileIO } from './io.ts';
+import { MaybeWritten } from '../shared.ts';
+import { reason, type FileIO } from './io.ts';
 
 const byPlace = (a: TInvitation, b: TInvitation) => a.study.localeCompare(b.study) || a.questionnaire.localeCompare(b.questionnaire) || a.municipality.localeCompare(b.municipality);
 const samePlace = (a: TInvitation, b: TInvitation) => a.study === b.study && a.questionnaire === b.questionnaire && a.municipality === b.municipality;

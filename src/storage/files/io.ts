@@ -38,19 +38,6 @@ export async function writeAll(io: FileIO, fd: number, bytes: Uint8Array): Promi
   for (let at = 0; at < bytes.length; ) at += await io.write(fd, bytes, at, bytes.length - at);
 }
 
-/**
- * Marks an error of a write whose outcome is not known: its bytes may still be in the file (a
- * failed write that could not be cut back off the log), so the data may turn up at the next open.
- * useLink keeps the link's use for such a failure instead of giving it back: a use may be lost,
- * but a link never stores more responses than it allows.
- */
-export class MaybeWritten extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MaybeWritten';
-  }
-}
-
 /** The error's code and message, for messages written for people ("ENOSPC: no space left on device"). */
 export function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

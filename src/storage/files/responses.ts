@@ -26,7 +26,8 @@ import { ResponseTable, type RowFilter } from '../../survey/table.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { fsyncDir } from './durable.ts';
-import { MaybeWritten, reason, writeAll, type FileIO } from './io.ts';
+import { checkResponses, MaybeWritten } from '../shared.ts';
+import { reason, writeAll, type FileIO } from './io.ts';
 import { readLog, type LogLine } from './log-read.ts';
 
 function hashSubmissionId(submissionId: string): string {
@@ -133,12 +134,7 @@ export class FileResponses implements ResponsesPort {
 
   async addMany(responses: readonly TResponse[]): Promise<number> {
     this.#assertOpen();
-    const parsed = responses.map((r, i) => {
-      const result = ZResponse.safeParse(r);
-      if (result.success) return result.data;
-      const issue = result.error.issues[0]!;
-      throw new Error(`response ${i + 1} of ${responses.length} is not a valid response (${issue.path.join('.') || '(root)'}: ${issue.message}); nothing was stored`);
-    });
+    const parsed = checkResponses(responses);
     if (parsed.length === 0) return 0;
     await this.#append(parsed.map((r) => lineOf(r, undefined)).join(''), parsed, undefined);
     return parsed.length;

@@ -11,7 +11,7 @@ import { ZDraft, ZInvitation, ZWindow, hashSecret, newToken, type TDraft, type T
 import { ZIsoDate } from '../../survey/schema.ts';
 import type { FieldworkPort, IssuedLink, LinkUse } from '../ports.ts';
 import { danishDay } from '../../time.ts';
-import { MaybeWritten } from '../files/io.ts';
+import { MaybeWritten } from '../shared.ts';
 import { transaction } from './transaction.ts';
 
 const INVITATION = `token_hash AS "tokenHash", study, questionnaire, municipality, uses, used, completions,

@@ -17,7 +17,7 @@ import { ZResponse, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
-import { MaybeWritten } from '../files/io.ts';
+import { checkResponses, MaybeWritten } from '../shared.ts';
 
 function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
@@ -104,12 +104,7 @@ export class PostgresResponses implements ResponsesPort {
 
   async addMany(responses: readonly TResponse[]): Promise<number> {
     this.#assertOpen();
-    const parsed = responses.map((r, i) => {
-      const result = ZResponse.safeParse(r);
-      if (result.success) return result.data;
-      const issue = result.error.issues[0]!;
-      throw new Error(`response ${i + 1} of ${responses.length} is not a valid response (${issue.path.join('.') || '(root)'}: ${issue.message}); nothing was stored`);
-    });
+    const parsed = checkResponses(responses);
     if (parsed.length === 0) return 0;
     // One statement: all rows or none, in the order given.
     await this.#pool.query(
