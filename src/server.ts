@@ -11,7 +11,7 @@ import { listen } from './http/listen.ts';
 import { createContext, type Context } from './services/context.ts';
 import { ensureCredentials } from './services/credentials.ts';
 import { loadDemo } from './services/demo.ts';
-import { expireDrafts } from './services/links.ts';
+import { expireDrafts } from './services/status.ts';
 import { loadDefinitions } from './storage/definitions.ts';
 import { openStore } from './storage/index.ts';
 

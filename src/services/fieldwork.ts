@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { issueDetails, problems } from '../errors.ts';
-import { DEFAULT_WINDOW, defaultUses, responseRates, type QuestionnaireRates } from '../fieldwork/index.ts';
+import { defaultUses, responseRates, type QuestionnaireRates } from '../fieldwork/index.ts';
 import { linksCsv } from '../export/links.ts';
 import type { IssuedLink } from '../storage/ports.ts';
 import type { TStudy } from '../survey/schema.ts';
@@ -76,7 +76,7 @@ export async function fieldworkOverview(ctx: Context, studyId: string) {
   const rates = await studyRates(ctx, study);
   const statuses = await studyStatuses(ctx, study);
   const windows: Record<string, QuestionnaireStatus> = Object.fromEntries(statuses.map((s) => [s.questionnaire, s]));
-  return { study, rates, windows, defaultUses: Object.fromEntries(study.questionnaires.map((q) => [q.id, defaultUses(q)])), defaultWindow: DEFAULT_WINDOW };
+  return { study, rates, windows, defaultUses: Object.fromEntries(study.questionnaires.map((q) => [q.id, defaultUses(q)])) };
 }
 
 const ZWindowRequest = z.object({ mode: z.enum(['dates', 'open', 'closed']), openLinks: z.boolean() }).strict();

@@ -13,7 +13,6 @@ import { hashSecret, type TInvitation } from '../fieldwork/index.ts';
 import { encodeFlowState } from '../survey/flow-state.ts';
 import type { Context } from './context.ts';
 import { firstPage, pageIndexOf, postPage, resumePage, type FlowOptions, type FlowStep } from './flow.ts';
-import { studyStatuses } from './status.ts';
 import type { Located } from './studies.ts';
 import { findInvitation, openInvitation, storeLinkResponse } from './submit.ts';
 
@@ -100,13 +99,4 @@ export async function postLinkPage(ctx: Context, token: string, n: string, body:
 
 export async function linkThanks(ctx: Context, token: string): Promise<Located> {
   return (await findInvitation(ctx, token)).at;
-}
-
-/** Deletes drafts not changed for ctx.draftDays days and every draft of a questionnaire that is closed now. */
-export async function expireDrafts(ctx: Context): Promise<number> {
-  const cutoff = new Date(`${ctx.today()}T12:00:00Z`);
-  cutoff.setUTCDate(cutoff.getUTCDate() - ctx.draftDays);
-  const statuses = (await Promise.all(ctx.definitions.studies.map((study) => studyStatuses(ctx, study)))).flat();
-  const closed = statuses.filter((s) => s.state === 'closed').map(({ study, questionnaire }) => ({ study, questionnaire }));
-  return ctx.store.fieldwork.expireDrafts(cutoff.toISOString().slice(0, 10), closed);
 }

@@ -68,12 +68,22 @@ export async function assertAccepts(ctx: Context, at: Pick<Located, 'study' | 'q
 
 /**
  * Sets a questionnaire's window (the fieldwork page and `PUT …/window` both call this); closing it
- * deletes the drafts of its invitation links. Returns the resulting status.
+ * deletes the drafts of its invitation links (expireDrafts). Returns the resulting status.
  */
 export async function setWindow(ctx: Context, studyId: string, questionnaireId: string, window: TWindow): Promise<QuestionnaireStatus> {
   const at = locate(ctx.definitions, studyId, questionnaireId);
   await ctx.store.fieldwork.setWindow(at.study.id, at.questionnaire.id, window);
   const status = await questionnaireStatus(ctx, at);
-  if (status.state === 'closed') await ctx.store.fieldwork.expireDrafts('0000-00-00', [{ study: at.study.id, questionnaire: at.questionnaire.id }]);
+  if (status.state === 'closed') await expireDrafts(ctx);
   return status;
 }
+
+/** Deletes drafts not changed for ctx.draftDays days and every draft of a questionnaire that is closed now. */
+export async function expireDrafts(ctx: Context): Promise<number> {
+  const cutoff = new Date(`${ctx.today()}T12:00:00Z`);
+  cutoff.setUTCDate(cutoff.getUTCDate() - ctx.draftDays);
+  const statuses = (await Promise.all(ctx.definitions.studies.map((study) => studyStatuses(ctx, study)))).flat();
+  const closed = statuses.filter((s) => s.state === 'closed').map(({ study, questionnaire }) => ({ study, questionnaire }));
+  return ctx.store.fieldwork.expireDrafts(cutoff.toISOString().slice(0, 10), closed);
+}
+

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/services/context.ts';
-import { expireDrafts } from '../../src/services/links.ts';
+import { expireDrafts } from '../../src/services/status.ts';
 import { encodeFlowState, newFlowState } from '../../src/survey/flow-state.ts';
 import { API_KEY, Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
 import { fillForm, fullPlan, validBody } from './walk.ts';
