@@ -7,9 +7,8 @@ import { issueDetails, problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { createInvitations, fieldworkOverview, invitationsCsv, sendReminders } from '../services/fieldwork.ts';
 import { setWindow } from '../services/status.ts';
-import { origin } from './api-evaluator.ts';
 import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
-import { formBody, newRouter, sendCsv, param } from './router.ts';
+import { formBody, newRouter, origin, param, sendCsv } from './router.ts';
 
 const ZWindowForm = z.object({ questionnaire: z.string().min(1), mode: z.enum(['dates', 'open', 'closed']), openLinks: z.enum(['on', 'off']) });
 const ZInvitationForm = z.object({ questionnaire: z.string().min(1), scope: z.enum(['eligible', 'list']), codes: z.string().max(2000).optional(), uses: z.coerce.number().int().min(1).max(50) });

@@ -2,19 +2,13 @@
  * JSON API, version 1, evaluator part: every endpoint needs `Authorization: Bearer <key>`.
  * Counts, invitation links, response rates, the fieldwork window, the tables and the CSV exports.
  */
-import type { Request } from 'express';
 import { problems, issueDetails } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { createInvitations, parseWindowRequest, responseRatesOf, ZInvitationRequest } from '../services/fieldwork.ts';
 import { codebookExport, parseResultsQuery, responseCount, responsesExport, tablesExport, tablesJson } from '../services/results.ts';
 import { setWindow } from '../services/status.ts';
 import { requireApiKey } from './auth.ts';
-import { newRouter, sendCsv, param } from './router.ts';
-
-/** Where the links point: the address the request came to (PRAKSIS_PUBLIC_URL comes with the fieldwork issue). */
-export function origin(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-}
+import { newRouter, origin, param, sendCsv } from './router.ts';
 
 export function evaluatorApiRoutes(ctx: Context) {
   const router = newRouter();

@@ -94,11 +94,16 @@ export function firstPage(options: FlowOptions): FlowStep {
   return pageStep(options, first, options.municipality === undefined ? state : { ...state, m: options.municipality });
 }
 
+/** A decoded state as the flow carries it on: only the questionnaire's own answers, and the link's municipality. */
+function carried(options: FlowOptions, decoded: FlowState): FlowState {
+  return { ...decoded, a: ownAnswers(options.at.questionnaire, decoded.a), ...(options.municipality === undefined ? {} : { m: options.municipality }) };
+}
+
 /** A saved draft's page, or the first page when the draft no longer decodes. */
 export function resumePage(options: FlowOptions, encodedState: string, page: number): FlowStep {
   const decoded = decodeFlowState(encodedState);
   if (!decoded) return firstPage(options);
-  const state: FlowState = { ...decoded, a: ownAnswers(options.at.questionnaire, decoded.a), ...(options.municipality === undefined ? {} : { m: options.municipality }) };
+  const state = carried(options, decoded);
   return pageStep(options, Math.min(page, options.at.questionnaire.sections.length - 1), state);
 }
 
@@ -112,7 +117,7 @@ export async function postPage(options: FlowOptions, index: number, body: Record
   const qn = at.questionnaire;
   const decoded = decodeFlowState(body.state);
   if (!decoded) return { kind: 'restart', startUrl: options.startUrl };
-  const state: FlowState = { ...decoded, a: ownAnswers(qn, decoded.a), ...(options.municipality === undefined ? {} : { m: options.municipality }) };
+  const state = carried(options, decoded);
   const section = qn.sections[index]!;
   const earlier = withoutQuestions(state.a, sectionIds(qn, index));
   const raw = rawFromBody(section, body);

@@ -11,7 +11,7 @@ import type { NewResponse, Stored } from '../storage/ports.ts';
 import { validateSubmission } from '../survey/answers.ts';
 import type { Context } from './context.ts';
 import { ZSubmissionId } from '../survey/flow-state.ts';
-import { assertAccepts, type Channel } from './status.ts';
+import { assertAccepts } from './status.ts';
 import { locate, type Located } from './studies.ts';
 
 const ZAnswersObject = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
@@ -111,7 +111,7 @@ export async function submitThroughApi(ctx: Context, body: unknown): Promise<Sto
   const parsed = ZOpenSubmission.safeParse(body);
   if (!parsed.success) throw problems.invalidInput('The body must be a JSON object {study, questionnaire, municipality, answers, submissionId?}.', issueDetails(parsed.error.issues));
   const at = locate(ctx.definitions, parsed.data.study, parsed.data.questionnaire);
-  await assertAccepts(ctx, at, 'open-link' satisfies Channel);
+  await assertAccepts(ctx, at, 'open-link');
   const response = checkAnswers(at, parsed.data.municipality, parsed.data.answers);
   return storeOpenLinkResponse(ctx, response, parsed.data.submissionId);
 }
