@@ -5,8 +5,7 @@
 import { problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { verifyPassword } from '../services/credentials.ts';
-import { freeTexts } from '../services/results.ts';
-import { studyStatuses } from '../services/status.ts';
+import { freeTexts, studiesOverview } from '../services/results.ts';
 import { eligibleMunicipalities, locate } from '../services/studies.ts';
 import { adminArea, clearSession, issueSession, provideCsrfToken, requireCsrf } from './auth.ts';
 import { clientKey, LoginLimiter } from './rate-limit.ts';
@@ -52,14 +51,7 @@ export function adminRoutes(ctx: Context, limiter = new LoginLimiter()) {
   });
 
   router.get('/', signedIn, csrfToken, async (_req, res) => {
-    const studies = await Promise.all(
-      ctx.definitions.studies.map(async (study) => {
-        const statuses = await studyStatuses(ctx, study);
-        const counts = await Promise.all(study.questionnaires.map((q) => ctx.store.responses.count({ study: study.id, questionnaire: q.id })));
-        return { study, questionnaires: study.questionnaires.map((q, i) => ({ q, status: statuses[i]!, responses: counts[i]! })) };
-      }),
-    );
-    res.render('admin/index', { title: 'Evaluatorområde', studies });
+    res.render('admin/index', { title: 'Evaluatorområde', studies: await studiesOverview(ctx) });
   });
 
   router.get('/studies/:study/questionnaires/:questionnaire', signedIn, csrfToken, (req, res) => {

@@ -10,6 +10,7 @@ import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../export/expor
 import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
+import { studyStatuses } from './status.ts';
 import { findStudy, frameOf, locate } from './studies.ts';
 
 const ZResultsQuery = z
@@ -114,6 +115,17 @@ export async function freeTexts(ctx: Context, studyId: string, questionnaireId: 
     })
     .map(({ key, label }) => ({ key, label, texts: table.texts(key, rows).sort((a, b) => a.localeCompare(b, 'da')) }));
   return { at, responses: rows.length, fields };
+}
+
+/** Every study with each questionnaire's status and response count (the evaluator's start page). */
+export function studiesOverview(ctx: Context) {
+  return Promise.all(
+    ctx.definitions.studies.map(async (study) => {
+      const statuses = await studyStatuses(ctx, study);
+      const counts = await Promise.all(study.questionnaires.map((q) => ctx.store.responses.count({ study: study.id, questionnaire: q.id })));
+      return { study, questionnaires: study.questionnaires.map((q, i) => ({ q, status: statuses[i]!, responses: counts[i]! })) };
+    }),
+  );
 }
 
 export async function responseCount(ctx: Context, studyId: string, questionnaireId: string) {
