@@ -60,11 +60,15 @@ const securityHeaders = helmet({
 /** Where answers are submitted (the respondent flow, the API, the fieldwork links): rate-limited. */
 const SUBMISSION_PATHS = ['/s/*rest', '/i/*rest', '/api/v1/responses'];
 
-/** The JSON API takes JSON only: anything else is refused before the body is read. */
+/**
+ * The API takes JSON, and CSV (text/csv) for the endpoints that take a file: anything else is
+ * refused before the body is read. A CSV body reaches the route as a string (`req.body`); a route
+ * that wants JSON refuses a string body with its own validation.
+ */
 const apiJsonOnly: RequestHandler = (req, _res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
   const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && Number(req.headers['content-length'] ?? 1) > 0 && !req.is('application/json')) return next(problems.jsonOnly());
+  if (hasBody && Number(req.headers['content-length'] ?? 1) > 0 && !req.is(['application/json', 'text/csv'])) return next(problems.jsonOnly());
   next();
 };
 
@@ -89,7 +93,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use(securityHeaders);
   app.post(SUBMISSION_PATHS, limitSubmissions(options.config?.rateLimit ?? DEFAULT_RATE_LIMIT));
 
-  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), checkJsonBody);
+  app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), express.text({ type: 'text/csv', limit: BODY_LIMIT }), checkJsonBody);
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
 

@@ -83,7 +83,7 @@ export const problems = {
   tooLarge: (limit: string) => new Problem(413.1, 413, `The request body is larger than the limit of ${limit}.`),
   tooManyFields: () => new Problem(413.2, 413, 'The form has too many fields.'),
   unsupportedEncoding: (message = 'Unsupported content encoding.') => new Problem(415.1, 415, message),
-  jsonOnly: () => new Problem(415.2, 415, 'The API accepts only JSON: send "Content-Type: application/json".'),
+  jsonOnly: () => new Problem(415.2, 415, 'The API accepts JSON ("Content-Type: application/json") and, where an endpoint takes a file, CSV ("Content-Type: text/csv").'),
   tooManyRequests: () => new Problem(429.1, 429, 'Too many requests; wait a moment and try again.'),
   internal: () => new Problem(500.1, 500, 'Something went wrong on our side.'),
   invalidConfig: (message: string, details: ProblemDetail[] = []) => new Problem(900.1, 500, message, details),
