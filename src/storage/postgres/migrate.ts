@@ -27,7 +27,8 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
     const match = /^(\d{3})_[a-z0-9_]+\.sql$/.exec(name);
     if (!match) throw new Error(`${join(dir, name)} is not named NNN_name.sql`);
     const version = Number(match[1]);
-    if (version !== migrations.length + 1) throw new Error(`migration ${name} in ${dir} should be number ${migrations.length + 1}`);
+    const previous = migrations.at(-1)?.version ?? 0;
+    if (version <= previous) throw new Error(`migration ${name} in ${dir} repeats number ${version}`);
     migrations.push({ version, name, sql: await readFile(join(dir, name), 'utf8') });
   }
   return migrations;
