@@ -1,9 +1,12 @@
 /**
  * CSV writing with json2csv (@json2csv/plainjs 7), shared by every export.
  *
- * - Formula injection: every TEXT cell that begins with =, +, -, @, tab or carriage return is
- *   prefixed with an apostrophe, so a spreadsheet shows it as text instead of running it.
- *   Numbers are written as numbers (a negative estimate is not text and is not touched).
+ * - Formula injection: every TEXT cell that a spreadsheet could evaluate is prefixed with an
+ *   apostrophe, so it is shown as text instead of run: one that begins with =, +, -, @ (or their
+ *   fullwidth forms ＝ ＋ － ＠), tab or carriage return, also after leading spaces, zero-width
+ *   characters or quotes. Numbers are written as numbers (a negative estimate is not touched), and
+ *   columns of ids and codes (`raw`: response ids, pseudonyms, option codes) are never changed, so
+ *   an exported id always matches the stored one.
  * - Dialects: `standard` (comma, decimal point, no BOM: R's read.csv, pandas) and `excel-da`
  *   (semicolon, decimal comma, UTF-8 BOM: Danish Excel opens it right).
  */
@@ -15,23 +18,26 @@ export type Cell = string | number | null | undefined;
 export interface Column<T> {
   label: string;
   value: (row: T) => Cell;
+  /** Ids and codes made by praksis, written as they are (no formula guard). */
+  raw?: boolean;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Leading characters a spreadsheet skips before it looks for a formula sign. */
+const FORMULA_START = /^[\s\u200b-\u200f\u2060\ufeff"']*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 
-/** "=1+2" → "'=1+2"; other text unchanged. */
+/** "=1+2" → "'=1+2", "\u200b=1" → "'\u200b=1"; other text unchanged. */
 export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function formatCell(cell: Cell, dialect: Dialect): string | number | undefined {
+function formatCell(cell: Cell, dialect: Dialect, raw: boolean): string | number | undefined {
   if (cell === null || cell === undefined) return undefined;
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) return undefined;
     if (dialect === 'excel-da') return String(cell).replace('.', ',');
     return cell;
   }
-  return neutraliseFormula(cell);
+  return raw ? cell : neutraliseFormula(cell);
 }
 
 export function toCsv<T>(rows: readonly T[], columns: readonly Column<T>[], dialect: Dialect = 'standard'): string {
@@ -44,7 +50,7 @@ export function toCsv<T>(rows: readonly T[], columns: readonly Column<T>[], dial
   const data = rows.map((row) => {
     const out: Record<string, unknown> = {};
     columns.forEach((c, k) => {
-      out[k] = formatCell(c.value(row), dialect);
+      out[k] = formatCell(c.value(row), dialect, c.raw === true);
     });
     return out;
   });

@@ -19,7 +19,8 @@ export function clusterPseudonym(secret: string, study: string, municipality: st
   return 'c' + createHmac('sha256', secret).update(`${study}\u0000${municipality}`).digest('hex').slice(0, 10);
 }
 
-function exportQuestions(study: TStudy): TQuestion[] {
+/** The questions that get columns in responses.csv, each once (a question in both questionnaires has one column). */
+export function exportQuestions(study: TStudy): TQuestion[] {
   const seen = new Map<string, TQuestion>();
   for (const qn of study.questionnaires) for (const q of qn.sections.flatMap((s) => s.questions)) if (q.type !== 'municipality' && !seen.has(q.id)) seen.set(q.id, q);
   return [...seen.values()];
@@ -55,13 +56,13 @@ export function responsesCsv(study: TStudy, frame: TFrame, responses: readonly T
   rows.sort((a, b) => order.get(a.r.questionnaire)! - order.get(b.r.questionnaire)! || a.cluster.localeCompare(b.cluster) || a.r.id.localeCompare(b.r.id));
 
   const columns: Column<ResponseRow>[] = [
-    { label: 'response_id', value: (x) => x.r.id },
-    { label: 'questionnaire', value: (x) => x.r.questionnaire },
-    { label: 'cluster', value: (x) => x.cluster },
+    { label: 'response_id', value: (x) => x.r.id, raw: true },
+    { label: 'questionnaire', value: (x) => x.r.questionnaire, raw: true },
+    { label: 'cluster', value: (x) => x.cluster, raw: true },
     { label: 'region', value: (x) => x.region },
     { label: 'weight', value: (x) => x.weight },
   ];
-  if (options.identifyMunicipality) columns.push({ label: 'municipality', value: (x) => x.r.municipality });
+  if (options.identifyMunicipality) columns.push({ label: 'municipality', value: (x) => x.r.municipality, raw: true });
   for (const q of exportQuestions(study)) {
     const get = (x: ResponseRow) => (Object.hasOwn(x.r.answers, q.id) ? x.r.answers[q.id] : undefined);
     if (q.type === 'multi') {
@@ -72,7 +73,8 @@ export function responsesCsv(study: TStudy, frame: TFrame, responses: readonly T
         } });
       }
     } else {
-      columns.push({ label: q.id, value: (x) => {
+      // Option codes and numbers are written as they are; only typed text gets the formula guard.
+      columns.push({ label: q.id, raw: q.type !== 'text', value: (x) => {
         const v = get(x);
         return Array.isArray(v) ? v.join(' ') : v;
       } });
@@ -121,7 +123,7 @@ export function tableRows(report: Report): TableRow[] {
 export function tablesCsv(report: Report, dialect: Dialect = 'standard', figure?: number): string {
   const rows = tableRows(report).filter((r) => figure === undefined || r.figure === figure);
   const keys = ['figure', 'question', 'group', 'group_label', 'category', 'n', 'estimate', 'se', 'ci_low', 'ci_high', 'base_n', 'weighting'] as const;
-  return toCsv(rows, keys.map((k) => ({ label: k, value: (r: TableRow) => r[k] })), dialect);
+  return toCsv(rows, keys.map((k) => ({ label: k, value: (r: TableRow) => r[k], raw: k !== 'question' && k !== 'group_label' })), dialect);
 }
 
 interface CodebookRow {
@@ -134,8 +136,33 @@ interface CodebookRow {
   questionnaire: string;
 }
 
+/**
+ * The columns of responses.csv that are not questions, as the codebook describes them. The weight
+ * note is a warning: weights that follow the municipalities' populations (size, raked) can be
+ * matched to the public population figures, which names the clusters.
+ */
+export const META_COLUMNS: readonly { question: string; label: string; text: string; type: string }[] = [
+  { question: 'response_id', label: 'Response id', text: 'Random id of the response (not in submission order).', type: 'id' },
+  { question: 'questionnaire', label: 'Questionnaire', text: 'The questionnaire answered.', type: 'id' },
+  { question: 'cluster', label: 'Municipality pseudonym (cluster)', text: 'Pseudonym of the municipality, the same in every questionnaire of the study: the cluster of the design (svydesign(ids = ~cluster, weights = ~weight)).', type: 'id' },
+  { question: 'region', label: 'Region', text: 'The region of the municipality.', type: 'text' },
+  {
+    question: 'weight',
+    label: 'Design weight',
+    text:
+      'The design weight of the weighting chosen at export. Equal weighting (default) and none reveal nothing about a municipality; size or raked weighting does: weight x rows per cluster can be matched to the public population figures, so such an export identifies municipalities and is treated like identify=municipality.',
+    type: 'number',
+  },
+  { question: 'municipality', label: 'Municipality code', text: 'The municipality code: only in an export with identify=municipality.', type: 'id' },
+];
+
+/** Whether a responses.csv export names municipalities, or lets them be worked out from the weights. */
+export function identifiesMunicipalities(options: { weighting: TWeighting; identifyMunicipality?: boolean }): boolean {
+  return options.identifyMunicipality === true || options.weighting === 'size' || options.weighting === 'raked';
+}
+
 export function codebookCsv(study: TStudy, dialect: Dialect = 'standard'): string {
-  const rows: CodebookRow[] = [];
+  const rows: CodebookRow[] = META_COLUMNS.map((c) => ({ question: c.question, text: c.text, type: c.type, questionnaire: '' }));
   for (const qn of study.questionnaires) {
     for (const q of qn.sections.flatMap((s) => s.questions)) {
       const base = { question: q.id, text: q.text, type: q.type, questionnaire: qn.id, ...(q.figure ? { figure: q.figure.number } : {}) };
@@ -148,13 +175,13 @@ export function codebookCsv(study: TStudy, dialect: Dialect = 'standard'): strin
   return toCsv(
     rows,
     [
-      { label: 'question', value: (r) => r.question },
+      { label: 'question', value: (r) => r.question, raw: true },
       { label: 'text', value: (r) => r.text },
-      { label: 'type', value: (r) => r.type },
-      { label: 'option_code', value: (r) => r.code },
+      { label: 'type', value: (r) => r.type, raw: true },
+      { label: 'option_code', value: (r) => r.code, raw: true },
       { label: 'option_label', value: (r) => r.label },
       { label: 'figure', value: (r) => r.figure },
-      { label: 'questionnaire', value: (r) => r.questionnaire },
+      { label: 'questionnaire', value: (r) => r.questionnaire, raw: true },
     ],
     dialect,
   );

@@ -9,11 +9,11 @@ export function linksCsv(frame: TFrame, questionnaire: string, baseUrl: string, 
   return toCsv(
     links.map((l) => ({ ...l, m: byCode.get(l.municipality) })),
     [
-      { label: 'municipality', value: (r) => r.municipality },
+      { label: 'municipality', value: (r) => r.municipality, raw: true },
       { label: 'name', value: (r) => r.m?.name },
       { label: 'region', value: (r) => regionName.get(r.m?.region ?? '') },
-      { label: 'questionnaire', value: () => questionnaire },
-      { label: 'url', value: (r) => `${baseUrl}/i/${r.token}` },
+      { label: 'questionnaire', value: () => questionnaire, raw: true },
+      { label: 'url', value: (r) => `${baseUrl}/i/${r.token}`, raw: true },
     ],
   );
 }

@@ -1,6 +1,6 @@
 /** The report page (evaluator session) and its CSV downloads, under /admin. */
 import type { Context } from '../services/context.ts';
-import { codebookExport, parseResultsQuery, responsesExport, studyReport, tablesExport } from '../services/results.ts';
+import { codebookExport, parseResultsQuery, responsesExport, studyReport, syntaxExport, tablesExport } from '../services/results.ts';
 import { appendixSpec, danishNumber, danishPercent, figureSpec } from '../report/figures.ts';
 import { weightingLabels } from '../report/weighting.ts';
 import { adminArea, provideCsrfToken } from './auth.ts';
@@ -31,5 +31,7 @@ export function reportAdminRoutes(ctx: Context) {
   router.get('/studies/:study/exports/responses.csv', signedIn, async (req, res) => sendCsv(res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
   router.get('/studies/:study/exports/tables.csv', signedIn, async (req, res) => sendCsv(res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
   router.get('/studies/:study/exports/codebook.csv', signedIn, (req, res) => sendCsv(res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/responses.R', signedIn, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'R')));
+  router.get('/studies/:study/exports/responses.sps', signedIn, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'sps')));
   return router;
 }

@@ -5,7 +5,7 @@
 import { problems, issueDetails } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { createInvitations, parseWindowRequest, responseRatesOf, ZInvitationRequest } from '../services/fieldwork.ts';
-import { codebookExport, parseResultsQuery, responseCount, responsesExport, tablesExport, tablesJson } from '../services/results.ts';
+import { codebookExport, parseResultsQuery, responseCount, responsesExport, syntaxExport, tablesExport, tablesJson } from '../services/results.ts';
 import { setWindow } from '../services/status.ts';
 import { requireApiKey } from './auth.ts';
 import { newRouter, origin, param, sendCsv } from './router.ts';
@@ -44,6 +44,8 @@ export function evaluatorApiRoutes(ctx: Context) {
   router.get('/studies/:study/exports/responses.csv', key, async (req, res) => sendCsv(res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
   router.get('/studies/:study/exports/tables.csv', key, async (req, res) => sendCsv(res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
   router.get('/studies/:study/exports/codebook.csv', key, (req, res) => sendCsv(res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/responses.R', key, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'R')));
+  router.get('/studies/:study/exports/responses.sps', key, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'sps')));
 
   return router;
 }

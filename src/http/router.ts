@@ -50,8 +50,9 @@ export function sendFlowStep(res: Response, step: FlowStep): void {
   res.status(step.status).render('page', step.locals);
 }
 
+/** A download (CSV, or the R and SPSS syntax files: plain text): its type follows the file name. */
 export function sendCsv(res: Response, file: CsvFile): void {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Type', `${file.filename.endsWith('.csv') ? 'text/csv' : 'text/plain'}; charset=utf-8`);
   res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
   res.setHeader('Cache-Control', 'no-store');
   res.send(file.text);

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { issueDetails, problems } from '../errors.ts';
-import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
+import { codebookCsv, identifiesMunicipalities, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
+import { rSyntax, spssSyntax } from '../export/syntax.ts';
 import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
@@ -72,29 +73,46 @@ export async function tablesJson(ctx: Context, studyId: string, query: TResultsQ
 export interface CsvFile {
   filename: string;
   text: string;
+  /** The file names municipalities or lets them be worked out (responses.csv with identify=municipality, or size/raked weights). */
+  identifying?: boolean;
+}
+
+/** `<study>-<what>.csv`, or `<study>-<what>-excel-da.csv` in the Danish Excel dialect: the two never overwrite each other. */
+function csvName(study: string, what: string, dialect: TResultsQuery['dialect']): string {
+  return `${study}-${what}${dialect === 'excel-da' ? '-excel-da' : ''}.csv`;
 }
 
 export async function responsesExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
   const study = findStudy(ctx.definitions, studyId);
   const responses = await ctx.store.responses.list({ study: study.id });
-  const text = responsesCsv(study, frameOf(ctx.definitions, study), responses, {
+  const options = {
     weighting: query.weighting ?? study.weighting,
     secret: await exportSecret(ctx),
     identifyMunicipality: query.identify === 'municipality',
     ...(query.dialect ? { dialect: query.dialect } : {}),
-  });
-  return { filename: `${study.id}-responses.csv`, text };
+  };
+  const text = responsesCsv(study, frameOf(ctx.definitions, study), responses, options);
+  return { filename: csvName(study.id, 'responses', query.dialect), text, identifying: identifiesMunicipalities(options) };
 }
 
 export async function tablesExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
   const { study, report } = await studyReport(ctx, studyId, query);
   if (query.figure !== undefined && !report.figures.some((f) => f.figure === query.figure)) throw problems.notFound(`Figure ${query.figure}`);
-  return { filename: `${study.id}-tables${query.figure ? `-figur-${query.figure}` : ''}.csv`, text: tablesCsv(report, query.dialect ?? 'standard', query.figure) };
+  return { filename: csvName(study.id, `tables${query.figure ? `-figur-${query.figure}` : ''}`, query.dialect), text: tablesCsv(report, query.dialect ?? 'standard', query.figure) };
+}
+
+/** The R or SPSS syntax that reads this study's responses.csv (standard dialect) with labels and the design. */
+export function syntaxExport(ctx: Context, studyId: string, language: 'R' | 'sps'): CsvFile {
+  const study = findStudy(ctx.definitions, studyId);
+  const csv = csvName(study.id, 'responses', 'standard');
+  return language === 'R'
+    ? { filename: `${study.id}-responses.R`, text: rSyntax(study, csv) }
+    : { filename: `${study.id}-responses.sps`, text: spssSyntax(study, csv) };
 }
 
 export function codebookExport(ctx: Context, studyId: string, query: TResultsQuery): CsvFile {
   const study = findStudy(ctx.definitions, studyId);
-  return { filename: `${study.id}-codebook.csv`, text: codebookCsv(study, query.dialect ?? 'standard') };
+  return { filename: csvName(study.id, 'codebook', query.dialect), text: codebookCsv(study, query.dialect ?? 'standard') };
 }
 
 /**

@@ -67,6 +67,25 @@ describe('exports', () => {
     expect((await (await client.get(`${base}/exports/codebook.csv`)).text())).toContain('"kontrakt_frist"');
   });
 
+  it('every CSV in both dialects under its own file name, and the R and SPSS syntax files', async () => {
+    for (const what of ['responses', 'tables', 'codebook']) {
+      const standard = await client.get(`${base}/exports/${what}.csv`);
+      const excel = await client.get(`${base}/exports/${what}.csv?dialect=excel-da`);
+      expect(standard.headers.get('content-disposition')).toBe(`attachment; filename="integration_2016-${what}.csv"`);
+      expect(excel.headers.get('content-disposition')).toBe(`attachment; filename="integration_2016-${what}-excel-da.csv"`);
+      expect([...new Uint8Array(await excel.arrayBuffer()).slice(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 0x22]);
+    }
+    for (const [ext, says] of [['R', 'svydesign(ids = ~cluster, weights = ~weight'], ['sps', 'VALUE LABELS']] as const) {
+      for (const res of [await client.get(`${base}/exports/responses.${ext}`), await fetch(`${app.url}${api}/exports/responses.${ext}`, { headers: bearer })]) {
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+        expect(res.headers.get('content-disposition')).toBe(`attachment; filename="integration_2016-responses.${ext}"`);
+        expect(await res.text()).toContain(says);
+      }
+    }
+    expect((await fetch(`${app.url}${api}/exports/responses.R`)).status).toBe(401);
+  });
+
   it('API: 401 without the key, CSV and JSON with it, identical numbers', async () => {
     for (const path of ['exports/responses.csv', 'exports/tables.csv', 'exports/codebook.csv', 'tables']) {
       expect((await fetch(`${app.url}${api}/${path}`)).status).toBe(401);
