@@ -31,6 +31,24 @@ export function levelsOf(values: readonly string[]): Levels {
   return { of, levels, byLevel };
 }
 
+/** The rows `keep` of a coded column, its levels numbered again by first appearance among them. */
+export function selectRows(column: Levels, keep: Int32Array): Levels {
+  const renumber = new Int32Array(column.levels.length).fill(-1);
+  const levels: string[] = [];
+  const byLevel = new Map<string, number>();
+  const of = new Int32Array(keep.length);
+  for (let j = 0; j < keep.length; j += 1) {
+    const old = column.of[keep[j]!]!;
+    if (renumber[old] === -1) {
+      renumber[old] = levels.length;
+      byLevel.set(column.levels[old]!, levels.length);
+      levels.push(column.levels[old]!);
+    }
+    of[j] = renumber[old]!;
+  }
+  return { of, levels, byLevel };
+}
+
 /** A column as given (strings) or already coded. */
 export type Column = readonly string[] | Levels;
 

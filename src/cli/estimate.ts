@@ -3,10 +3,10 @@
  * column, the same numbers as R's survey package (see README "Estimation"). Bad input exits 1
  * with one clear line; usage errors exit 2.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { isProblem } from '../errors.ts';
 import { compareCoded, estimateCoded, makeDesign, type GroupDifference, type CategoryEstimate, type CiMethod, type Combined, type Summary } from '../estimation/index.ts';
-import { CsvReader, csvNumber, valuesOf, type CsvColumns } from '../export/csv-parse.ts';
+import { csvNumber, valuesOf } from '../export/csv-parse.ts';
+import { codebookCategories, InputError, keepRows, readCsv, readTargets } from './estimate-input.ts';
 import { equalWeights, postStratify, rake, sizeWeights, type Calibration, type Margin } from '../weighting/index.ts';
 import type { Levels } from '../levels.ts';
 import type { CliIo } from './main.ts';
@@ -15,13 +15,12 @@ const USAGE = `usage: praksis estimate <data.csv> --var <column>
     [--cluster <column>] [--strata <column>] [--fpc <column>]
     [--weight <column> | --equalize <column> | --size <column> (with --equalize's cluster)]
     [--poststratify <column>=<targets.csv>] [--rake <column>=<targets.csv> ...]
-    [--domain <column>=<value>] [--drop <category> ...]
+    [--where <column>=<value> ...] [--domain <column>=<value>] [--drop <category> ...] [--codebook <codebook.csv>]
     [--combine <name>=<category>+<category>[+...]]
     [--by <column> [--compare <a>:<b>]]
     [--ci logit|wald|beta] [--level 0.95] [--json]`;
 
 class UsageError extends Error {}
-class InputError extends Error {}
 
 interface Options {
   file: string;
@@ -34,8 +33,12 @@ interface Options {
   size?: string;
   poststratify?: { column: string; file: string };
   rake: { column: string; file: string }[];
+  /** Rows kept before the design is made (R: svydesign(..., data = subset(d, column == value))). */
+  where: { column: string; value: string }[];
   domain: { column: string; value: string }[];
   drop: string[];
+  /** praksis's codebook.csv: the variable's categories in the questionnaire's order. */
+  codebook?: string;
   combine: Combined[];
   by?: string;
   compare?: [string, string];
@@ -44,8 +47,8 @@ interface Options {
   json: boolean;
 }
 
-const SINGLE_VALUED = new Set(['--var', '--cluster', '--strata', '--fpc', '--weight', '--equalize', '--size', '--poststratify', '--by', '--compare', '--ci', '--level']);
-const REPEATABLE = new Set(['--rake', '--domain', '--drop', '--combine']);
+const SINGLE_VALUED = new Set(['--var', '--cluster', '--strata', '--fpc', '--weight', '--equalize', '--size', '--poststratify', '--by', '--compare', '--ci', '--level', '--codebook']);
+const REPEATABLE = new Set(['--rake', '--where', '--domain', '--drop', '--combine']);
 
 function splitPair(flag: string, value: string, separator: string): [string, string] {
   const at = value.indexOf(separator);
@@ -99,6 +102,10 @@ export function parseArgs(args: string[]): Options {
     file: positional[0]!,
     variable,
     rake: (lists.get('--rake') ?? []).map((v) => target('--rake', v)),
+    where: (lists.get('--where') ?? []).map((v) => {
+      const [column, value] = splitPair('--where', v, '=');
+      return { column, value };
+    }),
     domain: (lists.get('--domain') ?? []).map((v) => {
       const [column, value] = splitPair('--domain', v, '=');
       return { column, value };
@@ -114,7 +121,7 @@ export function parseArgs(args: string[]): Options {
     level,
     json,
   };
-  for (const key of ['cluster', 'strata', 'fpc', 'weight', 'equalize', 'size', 'by'] as const) {
+  for (const key of ['cluster', 'strata', 'fpc', 'weight', 'equalize', 'size', 'by', 'codebook'] as const) {
     const v = values.get(`--${key}`);
     if (v !== undefined) options[key] = v;
   }
@@ -125,78 +132,21 @@ export function parseArgs(args: string[]): Options {
   return options;
 }
 
-/** Bytes read at a time: the next chunk is read while the last one is parsed. */
-const CHUNK = 1 << 22;
-
-/** The file's columns named in `columns` (all of them without), coded (src/export/csv-parse.ts). */
-async function readCsv(file: string, columns?: readonly string[]): Promise<CsvColumns> {
-  const cannot = (error: unknown) =>
-    new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw cannot(error);
-  }
-  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-  let next = handle.read(buffers[0]!, 0, CHUNK, null);
-  try {
-    const reader = new CsvReader({ ...(columns ? { columns } : {}), bytes: (await handle.stat()).size });
-    for (let k = 0; ; k ^= 1) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await next);
-      } catch (error) {
-        throw cannot(error);
-      }
-      if (bytesRead === 0) break;
-      next = handle.read(buffers[k ^ 1]!, 0, CHUNK, null);
-      reader.push(buffers[k]!.subarray(0, bytesRead));
-    }
-    return reader.end();
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${file}: ${(error as Error).message}`);
-  } finally {
-    await next.catch(() => undefined);
-    await handle.close();
-  }
-}
-
-async function readTargets(file: string, column: string, levels: ReadonlySet<string>): Promise<Map<string, number>> {
-  const csv = await readCsv(file);
-  const li = csv.header.indexOf('level');
-  const ti = csv.header.indexOf('total');
-  if (li < 0 || ti < 0) throw new InputError(`${file}: the targets file needs the header "level,total"`);
-  const targets = new Map<string, number>();
-  const names = valuesOf(csv.columns[li]!);
-  valuesOf(csv.columns[ti]!).forEach((raw, k) => {
-    const total = csvNumber(raw, csv.decimalComma);
-    if (!(Number.isFinite(total) && total > 0)) throw new InputError(`${file} row ${k + 2}: total must be a positive number, not "${raw}"`);
-    targets.set(names[k]!, total);
-  });
-  const missing = [...levels].filter((l) => !targets.has(l));
-  const extra = [...targets.keys()].filter((l) => !levels.has(l));
-  if (missing.length || extra.length) {
-    throw new InputError(
-      `${file}: the levels do not match column "${column}" of the data` +
-        (missing.length ? `; no target for ${missing.map((m) => `"${m}"`).join(', ')}` : '') +
-        (extra.length ? `; no rows for ${extra.map((m) => `"${m}"`).join(', ')}` : ''),
-    );
-  }
-  return targets;
-}
-
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1).replace('.', ',')} %` : '–');
+/** The printed table writes every number the Danish way (decimal comma), as the report does; --json gives plain numbers. */
+const decimal = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits).replace('.', ',') : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${decimal(x * 100, 1)} %` : '–');
+/** A difference of two proportions, in percentage points. */
+const points = (x: number) => (Number.isFinite(x) ? `${decimal(x * 100, 1)} pp` : '–');
+const pValue = (p: number) => (p < 0.001 ? '< 0,001' : `= ${decimal(p, 3)}`);
 
 function table(summary: Summary, rows: CategoryEstimate[], level: number): string[] {
   const lines = [
-    `n = ${summary.n}, clusters = ${summary.clusters}, df = ${summary.df}, sum of weights = ${summary.sumWeights.toPrecision(6)}, Kish n_eff = ${summary.kishNeff.toFixed(1)}`,
+    `n = ${summary.n}, clusters = ${summary.clusters}, df = ${summary.df}, sum of weights = ${decimal(summary.sumWeights, 4)}, Kish n_eff = ${decimal(summary.kishNeff, 1)}`,
     ['category'.padEnd(24), 'n'.padStart(7), 'estimate'.padStart(10), 'SE'.padStart(9), `${Math.round(level * 100)} % CI`.padStart(20), 'deff'.padStart(7)].join(' '),
   ];
   for (const c of rows) {
     lines.push(
-      [c.category.padEnd(24), String(c.n).padStart(7), pct(c.estimate).padStart(10), pct(c.se).padStart(9), `${pct(c.ciLow)} – ${pct(c.ciHigh)}`.padStart(20), (Number.isFinite(c.deff) ? c.deff.toFixed(2) : '–').padStart(7)].join(' '),
+      [c.category.padEnd(24), String(c.n).padStart(7), pct(c.estimate).padStart(10), pct(c.se).padStart(9), `${pct(c.ciLow)} – ${pct(c.ciHigh)}`.padStart(20), decimal(c.deff, 2).padStart(7)].join(' '),
     );
   }
   return lines;
@@ -232,12 +182,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 /** The columns the options name (only these are read from the file). */
 function columnsUsed(o: Options): string[] {
-  const names = [o.variable, o.cluster, o.strata, o.fpc, o.weight, o.equalize, o.size, o.poststratify?.column, o.by, ...o.rake.map((m) => m.column), ...o.domain.map((d) => d.column)];
+  const names = [o.variable, o.cluster, o.strata, o.fpc, o.weight, o.equalize, o.size, o.poststratify?.column, o.by, ...o.rake.map((m) => m.column), ...o.where.map((d) => d.column), ...o.domain.map((d) => d.column)];
   return names.filter((name): name is string => name !== undefined);
 }
 
 export async function estimate(o: Options): Promise<string[]> {
-  const csv = await readCsv(o.file, columnsUsed(o));
+  const csv = keepRows(await readCsv(o.file, columnsUsed(o)), o.where, o.file);
   // Every column used is coded (src/levels.ts: a level index per row and the distinct values), so
   // a column used several times (cluster and equalize, say) is read once, and no step makes a
   // string per row.
@@ -302,10 +252,18 @@ export async function estimate(o: Options): Promise<string[]> {
   }
 
   const design = makeDesign({ weights, ...(cluster ? { cluster } : {}), ...(strata ? { strata } : {}), ...(fpc ? { fpc } : {}), ...(calibration ? { calibration } : {}) });
-  // The categories: the values seen but "" and NA (no answer), sorted, without the dropped ones.
+  // The categories: the codebook's options in the questionnaire's order, or else the values seen
+  // but "" and NA (no answer), sorted; without the dropped ones. Dropping a category nobody chose
+  // is fine; a name that is not a category at all (of the codebook, when given) is a typo.
   const seen = variable.levels.filter((v) => v !== '' && v !== 'NA');
-  for (const d of o.drop) if (!seen.includes(d)) throw new InputError(`--drop ${d}: no such category in column "${o.variable}" (categories: ${[...seen].sort().join(', ')})`);
-  const categories = seen.filter((c) => !o.drop.includes(c)).sort();
+  let all: string[];
+  if (o.codebook) {
+    all = await codebookCategories(o.codebook, o.variable);
+    const unknown = seen.filter((v) => !all.includes(v));
+    if (unknown.length > 0) throw new InputError(`--codebook ${o.codebook}: column "${o.variable}" has values the codebook does not list: ${unknown.map((v) => `"${v}"`).join(', ')}`);
+    for (const d of o.drop) if (!all.includes(d)) throw new InputError(`--drop ${d}: no such category of "${o.variable}" in the codebook (categories: ${all.join(', ')})`);
+  } else all = [...seen].sort();
+  const categories = all.filter((c) => !o.drop.includes(c));
   const categoryIndex = new Map(categories.map((c, k) => [c, k]));
   const combined = o.combine.map((c) => ({
     name: c.name,
@@ -374,8 +332,8 @@ export async function estimate(o: Options): Promise<string[]> {
   const lines: string[] = [];
   for (const { group, result } of results) lines.push(`${o.by} = ${group}`, ...table(result.summary, [...result.categories, ...result.combined], o.level), '');
   if (comparisons) {
-    lines.push(`${o.compare![0]} − ${o.compare![1]}:`);
-    for (const c of comparisons) lines.push(`  ${c.category.padEnd(24)} ${pct(c.estimate).padStart(10)}  SE ${pct(c.se)}  df ${c.df}  p = ${c.p.toPrecision(3)}`);
+    lines.push(`${o.compare![0]} − ${o.compare![1]} (percentage points):`);
+    for (const c of comparisons) lines.push(`  ${c.category.padEnd(24)} ${points(c.estimate).padStart(10)}  SE ${points(c.se)}  df ${c.df}  p ${pValue(c.p)}`);
   }
   return lines;
 }

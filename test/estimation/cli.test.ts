@@ -1,5 +1,5 @@
 /** `praksis estimate` on the R fixture data gives R's numbers; bad input is one clear line and a non-zero exit. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/estimate.ts';
 import { estimateCategorical, makeDesign } from '../../src/estimation/index.ts';
 import { parseCsv } from '../../src/export/csv-parse.ts';
+import { codebookCsv, responsesCsv } from '../../src/export/exports.ts';
+import { generateDemoResponses } from '../../src/demo/generate.ts';
+import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { equalWeights } from '../../src/weighting/index.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/r/', import.meta.url));
@@ -62,9 +65,15 @@ describe('praksis estimate', () => {
     expect(Math.abs(top.p - ref.difference.p)).toBeLessThan(1e-9);
   });
 
-  it('prints a readable table with Danish percentages', async () => {
+  it('prints a readable table with one decimal convention (the Danish comma) and differences in percentage points', async () => {
     const r = await cli([data, '--var', 'answer', '--equalize', 'muni']);
     expect(r.out).toMatch(/always\s+46\s+40,1 %/);
+    expect(r.out).toMatch(/sum of weights = \d+,\d{4}, Kish n_eff = \d+,\d\n/);
+    expect(r.out).not.toMatch(/\d\.\d/);
+    const compared = await cli([data, '--var', 'answer', '--equalize', 'muni', '--combine', 'top=always+almost_always', '--by', 'group', '--compare', 'L:P']);
+    expect(compared.out).toMatch(/L − P \(percentage points\):\n/);
+    expect(compared.out).toMatch(/ {2}top\s+28,3 pp {2}SE 6,6 pp {2}df 29 {2}p < 0,001/);
+    expect(compared.out).not.toMatch(/\d\.\d/);
   });
 
   it.each([
@@ -72,7 +81,7 @@ describe('praksis estimate', () => {
     [['--var', 'answer', '--weight', 'muni'], 1, /row 2 is "k01", not a number/],
     [['--var', 'answer', '--combine', 'x=always+sometimes'], 1, /"sometimes" is not a category/],
     [['--var', 'answer', '--equalize', 'muni', '--poststratify', `size=${dir}regions.csv`], 1, /levels do not match column "size"/],
-    [['--var', 'answer', '--drop', 'maybe'], 1, /no such category/],
+    [['--var', 'answer', '--where', 'region=nowhere'], 1, /--where region=nowhere: no row has that value/],
     [['--var', 'answer', '--ci', 'exact'], 2, /--ci must be logit, wald or beta/],
     [['--var', 'answer', '--frobnicate', 'x'], 2, /unknown option --frobnicate/],
     [['--size', 'x', '--var', 'answer'], 2, /--size needs --equalize/],
@@ -145,5 +154,70 @@ describe('praksis estimate', () => {
       expect(c.estimate).toBeCloseTo(0.25, 12);
       expect(c.se).toBeLessThan(1e-12);
     }
+  });
+});
+
+describe('praksis estimate on praksis’s own export (test/fixtures/report: the demo data, equal weights)', () => {
+  const report = fileURLToPath(new URL('../fixtures/report/', import.meta.url));
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const reference = parseCsv(readFileSync(`${report}reference.csv`));
+  const expected = (figure: string, group: string) => reference.rows.filter((r) => r[0] === figure && r[1] === group);
+  const own = join(temp, 'own');
+  mkdirSync(own);
+  copyFileSync(`${report}responses.csv`, join(own, 'integration_2016-responses.csv'));
+  copyFileSync(`${report}codebook.csv`, join(own, 'integration_2016-codebook.csv'));
+
+  it('the README’s command reproduces a report table (R’s numbers for Figur 1, leaders) with the categories in the questionnaire’s order', async () => {
+    const command = /^praksis estimate (integration_2016-responses\.csv .*)$/m.exec(readme.replace(/ \\\n\s+/g, ' '));
+    expect(command, 'the README shows a praksis estimate command on the responses export').not.toBeNull();
+    const args = command![1]!.split(/\s+/).map((a) => (a.endsWith('.csv') ? join(own, a) : a));
+    const r = await cli([...args, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const got = JSON.parse(r.out).categories as { category: string; estimate: number; se: number }[];
+    const want = expected('1', 'ledere');
+    expect(got.map((c) => c.category)).toEqual(want.map((w) => w[2]));
+    got.forEach((c, i) => {
+      expect(Math.abs(c.estimate - Number(want[i]![3]))).toBeLessThan(1e-12);
+      expect(Math.abs(c.se - Number(want[i]![4]))).toBeLessThan(1e-12);
+    });
+  });
+
+  it('--where keeps one questionnaire before the design (the cluster ids are shared): a --domain over both gives other SEs', async () => {
+    const base = [join(own, 'integration_2016-responses.csv'), '--var', 'kontrakt_frist', '--cluster', 'cluster', '--weight', 'weight', '--drop', 'ved_ikke', '--json'];
+    const where = JSON.parse((await cli([...base, '--where', 'questionnaire=praktikere'])).out);
+    const domain = JSON.parse((await cli([...base, '--domain', 'questionnaire=praktikere'])).out);
+    const want = expected('1', 'praktikere');
+    const altid = (j: { categories: { category: string; se: number }[] }) => j.categories.find((c) => c.category === 'altid')!.se;
+    expect(Math.abs(altid(where) - Number(want.find((w) => w[2] === 'altid')![4]))).toBeLessThan(1e-12);
+    expect(Math.abs(altid(domain) - altid(where))).toBeGreaterThan(1e-6);
+  });
+
+  it('dropping a category nobody chose is not an error; a category the codebook does not know is', async () => {
+    const base = [join(own, 'integration_2016-responses.csv'), '--var', 'kontrakt_frist', '--cluster', 'cluster', '--weight', 'weight', '--where', 'questionnaire=ledere', '--codebook', join(own, 'integration_2016-codebook.csv')];
+    const r = await cli([...base, '--drop', 'ved_ikke', '--drop', 'aldrig', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).categories.map((c: { category: string }) => c.category)).toEqual(['altid', 'naesten_altid', 'ofte', 'sommetider', 'sjaeldent']);
+    const typo = await cli([...base, '--drop', 'vedikke']);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(/--drop vedikke: no such category of "kontrakt_frist" in the codebook/);
+  });
+
+  it('reads its own Danish Excel export (responses and codebook, BOM, semicolons, decimal commas) to the same numbers', async () => {
+    const defs = await loadDefinitions(fileURLToPath(new URL('../../surveys/', import.meta.url)));
+    const study = defs.studies[0]!;
+    const frame = defs.frames.get(study.frame)!;
+    const demo = generateDemoResponses(study, frame, { seed: 2016 });
+    writeFileSync(join(own, 'excel.csv'), responsesCsv(study, frame, demo, { weighting: 'equal', secret: 'fixture', dialect: 'excel-da' }));
+    writeFileSync(join(own, 'codebook-excel.csv'), codebookCsv(study, 'excel-da'));
+    const args = (file: string, codebook: string) => [join(own, file), '--var', 'kontrakt_frist', '--cluster', 'cluster', '--weight', 'weight', '--where', 'questionnaire=ledere', '--drop', 'ved_ikke', '--codebook', join(own, codebook), '--json'];
+    const excel = await cli(args('excel.csv', 'codebook-excel.csv'));
+    expect(excel.code, excel.err).toBe(0);
+    const plain = await cli(args('integration_2016-responses.csv', 'integration_2016-codebook.csv'));
+    const a = JSON.parse(excel.out).categories as { estimate: number; se: number }[];
+    const b = JSON.parse(plain.out).categories as { estimate: number; se: number }[];
+    a.forEach((c, i) => {
+      expect(Math.abs(c.estimate - b[i]!.estimate)).toBeLessThan(1e-12);
+      expect(Math.abs(c.se - b[i]!.se)).toBeLessThan(1e-12);
+    });
   });
 });
