@@ -18,6 +18,7 @@ import { ResponseTable, type RowFilter } from '../../survey/table.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { checkResponses, MaybeWritten } from '../shared.ts';
+import { isConnectionError, unavailable } from './unavailable.ts';
 
 function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
@@ -38,8 +39,9 @@ function where(filter: RowFilter | undefined): { sql: string; params: string[] }
  * so a link use is not given back for it (one use lost, never one granted).
  */
 function unknownOutcome(error: unknown): unknown {
-  if (error instanceof pg.DatabaseError) return error;
-  return new MaybeWritten(`could not store the response: the database connection failed (${(error as Error).message}); it may or may not be stored`, { cause: error });
+  if (error instanceof pg.DatabaseError && !isConnectionError(error)) return error;
+  // Its cause is Problem 503.1 (what the client is answered), whose cause is the connection error.
+  return new MaybeWritten(`could not store the response: the database connection failed (${(error as Error).message}); it may or may not be stored`, { cause: unavailable(error) });
 }
 
 export class PostgresResponses implements ResponsesPort {

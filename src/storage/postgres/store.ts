@@ -7,7 +7,8 @@
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
- * migrates the schema under an advisory lock. Several instances may open the same database.
+ * migrates the schema under an advisory lock. Several instances may open the same database. Losing
+ * the database later answers 503 until it is back (./unavailable.ts); nothing needs a restart.
  */
 import pg from 'pg';
 import type { Store } from '../ports.ts';
@@ -15,6 +16,7 @@ import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
 import { PostgresResponses } from './responses.ts';
 import { PostgresSettings } from './settings.ts';
+import { guarded } from './unavailable.ts';
 import { redactUrl } from './url.ts';
 
 export interface PostgresStoreOptions {
@@ -64,9 +66,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let closing: Promise<void> | undefined;
   return {
     location,
-    responses,
-    fieldwork: new PostgresFieldwork(pool),
-    settings: new PostgresSettings(pool, location),
+    // Every port answers a lost database with Problem 503.1 (./unavailable.ts).
+    responses: guarded(responses),
+    fieldwork: guarded(new PostgresFieldwork(pool)),
+    settings: guarded(new PostgresSettings(pool, location)),
     close() {
       closing ??= (async () => {
         responses.close();
