@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { issueDetails, problems } from '../errors.ts';
 import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
+import { reportTallySpec } from '../report/inputs.ts';
 import { buildReport, type Report } from '../report/tables.ts';
+import { tableOfTallies } from '../survey/tallies.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses } from './status.ts';
@@ -46,7 +48,8 @@ async function exportSecret(ctx: Context): Promise<string> {
 }
 
 async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
-  const table = await ctx.store.responses.table();
+  // The store tallies what the report estimates from (in SQL on PostgreSQL); both stores' tallies become the same rows.
+  const table = tableOfTallies(await ctx.store.responses.tallies(reportTallySpec(study)));
   return buildReport(study, frameOf(ctx.definitions, study), table, query.weighting ? { weighting: query.weighting } : {});
 }
 

@@ -8,6 +8,7 @@
 import type { TDraft, TInvitation, TWindow } from '../fieldwork/index.ts';
 import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
+import type { TCellTallies, TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
 
 /** A response before the store gives it its id and submission day. */
@@ -37,6 +38,11 @@ export interface ResponsesPort {
    * before the next await: it may go on growing.
    */
   table(): Promise<ResponseTable>;
+  /**
+   * The cell tallies of `spec` (per questionnaire and municipality: respondents, and per key the
+   * count of each value): what the report estimates from, aggregated where the data is.
+   */
+  tallies(spec: TTallySpec): Promise<TCellTallies>;
 }
 
 export interface IssuedLink {

@@ -139,6 +139,39 @@ describe.each(adapters)('the $name store', (adapter) => {
       expect(table.answers('grunde')!.values).toEqual([['tolk'], ['tolk', 'andet']]);
     });
 
+    it('tallies per questionnaire and municipality: respondents, each value (a multi-select by combination), text only counted', async () => {
+      const store = await open();
+      await store.responses.addMany([
+        complete(1, { answers: { frist: 'aldrig', grunde: ['tolk', 'andet'], tekst: 'hemmelig' } }),
+        complete(2, { answers: { frist: 'aldrig', grunde: ['tolk', 'andet'], antal: 2 } }),
+        complete(3, { answers: { frist: 'altid', grunde: ['andet', 'tolk'], tekst: 'også' } }),
+        complete(4, { municipality: '851', answers: { frist: 'altid' } }),
+        complete(5, { questionnaire: 'ledere', answers: { frist: 'aldrig' } }),
+        complete(6, { study: 'another', answers: { frist: 'aldrig' } }),
+      ]);
+      const tallies = await store.responses.tallies({ study: 'integration', questionnaires: ['praktikere'], values: ['frist', 'grunde', 'antal'], present: ['tekst'] });
+      const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+      expect(tallies.study).toBe('integration');
+      expect(sorted(tallies.cells)).toEqual(
+        sorted([
+          { questionnaire: 'praktikere', municipality: '101', n: 3 },
+          { questionnaire: 'praktikere', municipality: '851', n: 1 },
+        ]),
+      );
+      const v = (municipality: string, key: string, value: unknown, count: number) => ({ questionnaire: 'praktikere', municipality, key, value, count });
+      expect(sorted(tallies.values)).toEqual(
+        sorted([
+          v('101', 'frist', 'aldrig', 2),
+          v('101', 'frist', 'altid', 1),
+          v('101', 'grunde', ['tolk', 'andet'], 2),
+          v('101', 'grunde', ['andet', 'tolk'], 1),
+          v('101', 'antal', 2, 1),
+          v('101', 'tekst', '', 2),
+          v('851', 'frist', 'altid', 1),
+        ]),
+      );
+    });
+
     it('takes no responses once closed', async () => {
       const store = await open();
       await store.close();

@@ -23,6 +23,7 @@ import { dirname } from 'node:path';
 import type { NewResponse, ResponsesPort, Stored } from '../ports.ts';
 import { ZResponse, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
+import { tallyTable, ZTallySpec, type TCellTallies, type TTallySpec } from '../../survey/tallies.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { fsyncDir } from './durable.ts';
@@ -150,6 +151,10 @@ export class FileResponses implements ResponsesPort {
 
   async table(): Promise<ResponseTable> {
     return this.#table;
+  }
+
+  async tallies(spec: TTallySpec): Promise<TCellTallies> {
+    return tallyTable(this.#table, ZTallySpec.parse(spec));
   }
 
   #assertOpen(): void {

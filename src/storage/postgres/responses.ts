@@ -13,8 +13,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { NewResponse, ResponsesPort, Stored } from '../ports.ts';
-import { ZResponse, type TResponse } from '../../survey/schema.ts';
+import { ZResponse, type TAnswerValue, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
+import { ZTallySpec, type TCellTallies, type TTallySpec } from '../../survey/tallies.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { checkResponses, MaybeWritten } from '../shared.ts';
@@ -140,8 +141,34 @@ export class PostgresResponses implements ResponsesPort {
     return rows.map((r) => ZResponse.parse(r));
   }
 
-  /** Built from the rows for now (a later step aggregates in SQL). */
+  /** All the rows (the fieldwork overview's days); the report reads `tallies` instead. */
   async table(): Promise<ResponseTable> {
     return ResponseTable.from(await this.list());
+  }
+
+  /**
+   * Aggregated in the database: two GROUP BY queries, one row per cell and one per cell, key and
+   * value (a multi-select's value is its whole jsonb array, i.e. its combination); text keys of
+   * `present` are grouped as "" so no text is sent.
+   */
+  async tallies(spec: TTallySpec): Promise<TCellTallies> {
+    const { study, questionnaires, values, present } = ZTallySpec.parse(spec);
+    const cells = await this.#pool.query<{ questionnaire: string; municipality: string; n: number }>(
+      `SELECT questionnaire, municipality, count(*)::integer AS n FROM responses
+       WHERE study = $1 AND questionnaire = ANY($2::text[]) GROUP BY questionnaire, municipality`,
+      [study, questionnaires],
+    );
+    const tallied = await this.#pool.query<{ questionnaire: string; municipality: string; key: string; value: TAnswerValue; count: number }>(
+      `SELECT questionnaire, municipality, a.key, a.value, count(*)::integer AS count
+       FROM responses, LATERAL (
+         SELECT e.key, CASE WHEN e.key = ANY($4::text[]) THEN '""'::jsonb ELSE e.value END AS value
+         FROM jsonb_each(answers) AS e
+         WHERE e.key = ANY($3::text[]) OR (e.key = ANY($4::text[]) AND jsonb_typeof(e.value) = 'string')
+       ) AS a
+       WHERE study = $1 AND questionnaire = ANY($2::text[])
+       GROUP BY questionnaire, municipality, a.key, a.value`,
+      [study, questionnaires, values, present],
+    );
+    return { study, cells: cells.rows, values: tallied.rows };
   }
 }
