@@ -5,7 +5,7 @@
  *
  * The contract every adapter keeps is test/storage/contract.test.ts.
  */
-import type { TDraft, TInvitation, TWindow } from '../fieldwork/index.ts';
+import type { TDraft, TFieldworkData, TInvitation, TWindow } from '../fieldwork/index.ts';
 import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
 import type { TCellTallies, TTallySpec } from '../survey/tallies.ts';
@@ -99,11 +99,20 @@ export interface SettingsPort {
   update(mutate: (settings: Settings) => void): Promise<Settings>;
 }
 
+/** Moving a store's data to another store (`praksis copy`); responses move through ResponsesPort.list / addMany. */
+export interface TransferPort {
+  /** Every invitation (with its token hash, live or revoked), draft and window, as one document. */
+  fieldworkData(): Promise<TFieldworkData>;
+  /** Stores that document in one durable write; refused unless this store has no fieldwork data yet. */
+  loadFieldworkData(data: TFieldworkData): Promise<void>;
+}
+
 export interface Store {
   /** Where the data is, for messages (a directory, or a database without its password). */
   readonly location: string;
   readonly responses: ResponsesPort;
   readonly fieldwork: FieldworkPort;
   readonly settings: SettingsPort;
+  readonly transfer: TransferPort;
   close(): Promise<void>;
 }

@@ -361,6 +361,31 @@ describe.each(adapters)('the $name store', (adapter) => {
     });
   });
 
+  describe('transfer (praksis copy)', () => {
+    it('gives all fieldwork data as one document, and loads it into an empty store only', async () => {
+      const store = await open();
+      const hash = await link(store, 3);
+      await store.fieldwork.useLink(hash, '2016-05-02', async () => ({ created: true }));
+      await store.fieldwork.saveDraft(draftOf(hash, 'r1'), 5);
+      await store.fieldwork.setWindow('integration', 'ledere', { mode: 'open', openLinks: false });
+      const data = await store.transfer.fieldworkData();
+      expect(data.invitations).toMatchObject([{ tokenHash: hash, used: 1, completions: { '2016-05-02': 1 } }]);
+      expect(data.drafts).toHaveLength(1);
+      expect(data.windows).toEqual({ 'integration/ledere': { mode: 'open', openLinks: false } });
+      const other = await adapter.place();
+      try {
+        const copy = await other.open();
+        await copy.transfer.loadFieldworkData(data);
+        expect(await copy.transfer.fieldworkData()).toEqual(data);
+        expect(await copy.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 1 });
+        await expect(copy.transfer.loadFieldworkData(data)).rejects.toThrow(/already holds fieldwork data; it is not overwritten/);
+        await copy.close();
+      } finally {
+        await other.remove();
+      }
+    });
+  });
+
   describe('settings', () => {
     it('starts empty and keeps an update across a reopen', async () => {
       let store = await open();
