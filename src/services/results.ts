@@ -9,7 +9,6 @@ import { issueDetails, problems } from '../errors.ts';
 import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
 import { reportTallySpec } from '../report/inputs.ts';
 import { buildReport, type Report } from '../report/tables.ts';
-import { tableOfTallies } from '../survey/tallies.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses } from './status.ts';
@@ -48,8 +47,8 @@ async function exportSecret(ctx: Context): Promise<string> {
 }
 
 async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
-  // The store tallies what the report estimates from (in SQL on PostgreSQL); both stores' tallies become the same rows.
-  const table = tableOfTallies(await ctx.store.responses.tallies(reportTallySpec(study)));
+  // Rows with the responses' cell tallies (PostgreSQL aggregates them in SQL; the file store has its table).
+  const table = await ctx.store.responses.reportTable(reportTallySpec(study));
   return buildReport(study, frameOf(ctx.definitions, study), table, query.weighting ? { weighting: query.weighting } : {});
 }
 

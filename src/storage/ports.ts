@@ -8,7 +8,7 @@
 import type { TDraft, TFieldworkData, TInvitation, TWindow } from '../fieldwork/index.ts';
 import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
-import type { TCellTallies, TTallySpec } from '../survey/tallies.ts';
+import type { TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
 
 /** A response before the store gives it its id and submission day. */
@@ -39,10 +39,12 @@ export interface ResponsesPort {
    */
   table(): Promise<ResponseTable>;
   /**
-   * The cell tallies of `spec` (per questionnaire and municipality: respondents, and per key the
-   * count of each value): what the report estimates from, aggregated where the data is.
+   * What the report estimates from: a column table whose cell tallies for `spec` (per questionnaire
+   * and municipality: respondents, and per key the count of each value; src/survey/tallies.ts)
+   * equal the stored responses'. The file store hands its own table; PostgreSQL aggregates with
+   * GROUP BY and sends only the tallies. Read it before the next await.
    */
-  tallies(spec: TTallySpec): Promise<TCellTallies>;
+  reportTable(spec: TTallySpec): Promise<ResponseTable>;
 }
 
 export interface IssuedLink {

@@ -90,29 +90,27 @@ export function tallyTable(table: ResponseTable, spec: TTallySpec): TCellTallies
  * @throws Error when a key has more answers in a cell than the cell has respondents
  */
 export function tableOfTallies(tallies: TCellTallies): ResponseTable {
-  const parsed = ZCellTallies.parse(tallies);
-  const cells = [...parsed.cells].sort((a, b) => compare(a.questionnaire, b.questionnaire) || compare(a.municipality, b.municipality));
+  const cells = [...tallies.cells].sort((a, b) => compare(a.questionnaire, b.questionnaire) || compare(a.municipality, b.municipality));
   const byCell = new Map<string, { key: string; json: string; value: TAnswerValue; count: number }[]>();
-  for (const v of parsed.values) {
+  for (const v of tallies.values) {
     const id = cellKey(v.questionnaire, v.municipality);
-    byCell.set(id, [...(byCell.get(id) ?? []), { key: v.key, json: JSON.stringify(v.value), value: v.value, count: v.count }]);
+    let list = byCell.get(id);
+    if (!list) byCell.set(id, (list = []));
+    list.push({ key: v.key, json: JSON.stringify(v.value), value: v.value, count: v.count });
   }
-  const total = cells.reduce((sum, c) => sum + c.n, 0);
-  const table = new ResponseTable(total);
-  let serial = 0;
+  const table = new ResponseTable(cells.reduce((sum, c) => sum + c.n, 0));
   for (const cell of cells) {
-    const answers: Record<string, TAnswerValue>[] = Array.from({ length: cell.n }, () => ({}));
+    if (!(Number.isInteger(cell.n) && cell.n > 0)) throw new Error(`the tallies of ${cell.questionnaire}/${cell.municipality} have ${cell.n} respondents`);
+    const first = table.appendRows({ study: tallies.study, questionnaire: cell.questionnaire, version: 1, municipality: cell.municipality, day: '' }, cell.n, (k) => `tally-${String(table.length + k).padStart(12, '0')}`);
     const entries = (byCell.get(cellKey(cell.questionnaire, cell.municipality)) ?? []).sort((a, b) => compare(a.key, b.key) || compare(a.json, b.json));
     const filled = new Map<string, number>();
     for (const e of entries) {
       const from = filled.get(e.key) ?? 0;
-      if (from + e.count > cell.n) throw new Error(`the tallies of ${cell.questionnaire}/${cell.municipality} have more answers to "${e.key}" (${from + e.count}) than respondents (${cell.n})`);
-      for (let r = from; r < from + e.count; r += 1) answers[r]![e.key] = e.value;
+      if (!(Number.isInteger(e.count) && e.count > 0) || from + e.count > cell.n) {
+        throw new Error(`the tallies of ${cell.questionnaire}/${cell.municipality} have more answers to "${e.key}" (${from + e.count}) than respondents (${cell.n})`);
+      }
+      table.fill(e.key, first + from, first + from + e.count, e.value);
       filled.set(e.key, from + e.count);
-    }
-    for (const a of answers) {
-      serial += 1;
-      table.append({ id: `tally-${String(serial).padStart(12, '0')}`, study: parsed.study, questionnaire: cell.questionnaire, version: 1, municipality: cell.municipality, day: '', answers: a });
     }
   }
   return table;

@@ -23,7 +23,7 @@ import { dirname } from 'node:path';
 import type { NewResponse, ResponsesPort, Stored } from '../ports.ts';
 import { ZResponse, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
-import { tallyTable, ZTallySpec, type TCellTallies, type TTallySpec } from '../../survey/tallies.ts';
+import { ZTallySpec, type TTallySpec } from '../../survey/tallies.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { fsyncDir } from './durable.ts';
@@ -153,8 +153,10 @@ export class FileResponses implements ResponsesPort {
     return this.#table;
   }
 
-  async tallies(spec: TTallySpec): Promise<TCellTallies> {
-    return tallyTable(this.#table, ZTallySpec.parse(spec));
+  /** The table itself: its tallies are the responses' (nothing to aggregate in memory). */
+  async reportTable(spec: TTallySpec): Promise<ResponseTable> {
+    ZTallySpec.parse(spec);
+    return this.#table;
   }
 
   #assertOpen(): void {

@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { NewResponse, ResponsesPort, Stored } from '../ports.ts';
 import { ZResponse, type TAnswerValue, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
-import { ZTallySpec, type TCellTallies, type TTallySpec } from '../../survey/tallies.ts';
+import { tableOfTallies, ZTallySpec, type TCellTallies, type TTallySpec } from '../../survey/tallies.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { checkResponses, MaybeWritten } from '../shared.ts';
@@ -141,17 +141,21 @@ export class PostgresResponses implements ResponsesPort {
     return rows.map((r) => ZResponse.parse(r));
   }
 
-  /** All the rows (the fieldwork overview's days); the report reads `tallies` instead. */
+  /** All the rows (the fieldwork overview's days); the report reads `reportTable` instead. */
   async table(): Promise<ResponseTable> {
     return ResponseTable.from(await this.list());
   }
 
   /**
-   * Aggregated in the database: two GROUP BY queries, one row per cell and one per cell, key and
+   * The report's rows from tallies aggregated in the database: two GROUP BY queries, one row per cell and one per cell, key and
    * value (a multi-select's value is its whole jsonb array, i.e. its combination); text keys of
    * `present` are grouped as "" so no text is sent.
    */
-  async tallies(spec: TTallySpec): Promise<TCellTallies> {
+  async reportTable(spec: TTallySpec): Promise<ResponseTable> {
+    return tableOfTallies(await this.#tallies(spec));
+  }
+
+  async #tallies(spec: TTallySpec): Promise<TCellTallies> {
     const { study, questionnaires, values, present } = ZTallySpec.parse(spec);
     const cells = await this.#pool.query<{ questionnaire: string; municipality: string; n: number }>(
       `SELECT questionnaire, municipality, count(*)::integer AS n FROM responses
