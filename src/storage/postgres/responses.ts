@@ -21,6 +21,9 @@ import { danishDay } from '../../time.ts';
 import { checkResponses, MaybeWritten } from '../shared.ts';
 import { isConnectionError, unavailable } from './unavailable.ts';
 
+/** Tally queries of one report run at once (the pool keeps the rest for submissions). */
+const TALLY_QUERIES = 4;
+
 function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
 }
@@ -146,33 +149,44 @@ export class PostgresResponses implements ResponsesPort {
     return ResponseTable.from(await this.list());
   }
 
-  /**
-   * The report's rows from tallies aggregated in the database: two GROUP BY queries, one row per cell and one per cell, key and
-   * value (a multi-select's value is its whole jsonb array, i.e. its combination); text keys of
-   * `present` are grouped as "" so no text is sent.
-   */
   async reportTable(spec: TTallySpec): Promise<ResponseTable> {
     return tableOfTallies(await this.#tallies(spec));
   }
 
+  /**
+   * The report's rows from tallies aggregated in the database: one GROUP BY for the cells and one
+   * per key (`answers -> key`: a multi-select's value is its whole jsonb array, i.e. its
+   * combination; a text key of `present` counts its strings as ""), TALLY_QUERIES of them at a
+   * time on the pool. Measured on 100,000 rows, separate queries beat one query over
+   * jsonb_each (its 1.6 million key rows make the hash aggregate the cost).
+   */
   async #tallies(spec: TTallySpec): Promise<TCellTallies> {
     const { study, questionnaires, values, present } = ZTallySpec.parse(spec);
-    const cells = await this.#pool.query<{ questionnaire: string; municipality: string; n: number }>(
+    const params = [study, questionnaires];
+    const cells = this.#pool.query<{ questionnaire: string; municipality: string; n: number }>(
       `SELECT questionnaire, municipality, count(*)::integer AS n FROM responses
        WHERE study = $1 AND questionnaire = ANY($2::text[]) GROUP BY questionnaire, municipality`,
-      [study, questionnaires],
+      params,
     );
-    const tallied = await this.#pool.query<{ questionnaire: string; municipality: string; key: string; value: TAnswerValue; count: number }>(
-      `SELECT questionnaire, municipality, a.key, a.value, count(*)::integer AS count
-       FROM responses, LATERAL (
-         SELECT e.key, CASE WHEN e.key = ANY($4::text[]) THEN '""'::jsonb ELSE e.value END AS value
-         FROM jsonb_each(answers) AS e
-         WHERE e.key = ANY($3::text[]) OR (e.key = ANY($4::text[]) AND jsonb_typeof(e.value) = 'string')
-       ) AS a
-       WHERE study = $1 AND questionnaire = ANY($2::text[])
-       GROUP BY questionnaire, municipality, a.key, a.value`,
-      [study, questionnaires, values, present],
-    );
-    return { study, cells: cells.rows, values: tallied.rows };
+    type Row = { questionnaire: string; municipality: string; value: TAnswerValue; count: number };
+    const keys = [...new Set([...values, ...present])].map((key) => ({ key, text: present.includes(key) }));
+    const tallied: TCellTallies['values'] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) {
+        const { key, text } = keys[next++]!;
+        const { rows } = await this.#pool.query<Row>(
+          text
+            ? `SELECT questionnaire, municipality, '""'::jsonb AS value, count(*)::integer AS count FROM responses
+               WHERE study = $1 AND questionnaire = ANY($2::text[]) AND jsonb_typeof(answers -> $3::text) = 'string' GROUP BY 1, 2`
+            : `SELECT questionnaire, municipality, answers -> $3::text AS value, count(*)::integer AS count FROM responses
+               WHERE study = $1 AND questionnaire = ANY($2::text[]) AND answers ? $3::text GROUP BY 1, 2, 3`,
+          [...params, key],
+        );
+        for (const r of rows) tallied.push({ questionnaire: r.questionnaire, municipality: r.municipality, key, value: r.value, count: r.count });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(TALLY_QUERIES, keys.length) }, worker));
+    return { study, cells: (await cells).rows, values: tallied };
   }
 }
