@@ -7,9 +7,11 @@
  * Every estimate of the report uses one question at a time within the design (clusters are
  * municipalities, weights are the same for every respondent of a questionnaire in a municipality),
  * so any rows with these tallies give the report the same numbers as the responses themselves.
- * `tableOfTallies` builds such rows, in one canonical order, as the column table the report reads;
- * PostgreSQL computes the tallies with GROUP BY (src/storage/postgres/responses.ts), the file store
- * with `tallyTable` from its own table: both reports then go through the same code.
+ * `tableOfTallies` builds such rows, in one canonical order, as the column table the report reads:
+ * PostgreSQL computes the tallies with GROUP BY (src/storage/postgres/responses.ts) and hands the
+ * report these rows; the file store hands its own table, whose tallies are the responses' by
+ * definition. `tallyTable` computes the tallies of any table (the contract test compares both
+ * stores' report tables with it).
  *
  * Pure: no disk, no Express.
  */
@@ -43,7 +45,7 @@ export type TCellTallies = z.infer<typeof ZCellTallies>;
 const cellKey = (questionnaire: string, municipality: string) => `${questionnaire}\u0000${municipality}`;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The tallies of `spec` over a column table (the file store's rows). */
+/** The tallies of `spec` over a column table. */
 export function tallyTable(table: ResponseTable, spec: TTallySpec): TCellTallies {
   const municipalities = table.municipalities();
   const present = new Set(spec.present);
