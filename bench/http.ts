@@ -53,7 +53,7 @@ const LOAD_TIMEOUT_MS = 300_000;
 /** Nor may a start. */
 const START_TIMEOUT_MS = 60_000;
 
-interface Result {
+export interface Result {
   label: string;
   /** Answers with the expected status per second. */
   rps: number;
@@ -72,7 +72,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** A row from its rounds: the median round's throughput; p50/p99 over the requests of all rounds. */
-function rowOf(label: string, rounds: Result[]): Result {
+export function rowOf(label: string, rounds: Result[]): Result {
   const byRps = [...rounds].sort((a, b) => a.rps - b.rps);
   const all = new Float64Array(rounds.reduce((n, r) => n + r.latencies.length, 0));
   const unexpected = new Map<number, number>();
@@ -225,7 +225,7 @@ export async function load(label: string, port: number, count: number, requests:
   return { label, rps: timed / seconds, p50: percentile(ok, 0.5), p99: percentile(ok, 0.99), latencies: ok, unexpected };
 }
 
-interface Child {
+export interface Child {
   child: ChildProcess;
   port: number;
   startupMs: number;
@@ -233,7 +233,7 @@ interface Child {
 }
 
 /** Spawns a process and resolves once its stdout matches `ready` (group 1: the port). */
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> {
+export function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child> {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -276,7 +276,7 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-async function stop(c: Child): Promise<void> {
+export async function stop(c: Child): Promise<void> {
   if (c.child.exitCode !== null || c.child.signalCode !== null) return;
   const exited = new Promise((resolve) => c.child.once('exit', resolve));
   c.child.kill('SIGTERM');
@@ -288,7 +288,7 @@ async function stop(c: Child): Promise<void> {
 const BARE = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); }).listen(0, '127.0.0.1', function () { console.log('bare on ' + this.address().port); });`;
 
 /** Valid leader answers: the demo generator's, which follows the questionnaire's skip logic and options. */
-function leaderResponses(study: TStudy, definitions: Awaited<ReturnType<typeof loadDefinitions>>): { questionnaire: TQuestionnaire; pool: TResponse[] } {
+export function leaderResponses(study: TStudy, definitions: Awaited<ReturnType<typeof loadDefinitions>>): { questionnaire: TQuestionnaire; pool: TResponse[] } {
   const questionnaire = study.questionnaires.find((q) => /leder/i.test(q.group));
   if (!questionnaire) throw new Error(`${study.id} has no leader questionnaire`);
   const frame = definitions.frames.get(study.frame)!;

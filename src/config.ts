@@ -6,6 +6,9 @@
  *   PRAKSIS_DATA_DIR        where the store keeps its files (default ./data)
  *   PRAKSIS_DATABASE_URL    postgres://user:password@host:5432/database: keep the data in PostgreSQL instead of
  *                           files (PRAKSIS_DATA_DIR is then not used); the schema is migrated at start
+ *   PRAKSIS_DATABASE_POOL   connections each instance keeps to PostgreSQL at most (default 10)
+ *   PRAKSIS_DATABASE_TIMEOUT_MS  how long to wait for a PostgreSQL connection, at start and per request, before
+ *                           giving up (start: exit with a message; serving: 503) (default 5000)
  *   PRAKSIS_SURVEYS_DIR     study definitions and frames (default ./surveys)
  *   PRAKSIS_ADMIN_PASSWORD  evaluator password (min 8 characters); generated at first start if unset
  *   PRAKSIS_API_KEY         evaluator API key (min 16 characters); generated at first start if unset
@@ -25,6 +28,8 @@ import { isPostgresUrl } from './storage/postgres/url.ts';
 
 export const DEFAULT_RATE_LIMIT = 120;
 export const DEFAULT_LOGIN_LIMIT = 10;
+export const DEFAULT_DATABASE_POOL = 10;
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
 const DEFAULT_HOST = '127.0.0.1';
 
 /** Empty strings count as "not set", as a shell `FOO= npm start` means. */
@@ -55,6 +60,24 @@ const ZEnv = z.object({
       .trim()
       .refine(isPostgresUrl, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/praksis (special characters in the password percent-encoded)')
       .optional(),
+  ),
+  PRAKSIS_DATABASE_POOL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{0,3}$/, 'must be a whole number of connections (1 or more)')
+      .transform(Number)
+      .default(DEFAULT_DATABASE_POOL),
+  ),
+  PRAKSIS_DATABASE_TIMEOUT_MS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{1,6}$/, 'must be a whole number of milliseconds (10 or more)')
+      .transform(Number)
+      .default(DEFAULT_DATABASE_TIMEOUT_MS),
   ),
   PRAKSIS_ADMIN_PASSWORD: z.preprocess(unsetIfEmpty, z.string().min(8, 'must be at least 8 characters long').optional()),
   PRAKSIS_API_KEY: z.preprocess(
@@ -121,6 +144,9 @@ const ZConfig = ZEnv.transform((e) => ({
   dataDir: e.PRAKSIS_DATA_DIR,
   /** PostgreSQL instead of the data directory, when set. */
   databaseUrl: e.PRAKSIS_DATABASE_URL,
+  /** PostgreSQL: connections per instance, and how long a request waits for one (and at start for the server) before it is answered 503. */
+  databasePool: e.PRAKSIS_DATABASE_POOL,
+  databaseTimeoutMs: e.PRAKSIS_DATABASE_TIMEOUT_MS,
   surveysDir: e.PRAKSIS_SURVEYS_DIR,
   adminPassword: e.PRAKSIS_ADMIN_PASSWORD,
   apiKey: e.PRAKSIS_API_KEY,

@@ -39,7 +39,7 @@ export function issueDetails(issues: readonly { path: readonly PropertyKey[]; me
 /**
  * Catalogue of problems. 400.x: bad input; 401/403: access; 404: not found;
  * 409: conflict; 410: gone; 413: too large; 415: wrong media type; 429: rate limit;
- * 500: our fault; 900.x: configuration and definition files at start-up.
+ * 500: our fault; 503: the database cannot be reached; 900.x: configuration and definition files at start-up.
  */
 export const problems = {
   badJson: () => new Problem(400.1, 400, 'The request body is not valid JSON.'),
@@ -94,6 +94,11 @@ export const problems = {
       `The study definition ${file} is invalid:\n${details.map((d) => `  ${d.path || '(root)'}: ${d.message}`).join('\n')}`,
       details,
     ),
+  databaseUnavailable: () =>
+    new Problem(503.1, 503, 'The database cannot be reached just now; try again in a moment (a retry with the same submissionId is never stored twice).', [], {
+      heading: 'Svarene kan ikke gemmes lige nu',
+      text: 'Vi kan ikke nå vores database i øjeblikket. Gå tilbage, og send svarene igen om lidt – de bliver ikke gemt to gange.',
+    }),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

@@ -43,7 +43,11 @@ async function main(): Promise<void> {
 
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : config.dataDir);
+    store = await openStore(
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl, options: { poolSize: config.databasePool, connectionTimeoutMillis: config.databaseTimeoutMs } }
+        : config.dataDir,
+    );
   } catch (error) {
     // The PostgreSQL adapter's messages name the database without its password.
     fail(config.databaseUrl ? `could not open the database: ${describe(error)}` : `could not open the data directory ${config.dataDir}: ${describe(error)}`);

@@ -26,6 +26,8 @@ describe('parseConfig', () => {
       rateLimit: 120,
       loginLimit: 10,
       draftDays: 60,
+      databasePool: 10,
+      databaseTimeoutMs: 5000,
     });
   });
 
@@ -58,6 +60,8 @@ describe('parseConfig', () => {
       loginLimit: 5,
       host: '0.0.0.0',
       draftDays: 30,
+      databasePool: 10,
+      databaseTimeoutMs: 5000,
     });
   });
 

@@ -37,6 +37,8 @@ export const checkJsonBody: RequestHandler = (req, _res, next) => {
 export function toProblem(err: unknown): Problem | undefined {
   if (isProblem(err)) return err;
   if (!err || typeof err !== 'object') return undefined;
+  // A storage error whose cause is a problem (a write of unknown outcome because the database went away: 503).
+  if (err instanceof Error && isProblem(err.cause)) return err.cause;
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
   switch (e.type) {
     case 'entity.too.large':
@@ -96,6 +98,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   }
   res.status(problem.status);
   if (problem.status === 401 && req.path.startsWith('/api/')) res.setHeader('WWW-Authenticate', 'Bearer realm="praksis"');
+  if (problem.status === 503) res.setHeader('Retry-After', '5');
 
   if (req.originalUrl.startsWith('/api/')) {
     const error = { code: problem.code, message: problem.message, details: problem.details };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { issueDetails, problems } from '../errors.ts';
 import { codebookCsv, identifiesMunicipalities, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
 import { rSyntax, spssSyntax } from '../export/syntax.ts';
+import { reportTallySpec } from '../report/inputs.ts';
 import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
@@ -47,7 +48,8 @@ async function exportSecret(ctx: Context): Promise<string> {
 }
 
 async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
-  const table = await ctx.store.responses.table();
+  // Rows with the responses' cell tallies (PostgreSQL aggregates them in SQL; the file store has its table).
+  const table = await ctx.store.responses.reportTable(reportTallySpec(study));
   return buildReport(study, frameOf(ctx.definitions, study), table, query.weighting ? { weighting: query.weighting } : {});
 }
 

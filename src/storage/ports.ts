@@ -5,9 +5,10 @@
  *
  * The contract every adapter keeps is test/storage/contract.test.ts.
  */
-import type { TDraft, TInvitation, TWindow } from '../fieldwork/index.ts';
+import type { TDraft, TFieldworkData, TInvitation, TWindow } from '../fieldwork/index.ts';
 import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
+import type { TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
 
 /** A response before the store gives it its id and submission day. */
@@ -37,6 +38,13 @@ export interface ResponsesPort {
    * before the next await: it may go on growing.
    */
   table(): Promise<ResponseTable>;
+  /**
+   * What the report estimates from: a column table whose cell tallies for `spec` (per questionnaire
+   * and municipality: respondents, and per key the count of each value; src/survey/tallies.ts)
+   * equal the stored responses'. The file store hands its own table; PostgreSQL aggregates with
+   * GROUP BY and sends only the tallies. Read it before the next await.
+   */
+  reportTable(spec: TTallySpec): Promise<ResponseTable>;
 }
 
 export interface IssuedLink {
@@ -93,11 +101,20 @@ export interface SettingsPort {
   update(mutate: (settings: Settings) => void): Promise<Settings>;
 }
 
+/** Moving a store's data to another store (`praksis copy`); responses move through ResponsesPort.list / addMany. */
+export interface TransferPort {
+  /** Every invitation (with its token hash, live or revoked), draft and window, as one document. */
+  fieldworkData(): Promise<TFieldworkData>;
+  /** Stores that document in one durable write; refused unless this store has no fieldwork data yet. */
+  loadFieldworkData(data: TFieldworkData): Promise<void>;
+}
+
 export interface Store {
   /** Where the data is, for messages (a directory, or a database without its password). */
   readonly location: string;
   readonly responses: ResponsesPort;
   readonly fieldwork: FieldworkPort;
   readonly settings: SettingsPort;
+  readonly transfer: TransferPort;
   close(): Promise<void>;
 }

@@ -140,6 +140,32 @@ export class ResponseTable {
     return i;
   }
 
+  /**
+   * Appends `count` rows with these study, questionnaire, version, municipality and day and no
+   * answers yet (row k's id is `idOf(k)`); returns the first new row's index. With `fill`, this
+   * builds a table from cell tallies (./tallies.ts) without an object per row.
+   */
+  appendRows(meta: Omit<TResponse, 'id' | 'answers'>, count: number, idOf: (k: number) => string): number {
+    const first = this.#length;
+    if (first + count > this.#capacity) this.#grow(Math.max(this.#capacity * 2, first + count));
+    const codes = [this.#study.codeOf(meta.study), this.#questionnaire.codeOf(meta.questionnaire), this.#version.codeOf(meta.version), this.#municipality.codeOf(meta.municipality), this.#day.codeOf(meta.day)];
+    this.#meta.forEach((column, k) => column.codes.fill(codes[k]!, first, first + count));
+    for (let k = 0; k < count; k += 1) this.#pushId(first + k, idOf(k));
+    this.#length = first + count;
+    return first;
+  }
+
+  /** Gives rows from…to−1 (already appended) the answer `value` under `key`. */
+  fill(key: string, from: number, to: number, value: TAnswerValue): void {
+    if (!(from >= 0 && from <= to && to <= this.#length)) throw new RangeError(`rows ${from}…${to - 1} are outside the table (0…${this.#length - 1})`);
+    let column = this.#answers.get(key);
+    if (!column) {
+      column = new Column<TAnswerValue>(this.#capacity);
+      this.#answers.set(key, column);
+    }
+    column.codes.fill(column.codeOf(value), from, to);
+  }
+
   #pushId(i: number, id: string): void {
     const start = i === 0 ? 0 : this.#idEnd[i - 1]!;
     this.#idRoom(start, id.length);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret, type TDraft } from '../../src/fieldwork/index.ts';
 import type { Settings, Store } from '../../src/storage/index.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
+import { tallyTable } from '../../src/survey/tallies.ts';
 import { adapters, newResponse, type Place } from './adapters.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -137,6 +138,40 @@ describe.each(adapters)('the $name store', (adapter) => {
       expect(Array.from({ length: table.length }, (_, i) => table.row(i))).toEqual(await store.responses.list());
       expect(Array.from(table.rows({ questionnaire: 'ledere' }))).toEqual([1, 2]);
       expect(table.answers('grunde')!.values).toEqual([['tolk'], ['tolk', 'andet']]);
+    });
+
+    it('gives the report a table with the responses\' tallies per questionnaire and municipality (a multi-select by combination)', async () => {
+      const store = await open();
+      await store.responses.addMany([
+        complete(1, { answers: { frist: 'aldrig', grunde: ['tolk', 'andet'], tekst: 'hemmelig' } }),
+        complete(2, { answers: { frist: 'aldrig', grunde: ['tolk', 'andet'], antal: 2 } }),
+        complete(3, { answers: { frist: 'altid', grunde: ['andet', 'tolk'], tekst: 'også' } }),
+        complete(4, { municipality: '851', answers: { frist: 'altid' } }),
+        complete(5, { questionnaire: 'ledere', answers: { frist: 'aldrig' } }),
+        complete(6, { study: 'another', answers: { frist: 'aldrig' } }),
+      ]);
+      const spec = { study: 'integration', questionnaires: ['praktikere'], values: ['frist', 'grunde', 'antal'], present: ['tekst'] };
+      const tallies = tallyTable(await store.responses.reportTable(spec), spec);
+      const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+      expect(tallies.study).toBe('integration');
+      expect(sorted(tallies.cells)).toEqual(
+        sorted([
+          { questionnaire: 'praktikere', municipality: '101', n: 3 },
+          { questionnaire: 'praktikere', municipality: '851', n: 1 },
+        ]),
+      );
+      const v = (municipality: string, key: string, value: unknown, count: number) => ({ questionnaire: 'praktikere', municipality, key, value, count });
+      expect(sorted(tallies.values)).toEqual(
+        sorted([
+          v('101', 'frist', 'aldrig', 2),
+          v('101', 'frist', 'altid', 1),
+          v('101', 'grunde', ['tolk', 'andet'], 2),
+          v('101', 'grunde', ['andet', 'tolk'], 1),
+          v('101', 'antal', 2, 1),
+          v('101', 'tekst', '', 2),
+          v('851', 'frist', 'altid', 1),
+        ]),
+      );
     });
 
     it('takes no responses once closed', async () => {
@@ -325,6 +360,31 @@ describe.each(adapters)('the $name store', (adapter) => {
       await store.fieldwork.setWindow('integration', 'ledere', { mode: 'open', openLinks: true });
       await expect(store.fieldwork.setWindow('integration', 'ledere', { mode: 'sometimes', openLinks: true } as never)).rejects.toThrow();
       expect(await store.fieldwork.window('integration', 'ledere')).toEqual({ mode: 'open', openLinks: true });
+    });
+  });
+
+  describe('transfer (praksis copy)', () => {
+    it('gives all fieldwork data as one document, and loads it into an empty store only', async () => {
+      const store = await open();
+      const hash = await link(store, 3);
+      await store.fieldwork.useLink(hash, '2016-05-02', async () => ({ created: true }));
+      await store.fieldwork.saveDraft(draftOf(hash, 'r1'), 5);
+      await store.fieldwork.setWindow('integration', 'ledere', { mode: 'open', openLinks: false });
+      const data = await store.transfer.fieldworkData();
+      expect(data.invitations).toMatchObject([{ tokenHash: hash, used: 1, completions: { '2016-05-02': 1 } }]);
+      expect(data.drafts).toHaveLength(1);
+      expect(data.windows).toEqual({ 'integration/ledere': { mode: 'open', openLinks: false } });
+      const other = await adapter.place();
+      try {
+        const copy = await other.open();
+        await copy.transfer.loadFieldworkData(data);
+        expect(await copy.transfer.fieldworkData()).toEqual(data);
+        expect(await copy.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 1 });
+        await expect(copy.transfer.loadFieldworkData(data)).rejects.toThrow(/already holds fieldwork data; it is not overwritten/);
+        await copy.close();
+      } finally {
+        await other.remove();
+      }
     });
   });
 

@@ -22,4 +22,17 @@ describe('configuration (PRAKSIS_DATABASE_URL)', () => {
       expect(message).not.toContain('hunter2');
     }
   });
+
+  it('takes the pool size and the connection timeout from PRAKSIS_DATABASE_POOL and PRAKSIS_DATABASE_TIMEOUT_MS', () => {
+    expect(parseConfig({})).toMatchObject({ databasePool: 10, databaseTimeoutMs: 5000 });
+    expect(parseConfig({ PRAKSIS_DATABASE_POOL: ' 40 ', PRAKSIS_DATABASE_TIMEOUT_MS: '1500' })).toMatchObject({ databasePool: 40, databaseTimeoutMs: 1500 });
+    for (const [variable, bad] of [
+      ['PRAKSIS_DATABASE_POOL', '0'],
+      ['PRAKSIS_DATABASE_POOL', 'many'],
+      ['PRAKSIS_DATABASE_TIMEOUT_MS', '5'],
+      ['PRAKSIS_DATABASE_TIMEOUT_MS', '2s'],
+    ] as const) {
+      expect(() => parseConfig({ [variable]: bad })).toThrow(new RegExp(`${variable}: must be a whole number`));
+    }
+  });
 });

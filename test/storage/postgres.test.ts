@@ -171,6 +171,41 @@ describe('the responses table (anonymity)', () => {
     expect(columns.map((c) => c.column_name).filter((c) => invitationColumns.includes(c)).sort()).toEqual(['municipality', 'questionnaire', 'study']);
   });
 
+  it('has no identity column, trigger or rule that could add a value, and no column finer than a date', async () => {
+    await open();
+    const q = async (sql: string) => (await pool().query(sql)).rows;
+    expect(await q(`SELECT column_name FROM information_schema.columns WHERE table_name = 'responses' AND (is_identity = 'YES' OR is_generated <> 'NEVER')`)).toEqual([]);
+    expect(await q(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'responses'::regclass`)).toEqual([]);
+    expect(await q(`SELECT rulename FROM pg_rules WHERE tablename = 'responses'`)).toEqual([]);
+    // Every column's type: text, integer, date, jsonb; nothing with a time of day or an order of its own.
+    const types = await q(`SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a
+      WHERE a.attrelid = 'responses'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`);
+    expect(types).toEqual([
+      { name: 'id', type: 'text' },
+      { name: 'study', type: 'text' },
+      { name: 'questionnaire', type: 'text' },
+      { name: 'version', type: 'integer' },
+      { name: 'municipality', type: 'text' },
+      { name: 'day', type: 'date' },
+      { name: 'answers', type: 'jsonb' },
+      { name: 'submission_hash', type: 'text' },
+    ]);
+  });
+
+  it('writes the link use and its response in different transactions', async () => {
+    const store = await open();
+    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const hash = hashSecret(issued!.token);
+    const used = await store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse(), 'a-link-submission-0001'));
+    expect(used.outcome).toBe('stored');
+    const xmin = async (sql: string) => (await pool().query<{ x: string }>(sql)).rows.map((r) => r.x);
+    const [invitation] = await xmin(`SELECT xmin::text AS x FROM invitations`);
+    const [response] = await xmin(`SELECT xmin::text AS x FROM responses`);
+    expect(invitation).toBeDefined();
+    expect(response).toBeDefined();
+    expect(response).not.toBe(invitation);
+  });
+
   it('stores the submission id only as a hash and the day only as a date', async () => {
     const store = await open();
     await store.responses.add(newResponse(), 'my-submission-id');

@@ -157,6 +157,21 @@ export class FileFieldwork implements FieldworkPort {
     });
   }
 
+  /** The whole document (a copy), for `praksis copy`. */
+  async data(): Promise<TFieldworkData> {
+    return structuredClone(this.#doc.data);
+  }
+
+  /** Replaces an EMPTY document with `data` (validated), for `praksis copy`. */
+  load(data: TFieldworkData): Promise<void> {
+    const parsed = ZFieldworkData.parse(data);
+    return this.#doc.serial(async () => {
+      const { invitations, drafts, windows } = this.#doc.data;
+      if (invitations.length > 0 || drafts.length > 0 || Object.keys(windows).length > 0) throw new Error(`${this.#doc.file} already holds fieldwork data; it is not overwritten`);
+      await this.#doc.commit({ ...parsed, invitations: [...parsed.invitations].sort(byPlace) });
+    });
+  }
+
   async window(study: string, questionnaire: string): Promise<TWindow | undefined> {
     const found = this.#doc.data.windows[windowKey(study, questionnaire)];
     return found && structuredClone(found);

@@ -23,6 +23,7 @@ import { dirname } from 'node:path';
 import type { NewResponse, ResponsesPort, Stored } from '../ports.ts';
 import { ZResponse, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
+import { ZTallySpec, type TTallySpec } from '../../survey/tallies.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { fsyncDir } from './durable.ts';
@@ -149,6 +150,12 @@ export class FileResponses implements ResponsesPort {
   }
 
   async table(): Promise<ResponseTable> {
+    return this.#table;
+  }
+
+  /** The table itself: its tallies are the responses' (nothing to aggregate in memory). */
+  async reportTable(spec: TTallySpec): Promise<ResponseTable> {
+    ZTallySpec.parse(spec);
     return this.#table;
   }
 

@@ -96,6 +96,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
       responses,
       settings,
       fieldwork,
+      transfer: { fieldworkData: () => fieldwork.data(), loadFieldworkData: (data) => fieldwork.load(data) },
       close() {
         closing ??= (async () => {
           try {

