@@ -94,6 +94,9 @@ export const problems = {
       `The study definition ${file} is invalid:\n${details.map((d) => `  ${d.path || '(root)'}: ${d.message}`).join('\n')}`,
       details,
     ),
+  /** Excluding municipalities that already have answers needs `confirm: true` (PUT …/eligibility). */
+  eligibilityNeedsConfirmation: (names: string) =>
+    new Problem(409.1, 409, `These municipalities already have answers: ${names}. Send "confirm": true to exclude them anyway (their answers stay stored).`),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {
