@@ -80,7 +80,8 @@ export interface Report {
   weighting: TWeighting;
   weightingNote: string;
   minCellSize: number;
-  respondents: { questionnaire: string; groupLabel: string; n: number; municipalities: number }[];
+  /** Per group; `onePerMunicipality`: no municipality has more than one respondent (equal weighting leaves the group unchanged). */
+  respondents: { questionnaire: string; groupLabel: string; n: number; municipalities: number; onePerMunicipality: boolean }[];
   figures: FigureTable[];
   others: OtherSummary[];
   appendix: AppendixTable[];
@@ -385,7 +386,13 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
     weighting,
     weightingNote: weightingLabels[weighting],
     minCellSize,
-    respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.rows.length, municipalities: g.perMunicipality.size })),
+    respondents: groups.map((g) => ({
+      questionnaire: g.questionnaire.id,
+      groupLabel: g.questionnaire.group,
+      n: g.rows.length,
+      municipalities: g.perMunicipality.size,
+      onePerMunicipality: g.rows.length > 0 && g.perMunicipality.size === g.rows.length,
+    })),
     figures,
     others: otherSummaries,
     appendix: appendixTables(

@@ -12,7 +12,7 @@ import { equalWeights, rake, sizeWeights, type Calibration } from '../weighting/
 import { asLevels, type Column } from '../levels.ts';
 
 export const weightingLabels: Record<TWeighting, string> = {
-  none: 'Uvægtet: hver besvarelse tæller lige meget.',
+  none: 'Som i rapporten (uvægtet): hver besvarelse tæller lige meget.',
   equal: 'Vægtet, så hver kommune tæller lige meget, uanset hvor mange der har svaret fra kommunen.',
   size: 'Vægtet efter kommunens størrelse (indbyggertal), delt ligeligt mellem kommunens besvarelser.',
   raked: 'Vægtet, så hver kommune tæller lige meget, og regionerne vægter som deres andel af de inviterede kommuner.',

@@ -38,7 +38,7 @@ describe('report page', () => {
 
   it('switches weighting and says how the figures are weighted', async () => {
     const html = await (await client.get(`${base}/report?weighting=none`)).text();
-    expect(html).toContain('Uvægtet: hver besvarelse tæller lige meget.');
+    expect(html).toContain('Som i rapporten (uvægtet): hver besvarelse tæller lige meget.');
     expect((await client.get(`${base}/report?weighting=bogus`)).status).toBe(400);
   });
 
