@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoResponses } from '../../src/demo/generate.ts';
 import type { TStudy } from '../../src/survey/schema.ts';
-import { API_KEY, startApp, type Running } from '../http/helpers.ts';
+import { API_KEY, Client, signIn, startApp, type Running } from '../http/helpers.ts';
 
 type Row = { figure: number; group: string; category: string; n: number | null; estimate: number | null; base_n: number };
 const L = 'ledere';
@@ -121,4 +121,18 @@ describe('the 2016 report through the API, as published (unweighted)', () => {
       expect(shown(c.figure, c.group, c.category)).toBe(c.shown);
     });
   }
+
+  it('the report page is weighted per municipality by default, and "Som i rapporten (uvægtet)" is one click away and shows the published numbers', async () => {
+    const client = new Client(app.url);
+    await signIn(client);
+    const weighted = await (await client.get(`/admin/studies/${study.id}/report`)).text();
+    expect(weighted).toContain('Vægtet, så hver kommune tæller lige meget');
+    const link = /<a href="([^"]+)">Som i rapporten \(uvægtet\)<\/a>/.exec(weighted);
+    expect(link?.[1]).toBe(`/admin/studies/${study.id}/report?weighting=none`);
+    const published = await (await client.get(link![1]!)).text();
+    expect(published).toContain('Vises som i rapporten (uvægtet).');
+    // Figur 1's table: leaders "Altid" 45 of 69 = 65,2 pct., caption N as published (seed l. 287).
+    expect(published).toMatch(/<th scope="row">Altid<\/th><td>45<\/td><td>65,2 pct\.<\/td>/);
+    expect(published).toContain('Kilde: LG Insight (Ledere/N=69, praktikere/N=126)');
+  });
 });

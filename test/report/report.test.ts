@@ -5,7 +5,7 @@ import { generateDemoResponses } from '../../src/demo/generate.ts';
 import { parseCsv } from '../../src/export/csv-parse.ts';
 import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../../src/export/exports.ts';
 import { neutraliseFormula, toCsv } from '../../src/export/csv.ts';
-import { caption, danishPercent, figureSpec } from '../../src/report/figures.ts';
+import { caption, danishP, danishPercent, figureSpec } from '../../src/report/figures.ts';
 import { buildReport } from '../../src/report/tables.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
@@ -171,5 +171,32 @@ describe('Danish formatting', () => {
     expect(danishPercent(0.648)).toBe('65 pct.');
     expect(danishPercent(0.648, 1)).toBe('64,8 pct.');
     expect(caption('LG Insight', [{ groupLabel: 'Ledere', baseN: 69 }, { groupLabel: 'Praktikere', baseN: 126 }])).toBe('Kilde: LG Insight (Ledere/N=69, praktikere/N=126)');
+  });
+});
+
+describe('figure notes and numbers', () => {
+  it('writes p-values as a published report does: never "p = 0,000"', () => {
+    expect(danishP(0.0004)).toBe('p < 0,001');
+    expect(danishP(0.001)).toBe('p = 0,001');
+    expect(danishP(0.0456)).toBe('p = 0,046');
+  });
+
+  it('says what the weighting does only for the groups a figure shows', () => {
+    const notes = (weighting: 'none' | 'equal' | 'size', figure: number) => {
+      const r = buildReport(study, frame, demo, { weighting });
+      return figureSpec(r, r.figures.find((f) => f.figure === figure)!).notes.join(' ');
+    };
+    expect(notes('equal', 1)).toContain('Ledere: én besvarelse pr. kommune, så denne vægtning ændrer ikke tallene.');
+    expect(notes('equal', 20)).not.toMatch(/Ledere|lederne/);
+    expect(notes('size', 1)).not.toContain('ændrer ikke');
+    expect(notes('size', 1)).toContain('ændrer tallene for ledere og praktikere');
+    expect(notes('none', 1)).not.toMatch(/vægtning/i);
+  });
+
+  it('gives each group its colour in every figure, also where it is alone', () => {
+    const spec = (n: number) => figureSpec(report, report.figures.find((f) => f.figure === n)!);
+    expect(spec(1).series.map((s) => s.colour)).toEqual([0, 1]);
+    expect(spec(16).series.map((s) => s.colour)).toEqual([0]);
+    expect(spec(17).series.map((s) => s.colour)).toEqual([1]);
   });
 });
