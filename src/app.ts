@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
 import { problems } from './errors.ts';
+import { eligibilityAdminRoutes, eligibilityApiRoutes } from './http/admin-eligibility.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
 import { adminRoutes } from './http/admin.ts';
@@ -96,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), express.text({ type: 'text/csv', limit: BODY_LIMIT }), checkJsonBody);
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
+  mount(app, '/api/v1', eligibilityApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
@@ -107,6 +109,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', adminRoutes(ctx, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   mount(app, '/admin', reportAdminRoutes(ctx));
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
+  mount(app, '/admin', eligibilityAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 

@@ -99,6 +99,9 @@ export const problems = {
       heading: 'Svarene kan ikke gemmes lige nu',
       text: 'Vi kan ikke nå vores database i øjeblikket. Gå tilbage, og send svarene igen om lidt – de bliver ikke gemt to gange.',
     }),
+  /** Excluding municipalities that already have answers needs `confirm: true` (PUT …/eligibility). */
+  eligibilityNeedsConfirmation: (names: string) =>
+    new Problem(409.1, 409, `These municipalities already have answers: ${names}. Send "confirm": true to exclude them anyway (their answers stay stored).`),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

@@ -1,8 +1,12 @@
 /**
  * Draws the report's figures with chart.js from the plain-data specs that src/report produces
  * (JSON in #figure-specs; no inline script, no CDN: chart.js is bundled from node_modules).
- * Grouped horizontal bars, Danish labels ("65 pct."), a white background so a downloaded PNG
- * looks like the page, and one "Download PNG" button per figure.
+ * Grouped horizontal bars on one 0–100 pct. axis, Danish labels ("65 pct."), each group in its own
+ * colour in every figure, category labels wrapped to the space they have (never cut off), a white
+ * background so a downloaded PNG looks like the page, and one "Download PNG" button per figure.
+ *
+ * Without JavaScript the page shows each figure's table where the chart would be; here the chart
+ * box is shown and the table folded away. Printing unfolds every table.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, type Plugin } from 'chart.js';
 // The spec type is the server's own (a type-only import: nothing of src/ is bundled).
@@ -10,10 +14,12 @@ import type { FigureSpec } from '../../src/report/figures.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend);
 
-
-/** Dark blue and light blue: distinct for colour-blind readers and in grayscale print. */
+/** Dark blue (leaders) and light blue (caseworkers): distinct for colour-blind readers and in grayscale print. */
 const COLOURS = ['#1d3f66', '#8db6dd', '#5a5a5a', '#d0d0d0'];
 const BORDERS = ['#0d2440', '#3d6f9e', '#2b2b2b', '#8a8a8a'];
+const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Arial, sans-serif', size: 12 };
+const CSS_FONT = `${FONT.size}px ${FONT.family}`;
+const TICK_PADDING = 6;
 
 const danish = (value: number, unit: FigureSpec['unit']) => (unit === 'share' ? `${Math.round(value * 100)} pct.` : String(value));
 
@@ -28,43 +34,95 @@ const whiteBackground: Plugin = {
   },
 };
 
-/** Writes each bar's value at its end, as the report's figures do. */
+/** Words wrapped into lines no wider than `width` pixels. */
+function wrap(text: string, width: number, measure: (s: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  // A word wider than the space (e.g. "Kompetenceafdækningskurser" on a phone) is hyphenated.
+  const words = text.split(/\s+/).flatMap((word) => {
+    const parts: string[] = [];
+    let rest = word;
+    while (measure(rest) > width && rest.length > 4) {
+      let k = rest.length - 1;
+      while (k > 3 && measure(`${rest.slice(0, k)}-`) > width) k -= 1;
+      parts.push(`${rest.slice(0, k)}-`);
+      rest = rest.slice(k);
+    }
+    return [...parts, rest];
+  });
+  for (const word of words) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && measure(candidate) > width) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * Writes each bar's value at its end, as the report's figures do, and records on the canvas how
+ * far the labels reach (data-label-left: the leftmost pixel of any category label; data-value-right:
+ * the rightmost pixel of any value), so a test can see that nothing is cut off.
+ */
 const valueLabels = (unit: FigureSpec['unit']): Plugin => ({
   id: 'valueLabels',
   afterDatasetsDraw(chart) {
     const { ctx } = chart;
     ctx.save();
-    ctx.font = '12px system-ui, sans-serif';
+    ctx.font = CSS_FONT;
     ctx.fillStyle = '#1a1a1a';
     ctx.textBaseline = 'middle';
+    let right = 0;
     chart.data.datasets.forEach((dataset, d) => {
       const meta = chart.getDatasetMeta(d);
       meta.data.forEach((bar, i) => {
         const value = dataset.data[i];
-        if (typeof value !== 'number') return;
+        if (typeof value !== 'number' || Number.isNaN(value)) return;
         const { x, y } = bar.getProps(['x', 'y'], true) as { x: number; y: number };
-        ctx.fillText(danish(value, unit), x + 4, y);
+        const text = danish(value, unit);
+        ctx.fillText(text, x + 4, y);
+        right = Math.max(right, x + 4 + ctx.measureText(text).width);
       });
     });
+    const scale = chart.scales.y;
+    let left = Number.POSITIVE_INFINITY;
+    if (scale) {
+      for (const label of chart.data.labels ?? []) {
+        for (const line of Array.isArray(label) ? label : [String(label)]) left = Math.min(left, scale.right - TICK_PADDING - ctx.measureText(String(line)).width);
+      }
+    }
     ctx.restore();
+    chart.canvas.dataset.labelLeft = String(Math.floor(left));
+    chart.canvas.dataset.valueRight = String(Math.ceil(right));
+    chart.canvas.dataset.width = String(chart.width);
+    chart.canvas.dataset.axisMax = String(chart.scales.x?.max);
   },
 });
 
 function draw(canvas: HTMLCanvasElement, spec: FigureSpec): Chart {
-  const box = canvas.parentElement;
-  const bars = Number(box?.dataset.bars ?? spec.categories.length);
-  if (box) box.style.height = `${Math.max(160, bars * 22 + spec.categories.length * 10 + 70)}px`;
-  const largest = Math.max(0.1, ...spec.series.flatMap((s) => s.values.map((v) => v ?? 0)));
-  const max = spec.unit === 'share' ? Math.min(1, Math.ceil(largest * 11.5) / 10) : undefined;
+  const box = canvas.parentElement!;
+  box.hidden = false;
+  const width = box.clientWidth || 600;
+  const measurer = document.createElement('canvas').getContext('2d')!;
+  measurer.font = CSS_FONT;
+  // Labels get at most 40 % of the width (45 % on a phone), wrapped at word boundaries.
+  const labelWidth = Math.max(90, width * (width < 500 ? 0.45 : 0.4) - TICK_PADDING - 8);
+  const labels = spec.categories.map((c) => wrap(c, labelWidth, (s) => measurer.measureText(s).width));
+  const lines = labels.reduce((n, l) => n + l.length, 0);
+  const bars = spec.categories.length * Math.max(spec.series.length, 1);
+  box.style.height = `${Math.max(160, bars * 20 + lines * 15 + spec.categories.length * 8 + 80)}px`;
+  const share = spec.unit === 'share';
   return new Chart(canvas, {
     type: 'bar',
     data: {
-      labels: spec.categories,
-      datasets: spec.series.map((s, k) => ({
+      labels,
+      datasets: spec.series.map((s) => ({
         label: s.label,
         data: s.values.map((v) => (v === null ? Number.NaN : v)),
-        backgroundColor: COLOURS[k % COLOURS.length],
-        borderColor: BORDERS[k % BORDERS.length],
+        backgroundColor: COLOURS[s.colour % COLOURS.length],
+        borderColor: BORDERS[s.colour % BORDERS.length],
         borderWidth: 1,
       })),
     },
@@ -74,16 +132,18 @@ function draw(canvas: HTMLCanvasElement, spec: FigureSpec): Chart {
       responsive: true,
       maintainAspectRatio: false,
       devicePixelRatio: Math.max(window.devicePixelRatio || 1, 2),
-      layout: { padding: { right: 56 } },
+      // Room for the longest value label ("100 pct.") right of the longest bar.
+      layout: { padding: { right: 60 } },
       scales: {
         x: {
           beginAtZero: true,
-          ...(max !== undefined ? { max } : {}),
-          ticks: { callback: (value) => danish(Number(value), spec.unit) },
+          ...(share ? { min: 0, max: 1 } : {}),
+          grace: share ? 0 : '15%',
+          ticks: { callback: (value) => danish(Number(value), spec.unit), font: FONT, ...(share ? { stepSize: 0.2 } : {}) },
         },
-        y: { ticks: { autoSkip: false } },
+        y: { ticks: { autoSkip: false, font: FONT, padding: TICK_PADDING }, afterFit: (scale) => void (scale.width = Math.min(width * 0.5, labelWidth + TICK_PADDING + 8)) },
       },
-      plugins: { legend: { position: 'bottom' } },
+      plugins: { legend: { position: 'bottom', labels: { font: FONT } } },
     },
     plugins: [whiteBackground, valueLabels(spec.unit)],
   });
@@ -98,6 +158,20 @@ function downloadPng(canvas: HTMLCanvasElement, spec: FigureSpec): void {
   link.remove();
 }
 
+/** Printing shows every table (a folded <details> would print folded); afterwards the page is as it was. */
+function unfoldTablesForPrint(): void {
+  let folded: HTMLDetailsElement[] = [];
+  window.addEventListener('beforeprint', () => {
+    const closed = Array.from(document.querySelectorAll<HTMLDetailsElement>('details.table-toggle:not([open])'));
+    for (const d of closed) d.open = true;
+    folded.push(...closed);
+  });
+  window.addEventListener('afterprint', () => {
+    for (const d of folded) d.open = false;
+    folded = [];
+  });
+}
+
 function main(): void {
   const source = document.getElementById('figure-specs');
   if (!source?.textContent) return;
@@ -107,12 +181,15 @@ function main(): void {
     if (!(canvas instanceof HTMLCanvasElement) || spec.series.length === 0) continue;
     draw(canvas, spec);
     canvas.dataset.drawn = 'true';
+    const details = canvas.closest('section')?.querySelector<HTMLDetailsElement>('details.table-toggle');
+    if (details) details.open = false;
     const button = document.querySelector<HTMLButtonElement>(`button.download-png[data-figure="${spec.id}"]`);
     if (button) {
       button.hidden = false;
       button.addEventListener('click', () => downloadPng(canvas, spec));
     }
   }
+  unfoldTablesForPrint();
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);

@@ -21,6 +21,8 @@ export const ZMunicipality = z
     region: z.string().min(1),
     /** False for municipalities left out of the study (e.g. no refugee quota). */
     eligible: z.boolean(),
+    /** Why the default eligibility is what it is (required in the shipped frame for every exclusion): a cited source. */
+    eligibilitySource: z.string().min(1).optional(),
     /** Size measure for size weighting (w = size / respondents in the municipality). */
     size: z.number().positive(),
   })

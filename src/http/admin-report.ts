@@ -1,7 +1,7 @@
 /** The report page (evaluator session) and its CSV downloads, under /admin. */
 import type { Context } from '../services/context.ts';
 import { codebookExport, parseResultsQuery, responsesExport, studyReport, syntaxExport, tablesExport } from '../services/results.ts';
-import { appendixSpec, danishNumber, danishPercent, figureSpec } from '../report/figures.ts';
+import { appendixSpec, danishNumber, danishP, danishPercent, figureSpec } from '../report/figures.ts';
 import { weightingLabels } from '../report/weighting.ts';
 import { adminArea, provideCsrfToken } from './auth.ts';
 import { newRouter, sendCsv, param } from './router.ts';
@@ -13,7 +13,7 @@ export function reportAdminRoutes(ctx: Context) {
   router.get('/studies/:study/report', signedIn, provideCsrfToken(ctx.store.settings), async (req, res) => {
     const { study, report } = await studyReport(ctx, param(req, 'study'), parseResultsQuery(req.query));
     const figures = report.figures.map((f) => ({ table: f, spec: figureSpec(report, f) }));
-    const appendix = report.appendix.map((a, i) => ({ table: a, spec: appendixSpec(a, i) }));
+    const appendix = report.appendix.map((a, i) => ({ table: a, spec: appendixSpec(a, i, report) }));
     res.render('report/report', {
       title: `Resultater: ${study.title}`,
       study,
@@ -24,6 +24,7 @@ export function reportAdminRoutes(ctx: Context) {
       weightings: Object.entries(weightingLabels),
       pct: danishPercent,
       num: danishNumber,
+      pValue: danishP,
       query: report.weighting === study.weighting ? '' : `?weighting=${report.weighting}`,
     });
   });

@@ -6,7 +6,7 @@ import { problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { verifyPassword } from '../services/credentials.ts';
 import { freeTexts, studiesOverview } from '../services/results.ts';
-import { eligibleMunicipalities, locate } from '../services/studies.ts';
+import { eligibleMunicipalities, locateFor } from '../services/studies.ts';
 import { adminArea, clearSession, issueSession, provideCsrfToken, requireCsrf } from './auth.ts';
 import { clientKey, LoginLimiter } from './rate-limit.ts';
 import { describeCondition } from './describe.ts';
@@ -54,8 +54,8 @@ export function adminRoutes(ctx: Context, limiter = new LoginLimiter()) {
     res.render('admin/index', { title: 'Evaluatorområde', studies: await studiesOverview(ctx) });
   });
 
-  router.get('/studies/:study/questionnaires/:questionnaire', signedIn, csrfToken, (req, res) => {
-    const at = locate(ctx.definitions, param(req, 'study'), param(req, 'questionnaire'));
+  router.get('/studies/:study/questionnaires/:questionnaire', signedIn, csrfToken, async (req, res) => {
+    const at = await locateFor(ctx, param(req, 'study'), param(req, 'questionnaire'));
     res.render('admin/preview', {
       title: `Forhåndsvisning: ${at.questionnaire.title}`,
       study: at.study,

@@ -16,6 +16,12 @@ export function danishNumber(x: number, decimals = 1): string {
   return x.toFixed(decimals).replace('.', ',').replace('-', '−');
 }
 
+/** 0.0004 → "p < 0,001"; 0.0123 → "p = 0,012" (never "p = 0,000"). */
+export function danishP(p: number): string {
+  if (!Number.isFinite(p)) return 'p = –';
+  return p < 0.001 ? 'p < 0,001' : `p = ${p.toFixed(3).replace('.', ',')}`;
+}
+
 /** "Kilde: LG Insight (Ledere/N=69, praktikere/N=126)": the real base N per group. */
 export function caption(organisation: string, groups: { groupLabel: string; baseN: number }[]): string {
   const parts = groups.map((g, i) => `${i === 0 ? g.groupLabel : g.groupLabel.toLowerCase()}/N=${g.baseN}`);
@@ -28,7 +34,8 @@ export interface FigureSpec {
   title: string;
   /** Category labels, top to bottom. */
   categories: string[];
-  series: { label: string; values: (number | null)[] }[];
+  /** `colour`: the group's position in the study, so a group keeps its colour in every figure. */
+  series: { label: string; colour: number; values: (number | null)[] }[];
   /** 'share': values are proportions shown as "65 pct."; 'count': plain numbers. */
   unit: 'share' | 'count';
   caption: string;
@@ -44,26 +51,43 @@ export function figureSpec(report: Report, figure: FigureTable): FigureSpec {
   for (const g of figure.groups.filter((x) => x.suppressed)) {
     notes.push(g.baseN < report.minCellSize ? `${g.groupLabel}: færre end ${report.minCellSize} svar (N=${g.baseN}) – vises ikke.` : `${g.groupLabel}: svar fra færre end to kommuner – vises ikke.`);
   }
-  if (report.weighting !== 'none' && figure.groups.length > 0) notes.push('Samme vægtning anvendes for alle grupper; lederne er én pr. kommune, så vægtningen ændrer deres tal lidt.');
+  notes.push(...weightingNotes(report, shown.map((g) => g.questionnaire)));
   return {
     id: `figur-${figure.figure}`,
     number: `Figur ${figure.figure}`,
     title: figure.title,
     categories: categories.map((c) => c.label),
-    series: shown.map((g) => ({ label: g.groupLabel, values: categories.map((c) => g.rows.find((r) => r.code === c.code)?.estimate ?? null) })),
+    series: shown.map((g) => ({ label: g.groupLabel, colour: colourOf(report, g.questionnaire), values: categories.map((c) => g.rows.find((r) => r.code === c.code)?.estimate ?? null) })),
     unit: 'share',
     caption: caption(report.organisation, figure.groups),
     notes,
   };
 }
 
-export function appendixSpec(table: AppendixTable, index: number): FigureSpec {
+const colourOf = (report: Report, questionnaire: string) => Math.max(0, report.respondents.findIndex((r) => r.questionnaire === questionnaire));
+
+/**
+ * What the weighting means for the groups a figure shows, and only for them: under equal weighting
+ * a group with one respondent per municipality (the leaders) is unchanged; under size or raked
+ * weighting every group's numbers move.
+ */
+function weightingNotes(report: Report, questionnaires: string[]): string[] {
+  if (report.weighting === 'none' || questionnaires.length === 0) return [];
+  const groups = report.respondents.filter((r) => questionnaires.includes(r.questionnaire));
+  if (report.weighting === 'equal') {
+    const unchanged = groups.filter((g) => g.onePerMunicipality).map((g) => g.groupLabel);
+    return unchanged.length > 0 ? [`${unchanged.join(' og ')}: én besvarelse pr. kommune, så denne vægtning ændrer ikke tallene.`] : [];
+  }
+  return [`Vægtningen ændrer tallene for ${groups.map((g) => g.groupLabel.toLowerCase()).join(' og ')} i forhold til de uvægtede.`];
+}
+
+export function appendixSpec(table: AppendixTable, index: number, report?: Report): FigureSpec {
   return {
     id: `bilag-${table.id}`,
     number: `Bilagsfigur ${index + 1}`,
     title: table.title,
     categories: table.categories,
-    series: table.series.map((s) => ({ label: s.label, values: s.values })),
+    series: table.series.map((s) => ({ label: s.label, colour: report ? Math.max(0, report.respondents.findIndex((r) => r.groupLabel === s.label)) : 0, values: s.values })),
     unit: table.unit,
     caption: table.caption,
     notes: [],

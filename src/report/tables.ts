@@ -14,7 +14,7 @@ import { problems } from '../errors.ts';
 import { compareCoded, estimateCoded, estimateMultiCoded, makeDesign, totalsCovariance, tQuantile, type CategoryEstimate, type Design } from '../estimation/index.ts';
 import type { TAnswerValue, TQuestion, TQuestionnaire, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
 import { ResponseTable, type ColumnView } from '../survey/table.ts';
-import { appendixTables, type AppendixTable } from './appendix.ts';
+import { appendixTables, type AppendixTable, type AppendixTally } from './appendix.ts';
 import { weightGroup, weightingLabels } from './weighting.ts';
 
 export interface CategoryRow {
@@ -80,7 +80,8 @@ export interface Report {
   weighting: TWeighting;
   weightingNote: string;
   minCellSize: number;
-  respondents: { questionnaire: string; groupLabel: string; n: number; municipalities: number }[];
+  /** Per group; `onePerMunicipality`: no municipality has more than one respondent (equal weighting leaves the group unchanged). */
+  respondents: { questionnaire: string; groupLabel: string; n: number; municipalities: number; onePerMunicipality: boolean }[];
   figures: FigureTable[];
   others: OtherSummary[];
   appendix: AppendixTable[];
@@ -88,6 +89,8 @@ export interface Report {
 
 export interface ReportOptions {
   weighting?: TWeighting;
+  /** The study's eligible municipalities (the evaluator's choice); the frame's `eligible` by default. */
+  eligible?: ReadonlySet<string>;
   minCellSize?: number;
   level?: number;
 }
@@ -333,7 +336,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
     for (let k = 0; k < rows.length; k += 1) counts[municipalities.codes[rows[k]!]!]! += 1;
     const perMunicipality = new Map<string, number>();
     municipalities.values.forEach((m, k) => counts[k + 1]! > 0 && perMunicipality.set(m, counts[k + 1]!));
-    const w = weightGroup(municipality, frame, weighting);
+    const w = weightGroup(municipality, frame, weighting, options.eligible);
     groups.push({ questionnaire, rows, municipality, perMunicipality, weights: w.weights, choice: new Map(), ...(w.design ? { design: w.design } : {}) });
   }
   const pooled = pooledDesign(groups);
@@ -383,9 +386,40 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
     weighting,
     weightingNote: weightingLabels[weighting],
     minCellSize,
-    respondents: groups.map((g) => ({ questionnaire: g.questionnaire.id, groupLabel: g.questionnaire.group, n: g.rows.length, municipalities: g.perMunicipality.size })),
+    respondents: groups.map((g) => ({
+      questionnaire: g.questionnaire.id,
+      groupLabel: g.questionnaire.group,
+      n: g.rows.length,
+      municipalities: g.perMunicipality.size,
+      onePerMunicipality: g.rows.length > 0 && g.perMunicipality.size === g.rows.length,
+    })),
     figures,
     others: otherSummaries,
-    appendix: appendixTables(study, frame, groups.map((g) => ({ label: g.questionnaire.group, n: g.rows.length, perMunicipality: g.perMunicipality }))),
+    appendix: appendixTables(
+      study,
+      frame,
+      groups.map((g) => ({ label: g.questionnaire.group, n: g.rows.length, perMunicipality: g.perMunicipality, tallies: tallies(table, g) })),
+      options.eligible,
+    ),
   };
+}
+
+/** Unweighted counts of the group's answers to the questions marked `appendixTitle` (single or scale). */
+function tallies(table: ResponseTable, g: Group): AppendixTally[] {
+  const out: AppendixTally[] = [];
+  for (const q of g.questionnaire.sections.flatMap((s) => s.questions)) {
+    if (q.appendixTitle === undefined || (q.type !== 'single' && q.type !== 'scale')) continue;
+    const { codes, values } = columnOf(table, g, q.id);
+    const counts = q.options.map(() => 0);
+    const index = new Map(q.options.map((o, i) => [o.code, i]));
+    let n = 0;
+    for (const c of codes) {
+      const i = c === 0 ? undefined : index.get(String(values[c - 1]));
+      if (i === undefined) continue;
+      counts[i]! += 1;
+      n += 1;
+    }
+    out.push({ question: q.id, title: q.appendixTitle, labels: q.options.map((o) => o.label), counts, n });
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * The report's weighting choices, per questionnaire (a group): none, equal per municipality
  * (default), size measure, or raked (post-stratified) to the frame's regions, where each region's
- * target is its number of eligible municipalities. Leaders are one per municipality, so equal
+ * target is its number of eligible municipalities (the study's choice when given, else the frame's). Leaders are one per municipality, so equal
  * weighting changes them little — the same choice is applied to every group anyway.
  */
 import type { TFrame } from '../frame/schema.ts';
@@ -12,7 +12,7 @@ import { equalWeights, rake, sizeWeights, type Calibration } from '../weighting/
 import { asLevels, type Column } from '../levels.ts';
 
 export const weightingLabels: Record<TWeighting, string> = {
-  none: 'Uvægtet: hver besvarelse tæller lige meget.',
+  none: 'Som i rapporten (uvægtet): hver besvarelse tæller lige meget.',
   equal: 'Vægtet, så hver kommune tæller lige meget, uanset hvor mange der har svaret fra kommunen.',
   size: 'Vægtet efter kommunens størrelse (indbyggertal), delt ligeligt mellem kommunens besvarelser.',
   raked: 'Vægtet, så hver kommune tæller lige meget, og regionerne vægter som deres andel af de inviterede kommuner.',
@@ -25,15 +25,15 @@ export interface Weighted {
 }
 
 /** Weights and design (clusters = municipalities) for one group's responses, given their municipalities. */
-export function weightGroup(cluster: Column, frame: TFrame, weighting: TWeighting): Weighted {
+export function weightGroup(cluster: Column, frame: TFrame, weighting: TWeighting, eligible?: ReadonlySet<string>): Weighted {
   const clusters = asLevels(cluster); // coded once for the weights and the design
-  const { weights, calibration } = groupWeights(clusters, frame, weighting);
+  const { weights, calibration } = groupWeights(clusters, frame, weighting, eligible);
   if (clusters.levels.length < 2) return { weights };
   return { weights, design: makeDesign({ weights, cluster: clusters, ...(calibration ? { calibration } : {}) }) };
 }
 
 /** The weights alone (the responses export needs no design), from the responses' municipalities. */
-export function groupWeights(cluster: Column, frame: TFrame, weighting: TWeighting): { weights: number[]; calibration?: Calibration } {
+export function groupWeights(cluster: Column, frame: TFrame, weighting: TWeighting, eligible?: ReadonlySet<string>): { weights: number[]; calibration?: Calibration } {
   const clusters = asLevels(cluster);
   if (clusters.of.length === 0) throw problems.invalidInput('weightGroup: no responses');
   if (weighting === 'none') return { weights: new Array<number>(clusters.of.length).fill(1) };
@@ -48,7 +48,7 @@ export function groupWeights(cluster: Column, frame: TFrame, weighting: TWeighti
   });
   const groups = Array.from(clusters.of, (k) => regionOfLevel[k]!);
   const targets = new Map<string, number>();
-  for (const m of frame.municipalities) if (m.eligible) targets.set(m.region, (targets.get(m.region) ?? 0) + 1);
+  for (const m of frame.municipalities) if (eligible ? eligible.has(m.code) : m.eligible) targets.set(m.region, (targets.get(m.region) ?? 0) + 1);
   const present = new Set(regionOfLevel);
   const missing = [...targets.keys()].filter((r) => !present.has(r));
   if (missing.length > 0) {

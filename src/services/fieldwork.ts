@@ -9,7 +9,7 @@ import type { IssuedLink } from '../storage/ports.ts';
 import type { TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses, type QuestionnaireStatus } from './status.ts';
-import { findStudy, frameOf, locate, type Located } from './studies.ts';
+import { findStudy, locateFor, studyFrame, type Located } from './studies.ts';
 
 export const ZInvitationRequest = z
   .object({
@@ -27,7 +27,7 @@ interface IssuedLinks {
 
 /** New links for the eligible municipalities (all, or the listed ones; an unknown code is a 400 naming it). */
 export async function createInvitations(ctx: Context, studyId: string, request: TInvitationRequest): Promise<IssuedLinks> {
-  const at = locate(ctx.definitions, studyId, request.questionnaire);
+  const at = await locateFor(ctx, studyId, request.questionnaire);
   const eligible = at.frame.municipalities.filter((m) => m.eligible);
   let codes: string[];
   if (request.municipalities === 'eligible') codes = eligible.map((m) => m.code);
@@ -47,7 +47,7 @@ export async function createInvitations(ctx: Context, studyId: string, request: 
 
 /** New links for the invited municipalities without an answer (all, or those chosen among them). */
 export async function sendReminders(ctx: Context, studyId: string, questionnaireId: string, chosen: readonly string[]): Promise<IssuedLinks> {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locateFor(ctx, studyId, questionnaireId);
   const rates = await studyRates(ctx, at.study);
   const pending = rates.find((r) => r.questionnaire === at.questionnaire.id)!.notAnswered.map((m) => m.code);
   const codes = chosen.length > 0 ? pending.filter((c) => chosen.includes(c)) : pending;
@@ -62,7 +62,7 @@ export function invitationsCsv(issued: IssuedLinks, baseUrl: string): string {
 
 async function studyRates(ctx: Context, study: TStudy): Promise<QuestionnaireRates[]> {
   const [invitations, table] = [await ctx.store.fieldwork.invitations(study.id), await ctx.store.responses.table()];
-  return responseRates(study, frameOf(ctx.definitions, study), invitations, table);
+  return responseRates(study, await studyFrame(ctx, study), invitations, table);
 }
 
 export async function responseRatesOf(ctx: Context, studyId: string): Promise<{ study: string; questionnaires: QuestionnaireRates[] }> {

@@ -6,7 +6,7 @@ import { problems } from '../errors.ts';
 import type { Context } from './context.ts';
 import { firstPage, pageIndexOf, postPage, type FlowOptions, type FlowStep } from './flow.ts';
 import { assertAccepts, studyStatuses, type QuestionnaireStatus } from './status.ts';
-import { locate, type Located } from './studies.ts';
+import { locateFor, type Located } from './studies.ts';
 import { storeOpenLinkResponse } from './submit.ts';
 
 function openLinkFlow(ctx: Context, at: Located): FlowOptions {
@@ -34,14 +34,14 @@ export async function frontPage(ctx: Context): Promise<{ study: Located['study']
 
 /** The landing page of a questionnaire that takes open-link answers now (else the 410/403 refusal). */
 export async function openLinkLanding(ctx: Context, studyId: string, questionnaireId: string): Promise<Located> {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locateFor(ctx, studyId, questionnaireId);
   await assertAccepts(ctx, at, 'open-link');
   return at;
 }
 
 /** GET page n: only the first page exists without a posted form (later ones answer with the landing page's URL). */
 export async function openLinkPage(ctx: Context, studyId: string, questionnaireId: string, n: string): Promise<FlowStep | { kind: 'redirect'; location: string }> {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locateFor(ctx, studyId, questionnaireId);
   await assertAccepts(ctx, at, 'open-link');
   const index = pageIndexOf(at.questionnaire, n);
   if (index === undefined) throw problems.notFound('The page');
@@ -50,7 +50,7 @@ export async function openLinkPage(ctx: Context, studyId: string, questionnaireI
 }
 
 export async function postOpenLinkPage(ctx: Context, studyId: string, questionnaireId: string, n: string, body: Record<string, unknown>): Promise<FlowStep> {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locateFor(ctx, studyId, questionnaireId);
   await assertAccepts(ctx, at, 'open-link');
   const index = pageIndexOf(at.questionnaire, n);
   if (index === undefined) throw problems.notFound('The page');

@@ -13,7 +13,7 @@ import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses } from './status.ts';
-import { findStudy, frameOf, locate } from './studies.ts';
+import { findStudy, frameOf, locate, studyEligibility, studyFrame } from './studies.ts';
 
 const ZResultsQuery = z
   .object({
@@ -50,7 +50,8 @@ async function exportSecret(ctx: Context): Promise<string> {
 async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
   // Rows with the responses' cell tallies (PostgreSQL aggregates them in SQL; the file store has its table).
   const table = await ctx.store.responses.reportTable(reportTallySpec(study));
-  return buildReport(study, frameOf(ctx.definitions, study), table, query.weighting ? { weighting: query.weighting } : {});
+  const eligible = await studyEligibility(ctx, study);
+  return buildReport(study, frameOf(ctx.definitions, study), table, { eligible, ...(query.weighting ? { weighting: query.weighting } : {}) });
 }
 
 export async function studyReport(ctx: Context, studyId: string, query: TResultsQuery): Promise<{ study: TStudy; report: Report }> {
@@ -93,7 +94,7 @@ export async function responsesExport(ctx: Context, studyId: string, query: TRes
     identifyMunicipality: query.identify === 'municipality',
     ...(query.dialect ? { dialect: query.dialect } : {}),
   };
-  const text = responsesCsv(study, frameOf(ctx.definitions, study), responses, options);
+  const text = responsesCsv(study, await studyFrame(ctx, study), responses, options);
   return { filename: csvName(study.id, 'responses', query.dialect), text, identifying: identifiesMunicipalities(options) };
 }
 

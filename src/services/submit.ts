@@ -12,7 +12,7 @@ import { validateSubmission } from '../survey/answers.ts';
 import type { Context } from './context.ts';
 import { ZSubmissionId } from '../survey/flow-state.ts';
 import { assertAccepts } from './status.ts';
-import { locate, type Located } from './studies.ts';
+import { locateFor, type Located } from './studies.ts';
 
 const ZAnswersObject = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
   message: 'must be an object {questionId: value}',
@@ -81,7 +81,7 @@ export async function storeLinkResponse(ctx: Context, invitation: TInvitation, r
 export async function findInvitation(ctx: Context, token: string): Promise<{ invitation: TInvitation; at: Located }> {
   const invitation = TOKEN_PATTERN.test(token) ? await ctx.store.fieldwork.findByTokenHash(hashSecret(token)) : undefined;
   if (!invitation) throw problems.linkUnknown();
-  return { invitation, at: locate(ctx.definitions, invitation.study, invitation.questionnaire) };
+  return { invitation, at: await locateFor(ctx, invitation.study, invitation.questionnaire) };
 }
 
 /** Opens an invitation link for answering: the link exists, its questionnaire takes answers, uses are left. */
@@ -110,7 +110,7 @@ export async function submitThroughApi(ctx: Context, body: unknown): Promise<Sto
   }
   const parsed = ZOpenSubmission.safeParse(body);
   if (!parsed.success) throw problems.invalidInput('The body must be a JSON object {study, questionnaire, municipality, answers, submissionId?}.', issueDetails(parsed.error.issues));
-  const at = locate(ctx.definitions, parsed.data.study, parsed.data.questionnaire);
+  const at = await locateFor(ctx, parsed.data.study, parsed.data.questionnaire);
   await assertAccepts(ctx, at, 'open-link');
   const response = checkAnswers(at, parsed.data.municipality, parsed.data.answers);
   return storeOpenLinkResponse(ctx, response, parsed.data.submissionId);

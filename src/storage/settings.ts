@@ -14,6 +14,8 @@ export const ZSettings = z
     exportSecret: z.string().optional(),
     /** Set at the first real (not demo) response and never unset: `--demo` refuses such a store. */
     realResponses: z.literal(true).optional(),
+    /** Per study id: the municipality codes the evaluator made eligible (absent: the frame's `eligible`). */
+    eligibility: z.record(z.string(), z.array(z.string().regex(/^\d{3}$/))).optional(),
   })
   .passthrough();
 export type Settings = z.infer<typeof ZSettings>;

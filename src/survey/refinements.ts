@@ -65,6 +65,8 @@ function checkQuestion(q: TQuestion, path: Path, earlier: Map<string, TQuestion>
   }
   if (q.type === 'number' && q.min !== undefined && q.max !== undefined && q.min > q.max)
     report([...path, 'min'], `min (${q.min}) is larger than max (${q.max})`);
+  if (q.figure && q.addition !== undefined)
+    report([...path, 'addition'], `"${q.id}" is marked as an addition to the original questionnaire, so it cannot carry a figure`);
   if (q.figure) {
     if (!isChoice(q)) {
       report([...path, 'figure'], `a figure can only be drawn from a single, scale or multi question, not ${q.type}`);
@@ -124,6 +126,8 @@ export function checkStudy(study: TStudy, report: Report): void {
   const { opens, closes } = study.fieldwork;
   if (opens !== undefined && closes !== undefined && opens > closes)
     report(['fieldwork', 'closes'], `fieldwork closes (${closes}) before it opens (${opens})`);
+  if (study.original && study.original.fieldworkFrom > study.original.fieldworkTo)
+    report(['original', 'fieldworkTo'], `the original fieldwork ends (${study.original.fieldworkTo}) before it starts (${study.original.fieldworkFrom})`);
 }
 
 /** The study schema with every cross-field rule: use this to load a definition. */

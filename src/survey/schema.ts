@@ -78,6 +78,8 @@ export const ZFigure = z
     headline: ZCode.optional(),
     /** Whether "Ved ikke" (non-substantive options) stays in the base of the percentages. */
     includeNonSubstantive: z.boolean().default(false),
+    /** Where the published figure and its quoted percentages are, e.g. "seed 000, l. 283–297". */
+    source: z.string().min(1).optional(),
   })
   .strict();
 export type TFigure = z.infer<typeof ZFigure>;
@@ -90,6 +92,13 @@ const questionBase = {
   required: z.boolean().default(true),
   showIf: ZCondition.optional(),
   figure: ZFigure.optional(),
+  /**
+   * Set on a question that was not in the original (e.g. 2016) questionnaire: why it is kept. Such a
+   * question never carries a figure, so the report stays the published one.
+   */
+  addition: z.string().min(1).optional(),
+  /** Tabulated in the report's appendix under this title (e.g. the respondents' roles), unweighted. */
+  appendixTitle: z.string().min(1).optional(),
 };
 
 export const ZSingleQuestion = z
@@ -179,6 +188,14 @@ export const ZStudy = z
       .object({ opens: ZIsoDate.optional(), closes: ZIsoDate.optional() })
       .strict()
       .default({}),
+    /**
+     * The published study this definition reproduces (metadata only: it never opens or closes the
+     * questionnaires, which `fieldwork` and the fieldwork page do).
+     */
+    original: z
+      .object({ fieldworkFrom: ZIsoDate, fieldworkTo: ZIsoDate, source: z.string().min(1) })
+      .strict()
+      .optional(),
     weighting: ZWeighting.default('equal'),
     /** Breakdowns below this many respondents are suppressed in reports. */
     minCellSize: z.number().int().min(1).default(5),

@@ -71,7 +71,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
         return { id: canvas.id, drawn: canvas.dataset.drawn === 'true', bar };
       }),
     );
-    expect(canvases.length).toBe(22);
+    expect(canvases.length).toBe(25); // 19 figures and 6 appendix figures
     for (const c of canvases) {
       expect(c.drawn, c.id).toBe(true);
       expect(c.bar, `${c.id} has bar pixels`).toBeGreaterThan(500);

@@ -26,7 +26,7 @@ afterEach(async () => {
 describe('invitation links', () => {
   it('creates one link per eligible municipality with a 128-bit token that is stored only hashed', async () => {
     const links = await invite('ledere', 'eligible');
-    expect(links).toHaveLength(87);
+    expect(links).toHaveLength(93);
     const token = pathOf(links[0]!.url).split('/').pop()!;
     expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const stored = await readFile(join(app.dataDir, 'fieldwork.json'), 'utf8');

@@ -26,9 +26,9 @@ describe('report page', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 19, 20, 21, 22]) expect(html).toContain(`id="figur-${n}"`);
-    expect(html).toContain('Kilde: LG Insight (Ledere/N=69, praktikere/N=131)');
+    expect(html).toContain('Kilde: LG Insight (Ledere/N=69, praktikere/N=126)'); // Figur 1 as published (seed l. 287)
     expect(html).toContain('Kilde: LG Insight (Praktikere/N=');
-    expect(html).toContain('id="bilag-a3"');
+    expect(html).toContain('id="bilag-rolle-ledere"');
     expect(html).toMatch(/<canvas id="figur-1-canvas"[^>]*role="img" aria-label="Figur 1/);
     expect(html).toContain('<summary>Vis tabel');
     expect(html).toContain('statistisk signifikant');
@@ -38,7 +38,7 @@ describe('report page', () => {
 
   it('switches weighting and says how the figures are weighted', async () => {
     const html = await (await client.get(`${base}/report?weighting=none`)).text();
-    expect(html).toContain('Uvægtet: hver besvarelse tæller lige meget.');
+    expect(html).toContain('Som i rapporten (uvægtet): hver besvarelse tæller lige meget.');
     expect((await client.get(`${base}/report?weighting=bogus`)).status).toBe(400);
   });
 

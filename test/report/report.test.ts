@@ -5,7 +5,7 @@ import { generateDemoResponses } from '../../src/demo/generate.ts';
 import { parseCsv } from '../../src/export/csv-parse.ts';
 import { codebookCsv, responsesCsv, tableRows, tablesCsv } from '../../src/export/exports.ts';
 import { neutraliseFormula, toCsv } from '../../src/export/csv.ts';
-import { caption, danishPercent, figureSpec } from '../../src/report/figures.ts';
+import { caption, danishP, danishPercent, figureSpec } from '../../src/report/figures.ts';
 import { buildReport } from '../../src/report/tables.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
@@ -22,7 +22,30 @@ describe('the report on the demo data', () => {
     expect(report.figures.map((f) => f.figure)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 19, 20, 21, 22]);
     expect(report.figures.find((f) => f.figure === 16)!.groups.map((g) => g.questionnaire)).toEqual(['ledere']);
     expect(report.figures.find((f) => f.figure === 20)!.groups.map((g) => g.questionnaire)).toEqual(['praktikere']);
-    expect(report.appendix.map((a) => a.title)).toEqual(['Respondenter fordelt på rolle', 'Respondenter fordelt på regioner', 'Andel af regionens kommuner, der har deltaget']);
+    expect(report.appendix.map((a) => a.title)).toEqual([
+      'Ledernes rolle',
+      'Sagsbehandlernes rolle',
+      'Ledere fordelt på regioner',
+      'Praktikere fordelt på regioner',
+      'Andel af regionens kommuner, hvor ledere har deltaget',
+      'Andel af regionens kommuner, hvor praktikere har deltaget',
+    ]);
+  });
+
+  it('tabulates the roles as the appendix describes them (seed l. 1011, 1018: 54/29/17 and 77/20/3 pct.) with the seed\'s captions', () => {
+    const pct = (i: number) => report.appendix[i]!.series[0]!.values.map((v) => Math.round(v * 100));
+    expect(pct(0)).toEqual([54, 29, 17]);
+    expect(pct(1)).toEqual([77, 20, 3]);
+    expect(report.appendix.map((a) => a.caption)).toEqual([
+      'Kilde: LG Insight, N=69',
+      'Kilde: LG Insight, N=132',
+      'Kilde: LG Insight, N=69',
+      'Kilde: LG Insight, N=132',
+      'Kilde: LG Insight, N=69 kommuner (af 93 inviterede)',
+      'Kilde: LG Insight, N=63 kommuner (af 93 inviterede)',
+    ]);
+    const fewer = buildReport(study, frame, demo, { eligible: new Set(demo.map((r) => r.municipality)) });
+    expect(fewer.appendix[4]!.caption).toBe('Kilde: LG Insight, N=69 kommuner (af 83 inviterede)');
   });
 
   it('captions carry the real base N per group', () => {
@@ -67,9 +90,9 @@ describe('the report on the demo data', () => {
 
   it('suppresses a group below the minimum cell size and says so', () => {
     const small = buildReport(study, frame, demo, { minCellSize: 50 });
-    const f2 = small.figures.find((f) => f.figure === 2)!;
-    expect(f2.groups.every((g) => g.suppressed && g.rows.length === 0)).toBe(true);
-    expect(figureSpec(small, f2).notes.join(' ')).toMatch(/færre end 50 svar/);
+    const f20 = small.figures.find((f) => f.figure === 20)!;
+    expect(f20.groups.every((g) => g.suppressed && g.rows.length === 0)).toBe(true);
+    expect(figureSpec(small, f20).notes.join(' ')).toMatch(/færre end 50 svar/);
   });
 
   it.each(['none', 'equal', 'size', 'raked'] as const)('weighting %s gives proportions that add to 1 per group', (weighting) => {
@@ -148,5 +171,32 @@ describe('Danish formatting', () => {
     expect(danishPercent(0.648)).toBe('65 pct.');
     expect(danishPercent(0.648, 1)).toBe('64,8 pct.');
     expect(caption('LG Insight', [{ groupLabel: 'Ledere', baseN: 69 }, { groupLabel: 'Praktikere', baseN: 126 }])).toBe('Kilde: LG Insight (Ledere/N=69, praktikere/N=126)');
+  });
+});
+
+describe('figure notes and numbers', () => {
+  it('writes p-values as a published report does: never "p = 0,000"', () => {
+    expect(danishP(0.0004)).toBe('p < 0,001');
+    expect(danishP(0.001)).toBe('p = 0,001');
+    expect(danishP(0.0456)).toBe('p = 0,046');
+  });
+
+  it('says what the weighting does only for the groups a figure shows', () => {
+    const notes = (weighting: 'none' | 'equal' | 'size', figure: number) => {
+      const r = buildReport(study, frame, demo, { weighting });
+      return figureSpec(r, r.figures.find((f) => f.figure === figure)!).notes.join(' ');
+    };
+    expect(notes('equal', 1)).toContain('Ledere: én besvarelse pr. kommune, så denne vægtning ændrer ikke tallene.');
+    expect(notes('equal', 20)).not.toMatch(/Ledere|lederne/);
+    expect(notes('size', 1)).not.toContain('ændrer ikke');
+    expect(notes('size', 1)).toContain('ændrer tallene for ledere og praktikere');
+    expect(notes('none', 1)).not.toMatch(/vægtning/i);
+  });
+
+  it('gives each group its colour in every figure, also where it is alone', () => {
+    const spec = (n: number) => figureSpec(report, report.figures.find((f) => f.figure === n)!);
+    expect(spec(1).series.map((s) => s.colour)).toEqual([0, 1]);
+    expect(spec(16).series.map((s) => s.colour)).toEqual([0]);
+    expect(spec(17).series.map((s) => s.colour)).toEqual([1]);
   });
 });

@@ -415,6 +415,14 @@ describe.each(adapters)('the $name store', (adapter) => {
       expect(await store.settings.read()).toEqual({ apiKeyHash: 'hash' });
     });
 
+    it('keeps a study\'s eligibility across a reopen and refuses a code that is not three digits', async () => {
+      let store = await open();
+      await store.settings.update((s) => void (s.eligibility = { integration: ['101', '147'] }));
+      await expect(store.settings.update((s) => void (s.eligibility = { integration: ['1O1'] }))).rejects.toThrow(/eligibility/);
+      store = await reopen(store);
+      expect((await store.settings.read()).eligibility).toEqual({ integration: ['101', '147'] });
+    });
+
     it('applies concurrent updates one after another, so none is lost', async () => {
       const store = await open();
       await Promise.all([

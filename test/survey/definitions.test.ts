@@ -36,12 +36,39 @@ describe('surveys/', () => {
     expect(q.figure!.combined.map((c) => c.label)).toContain('Altid eller næsten altid');
   });
 
-  it('asks Figur 2, 15 and 20 only of those who do not always meet the requirement', () => {
-    for (const [id, n] of [['ledere', 2], ['praktikere', 2], ['ledere', 15], ['praktikere', 15], ['praktikere', 20]] as const) {
+  it('asks the hypothetical Figur 2 and 15 of everyone (published N 67/107 and 66/91 of 69/132) and leaves Figur 8-10 and 20 optional', () => {
+    for (const [id, n] of [['ledere', 2], ['praktikere', 2], ['ledere', 15], ['praktikere', 15]] as const) {
       const q = figuresOf(id).get(n)!;
-      expect(q.showIf, `Figur ${n} (${id})`).toBeDefined();
-      expect(JSON.stringify(q.showIf)).not.toContain('"altid"');
+      expect(q.showIf, `Figur ${n} (${id})`).toBeUndefined();
+      expect('options' in q && q.options.some((o) => o.nonSubstantive), `Figur ${n} (${id}) has "Ved ikke"`).toBe(true);
     }
+    for (const [id, n] of [['ledere', 8], ['praktikere', 9], ['ledere', 10], ['praktikere', 20]] as const) expect(figuresOf(id).get(n)!.required, `Figur ${n} (${id})`).toBe(false);
+    expect(JSON.stringify(figuresOf('praktikere').get(20)!.showIf)).not.toContain('"altid"');
+  });
+
+  it('has no option the report does not show, and marks the questions it adds', () => {
+    const codes = (id: string, n: number) => { const q = figuresOf(id).get(n)!; return 'options' in q ? q.options.map((o) => o.code) : []; };
+    expect(codes('ledere', 8)).not.toContain('tolk');
+    expect(codes('ledere', 9)).not.toContain('sprogskole');
+    expect(codes('ledere', 10)).toContain('sprogskole');
+    expect(codes('ledere', 2)).not.toContain('aldrig');
+    const added = study.questionnaires.flatMap((qn) => qn.sections.flatMap((s) => s.questions)).filter((q) => q.addition);
+    expect([...new Set(added.map((q) => q.id))].sort()).toEqual(['antal_kontrakter', 'kommentar']);
+    for (const q of added) expect(q.figure).toBeUndefined();
+  });
+
+  it('declares the combined categories the report\'s text states', () => {
+    const combined = (id: string, n: number) => figuresOf(id).get(n)!.figure!.combined.map((c) => c.code);
+    expect(combined('ledere', 1)).toContain('under_80');
+    for (const n of [3, 6, 18, 19]) expect(combined('praktikere', n)).toContain('under_40');
+    expect(combined('ledere', 3)).toContain('ikke_altid');
+    expect(combined('ledere', 15)).toContain('over_3_md_aldrig');
+    expect(combined('ledere', 21)).toContain('nogenlunde_eller_bedre');
+    expect(combined('ledere', 22)).toContain('har_vaerdi');
+    expect(figuresOf('ledere').get(1)!.text).toContain('erklæring om aktivt medborgerskab');
+    expect(figuresOf('ledere').get(3)!.text).toContain('løbende');
+    expect(study.original).toMatchObject({ fieldworkFrom: '2015-11-02', fieldworkTo: '2015-11-13' });
+    expect(study.fieldwork).toEqual({});
   });
 
   it('has multi-selects with "Andet, angiv" for Figur 8, 9, 10 and 20', () => {
@@ -67,6 +94,8 @@ describe('surveys/', () => {
     expect(byRegion).toEqual({ 'Region Hovedstaden': 29, 'Region Sjælland': 17, 'Region Syddanmark': 22, 'Region Midtjylland': 19, 'Region Nordjylland': 11 });
     expect(frame.municipalities.find((m) => m.code === '851')?.name).toBe('Aalborg');
     expect(frame.municipalities.find((m) => m.code === '101')?.name).toBe('København');
-    expect(frame.municipalities.filter((m) => m.eligible)).toHaveLength(87);
+    // Only the zero-quota municipalities with a cited source are left out by default (issue 15).
+    expect(frame.municipalities.filter((m) => m.eligible)).toHaveLength(93);
+    for (const m of frame.municipalities.filter((x) => !x.eligible)) expect(m.eligibilitySource, m.name).toMatch(/2015/);
   });
 });
