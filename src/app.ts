@@ -7,9 +7,11 @@ import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
 import { problems } from './errors.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
+import { mailAdminRoutes } from './http/admin-mail.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
 import { adminRoutes } from './http/admin.ts';
 import { evaluatorApiRoutes } from './http/api-evaluator.ts';
+import { fieldworkApiRoutes } from './http/api-fieldwork.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, checkAssets } from './http/assets.ts';
 import { LoginLimiter } from './http/rate-limit.ts';
@@ -96,6 +98,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), express.text({ type: 'text/csv', limit: BODY_LIMIT }), checkJsonBody);
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
+  mount(app, '/api/v1', fieldworkApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
@@ -107,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', adminRoutes(ctx, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   mount(app, '/admin', reportAdminRoutes(ctx));
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
+  mount(app, '/admin', mailAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 

@@ -14,6 +14,8 @@ export const ZSettings = z
     exportSecret: z.string().optional(),
     /** Set at the first real (not demo) response and never unset: `--demo` refuses such a store. */
     realResponses: z.literal(true).optional(),
+    /** Secret the invitation links' tokens are derived from (src/fieldwork linkToken), so a reminder re-sends the same link. */
+    linkSecret: z.string().optional(),
   })
   .passthrough();
 export type Settings = z.infer<typeof ZSettings>;
