@@ -39,7 +39,7 @@ export class FileMail implements MailPort {
     return structuredClone(this.#doc.data.contacts.filter((c) => c.study === study));
   }
 
-  addContacts(contacts: readonly TContact[]): Promise<ContactsAdded> {
+  async addContacts(contacts: readonly TContact[]): Promise<ContactsAdded> {
     const next = contacts.map((c) => ZContact.parse(c));
     return this.#doc.change((data) => {
       const at = new Map(data.contacts.map((c, i) => [contactKey(c), i]));
@@ -68,7 +68,7 @@ export class FileMail implements MailPort {
     });
   }
 
-  queue(messages: readonly NewMessage[], day: string): Promise<number> {
+  async queue(messages: readonly NewMessage[], day: string): Promise<number> {
     return this.#doc.change((data) => {
       const keys = new Set(data.messages.map((m) => m.dedupe));
       let queued = 0;

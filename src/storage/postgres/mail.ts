@@ -45,7 +45,7 @@ export class PostgresMail implements MailPort {
     return rows.map(contactOf);
   }
 
-  addContacts(contacts: readonly TContact[]): Promise<ContactsAdded> {
+  async addContacts(contacts: readonly TContact[]): Promise<ContactsAdded> {
     const next = contacts.map((c) => ZContact.parse(c));
     return transaction(this.#pool, async (client) => {
       let added = 0;
@@ -70,7 +70,7 @@ export class PostgresMail implements MailPort {
     });
   }
 
-  queue(messages: readonly NewMessage[], day: string): Promise<number> {
+  async queue(messages: readonly NewMessage[], day: string): Promise<number> {
     ZIsoDate.parse(day);
     const checked = messages.map((m) => ZMessage.parse({ ...m, status: 'queued', statusDay: day, attempts: 0 }));
     return transaction(this.#pool, async (client) => {
