@@ -7,8 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { smtpTransport } from '../../src/mail/transport.ts';
+import { defaultTexts } from '../../src/mail/texts.ts';
+import { createContext } from '../../src/services/context.ts';
+import { queueInvitations, queueScheduledReminders } from '../../src/services/mail.ts';
 import { startOutbox, type Outbox } from '../../src/services/outbox.ts';
-import { API_KEY, Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from '../http/helpers.ts';
+import { API_KEY, Client, csrfTokenOf, decodeEntities, parsePage, questionnaireByGroup, signIn, startApp, theStudy, type Running } from '../http/helpers.ts';
 import { apiAnswers, fillForm, fullPlan } from '../http/walk.ts';
 import { linkIn, startSmtp, type TestSmtp } from './smtp.ts';
 
@@ -189,5 +192,106 @@ describe('e-mail invitations', () => {
     }
     expect((await call('GET', `/studies/${STUDY}/contacts`)).json).toEqual([]);
     expect((await call('GET', `/studies/${STUDY}/outbox`)).json).toEqual([]);
+  });
+});
+
+describe('e-mail on the fieldwork page, texts and the reminder schedule', () => {
+  it('uploads contacts on the page: every bad row named by line, nothing stored, the pasted text kept; then stored', async () => {
+    const client = new Client(app.url);
+    await signIn(client);
+    const csrf = csrfTokenOf(await (await client.get(`/admin/studies/${STUDY}/fieldwork`)).text());
+    const bad = 'municipality;questionnaire;email;name\n851;ledere;ok@kommune.dk;Ole\n101;ledere;x@kommune.dk;\n851;ledere;ingen-snabel-a;';
+    const res = await client.postForm(`/admin/studies/${STUDY}/contacts`, { _csrf: csrf, contacts: bad });
+    expect(res.status).toBe(400);
+    const html = decodeEntities(await res.text());
+    expect(html).toContain('linje 3: Kommunekoden »101« findes ikke');
+    expect(html).toContain('linje 4: E-mailadressen er ikke en gyldig e-mailadresse');
+    expect(html).toContain('851;ledere;ingen-snabel-a;');
+    expect(await app.store.mail.contacts(STUDY)).toEqual([]);
+    const ok = await client.postForm(`/admin/studies/${STUDY}/contacts`, { _csrf: csrf, contacts: 'municipality;questionnaire;email;name\n851;ledere;ok@kommune.dk;Ole' });
+    expect(ok.status).toBe(303);
+    expect(decodeEntities(await (await client.get(ok.headers.get('location')!)).text())).toContain('1 kontakter tilføjet; 0 fandtes i forvejen.');
+    // Deleting every contact is offered once every questionnaire is closed.
+    expect(await (await client.get(`/admin/studies/${STUDY}/fieldwork`)).text()).not.toContain('Slet alle kontakter');
+    for (const q of ['ledere', 'praktikere']) await client.postForm(`/admin/studies/${STUDY}/window`, { _csrf: csrf, questionnaire: q, mode: 'closed', openLinks: 'on' });
+    expect(await (await client.get(`/admin/studies/${STUDY}/fieldwork`)).text()).toContain('Slet alle kontakter');
+    expect((await client.postForm(`/admin/studies/${STUDY}/contacts/delete`, { _csrf: csrf, confirm: 'ja' })).status).toBe(303);
+    expect(await app.store.mail.contacts(STUDY)).toEqual([]);
+  });
+
+  it('edits the texts with placeholders and a preview; an unknown placeholder or a text without {link} is named', async () => {
+    const client = new Client(app.url);
+    await signIn(client);
+    const csrf = csrfTokenOf(await (await client.get(`/admin/studies/${STUDY}/fieldwork`)).text());
+    const form = {
+      _csrf: csrf,
+      questionnaire: 'ledere',
+      invitationSubject: 'Invitation til {kommune}',
+      invitationBody: 'Kære {navn}\nSvar via {link} senest {frist}. Send {videresend} videre til praktikerne.\nSpørgsmål: {kontaktperson}',
+      reminderSubject: 'Påmindelse',
+      reminderBody: 'Husk {link}',
+      contact: 'Anne Jensen, tlf. 12 34 56 78',
+      deadline: '1. juni 2016',
+      schedule: '7, 14',
+      forward: 'praktikere',
+    };
+    const preview = await client.postForm(`/admin/studies/${STUDY}/mail-texts`, { ...form, action: 'preview' });
+    expect(preview.status).toBe(200);
+    const shown = decodeEntities(await preview.text());
+    expect(shown).toContain('Svar via https://praksis.example.dk/i/EKSEMPEL-PAA-ET-LINK-XX senest 1. juni 2016.');
+    expect(shown).toContain('Spørgsmål: Anne Jensen, tlf. 12 34 56 78');
+    expect(await app.store.mail.texts(STUDY, 'ledere')).toBeUndefined();
+    const unknown = await client.postForm(`/admin/studies/${STUDY}/mail-texts`, { ...form, reminderBody: 'Husk {lnk}', action: 'save' });
+    expect(unknown.status).toBe(400);
+    const problem = decodeEntities(await unknown.text());
+    expect(problem).toContain('Ukendt felt {lnk}');
+    expect(problem).toContain('Teksten skal indeholde {link}.');
+    expect(problem).toContain('Husk {lnk}');
+    expect((await client.postForm(`/admin/studies/${STUDY}/mail-texts`, { ...form, action: 'save' })).status).toBe(303);
+    expect(await app.store.mail.texts(STUDY, 'ledere')).toMatchObject({ schedule: [7, 14], forward: 'praktikere', deadline: '1. juni 2016' });
+
+    // The leader's invitation carries the caseworker link of the same municipality to forward (k uses).
+    const [code] = eligible(1);
+    await call('POST', `/studies/${STUDY}/contacts`, [{ municipality: code, questionnaire: 'ledere', email: 'chef@kommune.dk', name: 'Chefen' }]);
+    await call('POST', `/studies/${STUDY}/invitations/send`, { questionnaire: 'ledere' });
+    start();
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.subject).toMatch(/^Invitation til /);
+    const links = [...mail!.text.matchAll(/https:\/\/praksis\.example\.dk\/i\/[A-Za-z0-9_-]{22}/g)].map((m) => m[0]);
+    expect(links).toHaveLength(2);
+    const caseworker = (await app.store.fieldwork.invitations(STUDY, 'praktikere'))[0]!;
+    expect(caseworker).toMatchObject({ municipality: code, uses: 3 });
+    expect((await fetch(app.url + new URL(links[1]!).pathname)).status).toBe(200);
+  });
+
+  it('sends scheduled reminders N days after the invitation to unused links only, once per step, and cancels one whose link was used before sending', async () => {
+    const [a, b] = eligible(2);
+    await app.store.mail.setTexts(STUDY, 'ledere', { ...defaultTexts('Ledere'), schedule: [7] });
+    await call('POST', `/studies/${STUDY}/contacts`, [
+      { municipality: a, questionnaire: 'ledere', email: 'a@kommune.dk' },
+      { municipality: b, questionnaire: 'ledere', email: 'b@kommune.dk' },
+    ]);
+    const on = (day: string) => createContext(app.definitions, app.store, { today: () => day, publicUrl: PUBLIC });
+    await queueInvitations(on('2016-05-02'), STUDY, { questionnaire: 'ledere' });
+    // Sent on 2 May (the sender records its own day: settle through a sender dated then).
+    const sender = startOutbox(on('2016-05-02'), { transport: smtpTransport(smtp.url), from: 'evaluering@example.dk', perMinute: 60_000, pollMs: 20 });
+    await smtp.waitFor(2);
+    await settled(2);
+    await sender.stop();
+    expect(await queueScheduledReminders(on('2016-05-08'))).toBe(0);
+    expect(await queueScheduledReminders(on('2016-05-09'))).toBe(2);
+    expect(await queueScheduledReminders(on('2016-05-10'))).toBe(0);
+    // a answers before the reminders go out: its reminder is cancelled at send time, b's is sent.
+    const qn = questionnaireByGroup(theStudy(app.definitions), /leder/i);
+    const tokenOf = (email: string) => linkIn(smtp.received.find((m) => m.to === email)!.text).split('/').pop()!;
+    expect((await fetch(`${app.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokenOf('a@kommune.dk'), answers: apiAnswers(qn, fullPlan(a!)).answers }) })).status).toBe(201);
+    start();
+    const rows = await settled(4);
+    expect(rows.filter((r) => r.kind === 'reminder').map((r) => [r.recipient, r.status])).toEqual([
+      ['a@kommune.dk', 'cancelled'],
+      ['b@kommune.dk', 'sent'],
+    ]);
+    expect(smtp.received.map((m) => m.to)).toEqual(expect.arrayContaining(['b@kommune.dk']));
+    expect(smtp.received.filter((m) => m.to === 'a@kommune.dk')).toHaveLength(1);
   });
 });
