@@ -53,7 +53,11 @@ export function readContacts(study: string, input: string | unknown[], check: Co
     try {
       parsed = parseCsv(input);
     } catch (error) {
-      return { ok: false, problems: [{ path: 'linje 1', message: `Filen kan ikke læses som CSV (${(error as Error).message}).` }] };
+      // The reader stops at the first row whose fields do not match the header: named by its line.
+      const message = (error as Error).message;
+      const ragged = /row (\d+) has (\d+) fields?, the header has (\d+)/.exec(message);
+      if (ragged) return { ok: false, problems: [{ path: `linje ${ragged[1]}`, message: `Linjen har ${ragged[2]} felter, overskriften ${ragged[3]}.` }] };
+      return { ok: false, problems: [{ path: 'linje 1', message: `Filen kan ikke læses som CSV (${message}).` }] };
     }
     const header = parsed.header.map((h) => h.trim().toLowerCase());
     const missing = COLUMNS.slice(0, 3).filter((c) => !header.includes(c));

@@ -1,4 +1,5 @@
 /** The report's appendix tables (pure): who answered, by role and region, and how many of each region's municipalities. */
+import { invitedMunicipalities } from '../fieldwork/index.ts';
 import type { TFrame } from '../frame/schema.ts';
 import type { TStudy } from '../survey/schema.ts';
 
@@ -49,7 +50,9 @@ export function appendixTables(study: TStudy, frame: TFrame, groups: readonly Ap
     }),
     unit: 'share',
   });
-  const eligible = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && m.eligible).length);
+  // "Invited" as everywhere (the fieldwork page, the raking targets): invitedMunicipalities.
+  const invited = invitedMunicipalities(frame);
+  const eligible = regions.map((r) => invited.filter((m) => m.region === r.code).length);
   tables.push({
     id: 'a3',
     title: 'Andel af regionens kommuner, der har deltaget',
@@ -57,7 +60,7 @@ export function appendixTables(study: TStudy, frame: TFrame, groups: readonly Ap
     categories: regions.map((r) => r.name),
     series: groups.map((g) => {
       const answered = g.perMunicipality;
-      const counts = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && m.eligible && answered.has(m.code)).length);
+      const counts = regions.map((r) => invited.filter((m) => m.region === r.code && answered.has(m.code)).length);
       return { label: g.label, values: counts.map((c, k) => (eligible[k] ? c / eligible[k]! : 0)), counts };
     }),
     unit: 'share',
