@@ -188,7 +188,8 @@ export function buildPage(args: {
     const q = shown.find((x) => x.id === base);
     let href: string | undefined;
     if (q) href = p.question.endsWith('_other') && base !== p.question ? `#${p.question}` : `#${fieldId(q)}`;
-    return { message: p.message, href };
+    // The summary names the question ("Hvad er din rolle?: Vælg et svar"), not the bare message.
+    return { message: q ? `${q.text}: ${p.message.replace(/\.$/, '')}` : p.message, href };
   });
 
   const base = args.base ?? `/s/${studyId}/${questionnaire.id}`;
