@@ -88,7 +88,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     const bytes = await readFile((await png.path())!);
     expect(png.suggestedFilename()).toBe('figur-7.png');
     expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-    const [table] = await Promise.all([page.waitForEvent('download'), page.click('#figur-7 a:has-text("Download CSV")')]);
+    const [table] = await Promise.all([page.waitForEvent('download'), page.click('#figur-7 a:has-text("Hent CSV")')]);
     expect(await readFile((await table.path())!, 'utf8')).toMatch(/^"figure","question","group"/);
     expect(problems).toEqual([]);
     await context.close();
