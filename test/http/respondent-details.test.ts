@@ -30,6 +30,16 @@ describe('respondent details', () => {
     expect(problemsOf('1.000,5')).toEqual(['Skriv et helt tal.']);
   });
 
+  it('"Andet, angiv": a text typed in the box with no option chosen chooses "Andet" (without JavaScript, on the server)', async () => {
+    // Through the page: the first page posted with only the text chooses "andet" and keeps the text.
+    const client = new Client(app.url);
+    const page = parsePage(await (await client.get('/s/integration_2016/ledere/p/1')).text());
+    const res = await client.postForm(page.action, { state: page.state, rolle_other: 'Integrationskoordinator' });
+    const again = parsePage(await res.text());
+    expect(again.filled.get('rolle')).toEqual(['andet']);
+    expect(again.filled.get('rolle_other')).toEqual(['Integrationskoordinator']);
+  });
+
   it('names the question in the error summary', async () => {
     const client = new Client(app.url);
     const page = parsePage(await (await client.get('/s/integration_2016/ledere/p/1')).text());
