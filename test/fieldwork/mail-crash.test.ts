@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { surveysDir, theStudy } from '../http/helpers.ts';
-import { startServer, type Started } from '../http/process.ts';
+import { runServerToExit, startServer, type Started } from '../http/process.ts';
 import { linkIn, startSmtp } from './smtp.ts';
 
 const API_KEY = 'mail-crash-api-key-0123456789';
@@ -59,4 +59,15 @@ describe('the outbox across a crash', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 400_000);
+
+  it('refuses to start with a malformed PRAKSIS_PUBLIC_URL, naming the variable', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'praksis-public-url-'));
+    try {
+      const run = await runServerToExit([], { PRAKSIS_DATA_DIR: dataDir, PRAKSIS_PUBLIC_URL: 'praksis.example.dk/sti' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('PRAKSIS_PUBLIC_URL: must be an http:// or https:// address');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
