@@ -48,7 +48,7 @@ async function everything(): Promise<string> {
   }
 }
 
-describe('e-mail fieldwork on PostgreSQL', () => {
+describe('e-mail fieldwork on PostgreSQL', { timeout: 120_000 }, () => {
   it('two instances send every invitation exactly once; deleting the contacts removes every address from the database', async () => {
     const [a, b] = [await instance(), await instance()];
     const study = theStudy(a.definitions);

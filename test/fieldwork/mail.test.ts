@@ -69,7 +69,7 @@ afterEach(async () => {
   await smtp.close();
 });
 
-describe('e-mail invitations', () => {
+describe('e-mail invitations', { timeout: 120_000 }, () => {
   it('sends 50 invitations, one to each contact, with a link under PRAKSIS_PUBLIC_URL whatever the Host header', async () => {
     const codes = eligible(50);
     const csv = ['municipality;questionnaire;email;name', ...codes.map((c, i) => `${c};ledere;leder${i}@kommune.dk;Leder ${i}`)].join('\r\n');
@@ -195,7 +195,7 @@ describe('e-mail invitations', () => {
   });
 });
 
-describe('e-mail on the fieldwork page, texts and the reminder schedule', () => {
+describe('e-mail on the fieldwork page, texts and the reminder schedule', { timeout: 120_000 }, () => {
   it('uploads contacts on the page: every bad row named by line, nothing stored, the pasted text kept; then stored', async () => {
     const client = new Client(app.url);
     await signIn(client);
