@@ -8,9 +8,11 @@ import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.t
 import { problems } from './errors.ts';
 import { eligibilityAdminRoutes, eligibilityApiRoutes } from './http/admin-eligibility.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
+import { mailAdminRoutes } from './http/admin-mail.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
 import { adminRoutes } from './http/admin.ts';
 import { evaluatorApiRoutes } from './http/api-evaluator.ts';
+import { fieldworkApiRoutes } from './http/api-fieldwork.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, checkAssets } from './http/assets.ts';
 import { LoginLimiter } from './http/rate-limit.ts';
@@ -98,6 +100,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
   mount(app, '/api/v1', eligibilityApiRoutes(ctx));
+  mount(app, '/api/v1', fieldworkApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
@@ -110,6 +113,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', reportAdminRoutes(ctx));
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
   mount(app, '/admin', eligibilityAdminRoutes(ctx));
+  mount(app, '/admin', mailAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 

@@ -20,6 +20,13 @@
  *   PRAKSIS_HOST            address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface)
  *   PRAKSIS_DRAFT_DAYS      days an unchanged draft of an invitation link is kept (default 60; drafts of a closed
  *                           questionnaire are deleted at once)
+ *   PRAKSIS_PUBLIC_URL      the address respondents reach praksis at, e.g. https://praksis.example.dk: every invitation
+ *                           link, e-mail and CSV uses it, never the Host header of a request (default
+ *                           http://localhost:<PORT>)
+ *   PRAKSIS_SMTP_URL        smtp://user:password@host:587 (or smtps://…:465): where e-mail invitations are sent;
+ *                           unset, messages wait in the outbox
+ *   PRAKSIS_MAIL_FROM       the sender of invitations, e.g. "Evalueringen <evaluering@example.dk>"
+ *   PRAKSIS_MAIL_RATE       e-mails sent per minute at most (default 60)
  */
 import { z } from 'zod';
 import { issueDetails, problems, type ProblemDetail } from './errors.ts';
@@ -126,7 +133,52 @@ const ZEnv = z.object({
       .transform(Number)
       .default(DEFAULT_DRAFT_DAYS),
   ),
+  PRAKSIS_PUBLIC_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .refine(isPublicUrl, 'must be an http:// or https:// address without a path, query or fragment, e.g. https://praksis.example.dk')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  // The message never repeats the value: it may hold a password.
+  PRAKSIS_SMTP_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^smtps?:\/\/[^/\s]+(:\d+)?\/?(\?.*)?$/.test(v), 'must be an SMTP URL such as smtp://user:password@smtp.example.dk:587 or smtps://…:465')
+      .optional(),
+  ),
+  PRAKSIS_MAIL_FROM: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an e-mail address, optionally with a name: "Evalueringen <evaluering@example.dk>"')
+      .optional(),
+  ),
+  PRAKSIS_MAIL_RATE: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .trim()
+      .regex(/^[1-9]\d{0,5}$/, 'must be a whole number of e-mails per minute (1 or more)')
+      .transform(Number)
+      .default(60),
+  ),
 });
+
+/** An absolute http(s) address of a host (a path other than "/" is refused: links are built under it). */
+export function isPublicUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' && url.pathname === '/' && url.search === '' && url.hash === '' && !/\s/.test(value);
+  } catch {
+    return false;
+  }
+}
 
 function trustProxyValue(raw: string | undefined): boolean | number | string | undefined {
   if (raw === undefined) return undefined;
@@ -158,6 +210,12 @@ const ZConfig = ZEnv.transform((e) => ({
   /** Failed sign-ins per 15 minutes per client address. */
   loginLimit: e.PRAKSIS_LOGIN_LIMIT,
   draftDays: e.PRAKSIS_DRAFT_DAYS,
+  /** Where respondents reach praksis (no trailing slash); undefined: http://localhost:<the port listened on>. */
+  publicUrl: e.PRAKSIS_PUBLIC_URL,
+  /** Where e-mail is sent; undefined: messages wait in the outbox. */
+  smtpUrl: e.PRAKSIS_SMTP_URL,
+  mailFrom: e.PRAKSIS_MAIL_FROM,
+  mailPerMinute: e.PRAKSIS_MAIL_RATE,
 }));
 export type Config = z.infer<typeof ZConfig>;
 

@@ -12,6 +12,8 @@ import { createContext, type Context } from './services/context.ts';
 import { ensureCredentials } from './services/credentials.ts';
 import { loadDemo } from './services/demo.ts';
 import { expireDrafts } from './services/status.ts';
+import { smtpTransport } from './mail/transport.ts';
+import { startOutbox } from './services/outbox.ts';
 import { loadDefinitions } from './storage/definitions.ts';
 import { openStore } from './storage/index.ts';
 
@@ -25,6 +27,13 @@ function describe(error: unknown): string {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The SMTP URL without its password, for the start-up lines. */
+function redactSmtp(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -52,7 +61,9 @@ async function main(): Promise<void> {
     // The PostgreSQL adapter's messages name the database without its password.
     fail(config.databaseUrl ? `could not open the database: ${describe(error)}` : `could not open the data directory ${config.dataDir}: ${describe(error)}`);
   }
-  const ctx: Context = createContext(definitions, store, { draftDays: config.draftDays });
+  let listenedPort = config.port;
+  const publicUrl = () => config.publicUrl ?? `http://localhost:${listenedPort}`;
+  const ctx: Context = createContext(definitions, store, { draftDays: config.draftDays, publicUrl });
 
   const generated = await ensureCredentials(store.settings, config);
   if (config.demo) {
@@ -72,6 +83,9 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
     fail(`could not listen on ${config.host}:${config.port}: ${describe(error)}`);
   }
+  listenedPort = port;
+  // E-mail: the background sender, when an SMTP server is configured (else messages wait in the outbox).
+  const outbox = config.smtpUrl ? startOutbox(ctx, { transport: smtpTransport(config.smtpUrl), from: config.mailFrom ?? `praksis <noreply@${new URL(publicUrl()).hostname}>`, perMinute: config.mailPerMinute }) : undefined;
   // Drafts expire once a day while the server runs (and at every start, above).
   const sweep = setInterval(() => void expireDrafts(ctx).catch((error: unknown) => console.warn(`praksis: could not expire drafts (${describe(error)})`)), DAY_MS);
   sweep.unref();
@@ -89,6 +103,8 @@ async function main(): Promise<void> {
     lines.push(`Evaluator API key (generated now, shown only this once): ${generated.apiKey}`);
     lines.push('  Send it as "Authorization: Bearer <key>". Set PRAKSIS_API_KEY to choose your own.');
   }
+  lines.push(`Public address (links and e-mails): ${publicUrl()}${config.publicUrl ? '' : ' (set PRAKSIS_PUBLIC_URL to the address respondents use)'}`);
+  lines.push(outbox ? `E-mail: sending through ${redactSmtp(config.smtpUrl!)} at most ${config.mailPerMinute} a minute` : 'E-mail: not configured (set PRAKSIS_SMTP_URL); invitations wait in the outbox');
   const local = config.host === '127.0.0.1' || config.host === 'localhost';
   const shown = local || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const where = local ? 'this machine only; set PRAKSIS_HOST=0.0.0.0 to serve the network' : `listening on ${config.host}`;
@@ -101,7 +117,10 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(sweep);
     server.close(() => {
-      store.close().finally(() => process.exit(0));
+      // The sender settles the message in flight before the store closes.
+      void (outbox?.stop() ?? Promise.resolve())
+        .catch(() => undefined)
+        .finally(() => store.close().finally(() => process.exit(0)));
     });
     server.closeAllConnections();
   };

@@ -28,6 +28,7 @@ describe('parseConfig', () => {
       draftDays: 60,
       databasePool: 10,
       databaseTimeoutMs: 5000,
+      mailPerMinute: 60,
     });
   });
 
@@ -45,6 +46,10 @@ describe('parseConfig', () => {
         PRAKSIS_LOGIN_LIMIT: '5',
         PRAKSIS_HOST: '0.0.0.0',
         PRAKSIS_DRAFT_DAYS: '30',
+        PRAKSIS_PUBLIC_URL: 'https://praksis.example.dk/',
+        PRAKSIS_SMTP_URL: 'smtp://user:secret@smtp.example.dk:587',
+        PRAKSIS_MAIL_FROM: 'Evalueringen <evaluering@example.dk>',
+        PRAKSIS_MAIL_RATE: '30',
       },
       [],
     );
@@ -62,7 +67,24 @@ describe('parseConfig', () => {
       draftDays: 30,
       databasePool: 10,
       databaseTimeoutMs: 5000,
+      publicUrl: 'https://praksis.example.dk',
+      smtpUrl: 'smtp://user:secret@smtp.example.dk:587',
+      mailFrom: 'Evalueringen <evaluering@example.dk>',
+      mailPerMinute: 30,
     });
+  });
+
+  it('refuses a malformed PRAKSIS_PUBLIC_URL, SMTP URL or sender, naming the variable and never repeating a password', () => {
+    for (const bad of ['praksis.example.dk', 'ftp://praksis.example.dk', 'https://praksis.example.dk/sti', 'https://praksis.example.dk?x=1', 'https://', 'https://user:pw@praksis.example.dk']) {
+      const problem = problemOf(() => parseConfig({ PRAKSIS_PUBLIC_URL: bad }));
+      expect(problem.details.map((d) => d.path), bad).toEqual(['PRAKSIS_PUBLIC_URL']);
+      expect(problem.message).toContain('http:// or https://');
+    }
+    const smtp = problemOf(() => parseConfig({ PRAKSIS_SMTP_URL: 'mail.example.dk:25?pw=hemmelig' }));
+    expect(smtp.details.map((d) => d.path)).toEqual(['PRAKSIS_SMTP_URL']);
+    expect(smtp.message).not.toContain('hemmelig');
+    expect(problemOf(() => parseConfig({ PRAKSIS_MAIL_FROM: 'not an address' })).details.map((d) => d.path)).toEqual(['PRAKSIS_MAIL_FROM']);
+    expect(parseConfig({ PRAKSIS_PUBLIC_URL: 'http://10.0.0.5:8080' }).publicUrl).toBe('http://10.0.0.5:8080');
   });
 
   it('accepts port 0 (a free port, for tests) and treats empty values as unset', () => {

@@ -71,6 +71,32 @@ function update(form: HTMLFormElement, data: PageData): void {
   }
 }
 
+/**
+ * "Andet, angiv": the text box shows while its option is chosen, and typing in it chooses the option
+ * (without this script the box is always shown, and the server chooses "Andet" for a typed text).
+ */
+function otherBoxes(form: HTMLFormElement): () => void {
+  const boxes = Array.from(form.querySelectorAll<HTMLElement>('.other-text')).map((box) => {
+    const text = box.querySelector<HTMLInputElement>('input[type="text"]');
+    const option = box.previousElementSibling?.querySelector<HTMLInputElement>('input[type="radio"], input[type="checkbox"]') ?? null;
+    return { box, text, option };
+  });
+  for (const { text, option } of boxes) {
+    text?.addEventListener('input', () => {
+      if (option && text.value.trim() !== '' && !option.checked) {
+        option.checked = true;
+        option.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    });
+  }
+  return () => {
+    for (const { box, text, option } of boxes) {
+      if (!option || !text) continue;
+      box.hidden = !option.checked && text.value.trim() === '';
+    }
+  };
+}
+
 function start(): void {
   document.documentElement.classList.add('js');
   const summary = document.getElementById('fejlopsummering');
@@ -78,7 +104,11 @@ function start(): void {
   const form = document.getElementById('spoergeskema');
   const data = readPageData();
   if (!(form instanceof HTMLFormElement) || !data) return;
-  const refresh = () => update(form, data);
+  const others = otherBoxes(form);
+  const refresh = () => {
+    update(form, data);
+    others();
+  };
   form.addEventListener('change', refresh);
   form.addEventListener('input', refresh);
   refresh();

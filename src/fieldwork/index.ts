@@ -6,7 +6,7 @@
  * response; a response never refers to its link. Invitations are kept sorted by study,
  * questionnaire and municipality, so their order says nothing about when anyone answered.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { TFrame } from '../frame/schema.ts';
 import { ZIsoDate, type TQuestionnaire, type TResponse, type TStudy } from '../survey/schema.ts';
@@ -24,9 +24,13 @@ export const ZInvitation = z
     /** Completions per day (YYYY-MM-DD → count): no time of day, no response id. */
     completions: z.record(ZIsoDate, z.number().int().positive()),
     createdDay: ZIsoDate,
-    /** Reminder rounds sent; each round replaced the token. */
+    /** Reminders sent (each re-sends the same link). */
     reminders: z.number().int().min(0),
     revoked: z.boolean().default(false),
+    /** How many times the link was replaced by hand: the token is derived from the place and this number (linkToken). */
+    generation: z.number().int().min(0).default(0),
+    /** The first day the link's landing page was opened (a day, never a time). */
+    openedDay: ZIsoDate.optional(),
   })
   .strict();
 export type TInvitation = z.infer<typeof ZInvitation>;
@@ -76,6 +80,22 @@ export function sameHash(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Where a link belongs: one live link per study, questionnaire and municipality. */
+export interface TPlace {
+  study: string;
+  questionnaire: string;
+  municipality: string;
+}
+
+/**
+ * The token of the link of a place, in its `generation`: derived (HMAC-SHA256, 128 bits) from the
+ * store's secret, so the SAME link can be sent again in a reminder although only its hash is stored.
+ * Replacing a link takes the next generation: the old token stops working.
+ */
+export function linkToken(secret: string, place: TPlace, generation: number): string {
+  return createHmac('sha256', secret).update(`praksis-link|${place.study}|${place.questionnaire}|${place.municipality}|${generation}`).digest().subarray(0, 16).toString('base64url');
+}
+
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Leaders: one use per municipality; caseworkers: the leader forwards to up to 3. */
@@ -110,43 +130,57 @@ export interface RegionRate {
 export interface QuestionnaireRates {
   questionnaire: string;
   group: string;
-  /** Municipalities with a live invitation for this questionnaire. */
+  /** Invited municipalities: THE definition everywhere (invitedMunicipalities): the frame's eligible ones. */
   invited: number;
-  /** Invited municipalities with at least one response (any channel). */
+  /** Invited municipalities with a live link. */
+  withLink: number;
+  /** Invited municipalities whose link has been used at least once (open-link answers do not count). */
   answered: number;
+  /** Every response of the questionnaire (links and open link). */
   respondents: number;
+  /** Responses that came through invitation links (the links' uses). */
+  linkRespondents: number;
+  /** Responses through the open link (apart from the invitation statistics). */
+  openLinkRespondents: number;
+  /** answered / invited. */
   rate: number;
   byRegion: RegionRate[];
+  /** Municipalities whose link is unused (reminders go to them). */
   notAnswered: { code: string; name: string; region: string; reminders: number }[];
   completionsPerDay: { day: string; count: number }[];
 }
 
 /**
- * Response rates per questionnaire: invited municipalities, those with at least one response,
- * respondents, the rate overall and per region, the invited municipalities without an answer
- * (for reminders) and completions per day (from the responses' day).
+ * The invited municipalities: those the evaluator made eligible for the study (`eligible`, the
+ * stored choice: src/services/studies.ts studyEligibility), by default the frame's eligible ones.
+ * The one definition of "invited" for the fieldwork page, the appendix figure and the raking targets.
+ */
+export function invitedMunicipalities(frame: TFrame, eligible?: ReadonlySet<string>): TFrame['municipalities'] {
+  return frame.municipalities.filter((m) => (eligible ? eligible.has(m.code) : m.eligible));
+}
+
+/**
+ * Response rates per questionnaire, for invitation statistics counting only answers through links:
+ * the invited municipalities, those whose link was used, link and open-link respondents apart, the
+ * rate overall and per region, the municipalities with an unused link (for reminders) and
+ * completions per day (from the responses' day).
  */
 export function responseRates(study: TStudy, frame: TFrame, invitations: readonly TInvitation[], responses: ResponseTable | readonly TResponse[]): QuestionnaireRates[] {
   const table = responses instanceof ResponseTable ? responses : ResponseTable.from(responses);
-  const municipalities = table.municipalities();
   const dayColumn = table.days();
   const byCode = new Map(frame.municipalities.map((m) => [m.code, m]));
+  const invited = invitedMunicipalities(frame);
+  const invitedCodes = new Set(invited.map((m) => m.code));
   return study.questionnaires.map((qn) => {
-    const mine = invitations.filter((i) => i.study === study.id && i.questionnaire === qn.id && !i.revoked);
-    const invited = new Map(mine.map((i) => [i.municipality, i]));
+    const live = invitations.filter((i) => i.study === study.id && i.questionnaire === qn.id && !i.revoked && invitedCodes.has(i.municipality));
+    const answeredCodes = new Set(live.filter((i) => i.used > 0).map((i) => i.municipality));
     const rows = table.rows({ study: study.id, questionnaire: qn.id });
-    // Per distinct municipality and day: counted over the codes, no response objects.
-    const perMunicipality = new Uint32Array(municipalities.values.length + 1);
     const perDay = new Uint32Array(dayColumn.values.length + 1);
-    for (const i of rows) {
-      perMunicipality[municipalities.codes[i]!]! += 1;
-      perDay[dayColumn.codes[i]!]! += 1;
-    }
-    const answeredCodes = new Set(municipalities.values.filter((_, k) => perMunicipality[k + 1]! > 0));
-    const answered = [...invited.keys()].filter((c) => answeredCodes.has(c));
+    for (const i of rows) perDay[dayColumn.codes[i]!]! += 1;
+    const linkRespondents = live.reduce((sum, i) => sum + i.used, 0);
     const byRegion = frame.regions.map((region) => {
-      const inRegion = [...invited.keys()].filter((c) => byCode.get(c)?.region === region.code);
-      const yes = inRegion.filter((c) => answeredCodes.has(c)).length;
+      const inRegion = invited.filter((m) => m.region === region.code);
+      const yes = inRegion.filter((m) => answeredCodes.has(m.code)).length;
       return { region: region.code, name: region.name, invited: inRegion.length, answered: yes, rate: inRegion.length ? yes / inRegion.length : 0 };
     });
     const days = new Map<string, number>();
@@ -156,13 +190,16 @@ export function responseRates(study: TStudy, frame: TFrame, invitations: readonl
     return {
       questionnaire: qn.id,
       group: qn.group,
-      invited: invited.size,
-      answered: answered.length,
+      invited: invited.length,
+      withLink: live.length,
+      answered: answeredCodes.size,
       respondents: rows.length,
-      rate: invited.size ? answered.length / invited.size : 0,
+      linkRespondents,
+      openLinkRespondents: Math.max(0, rows.length - linkRespondents),
+      rate: invited.length ? answeredCodes.size / invited.length : 0,
       byRegion,
-      notAnswered: [...invited.values()]
-        .filter((i) => !answeredCodes.has(i.municipality))
+      notAnswered: live
+        .filter((i) => i.used === 0)
         .map((i) => ({ code: i.municipality, name: byCode.get(i.municipality)?.name ?? i.municipality, region: byCode.get(i.municipality)?.region ?? '', reminders: i.reminders }))
         .sort((a, b) => a.name.localeCompare(b.name, 'da')),
       completionsPerDay: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })),

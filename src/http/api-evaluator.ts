@@ -1,14 +1,14 @@
 /**
  * JSON API, version 1, evaluator part: every endpoint needs `Authorization: Bearer <key>`.
- * Counts, invitation links, response rates, the fieldwork window, the tables and the CSV exports.
+ * Counts, invitation links (e-mail fieldwork: ./api-fieldwork.ts), response rates, the fieldwork window, the tables and the CSV exports.
  */
 import { problems, issueDetails } from '../errors.ts';
 import type { Context } from '../services/context.ts';
-import { createInvitations, parseWindowRequest, responseRatesOf, ZInvitationRequest } from '../services/fieldwork.ts';
+import { createInvitations, linkUrl, parseWindowRequest, responseRatesOf, ZInvitationRequest } from '../services/fieldwork.ts';
 import { codebookExport, parseResultsQuery, responseCount, responsesExport, syntaxExport, tablesExport, tablesJson } from '../services/results.ts';
 import { setWindow } from '../services/status.ts';
 import { requireApiKey } from './auth.ts';
-import { newRouter, origin, param, sendCsv } from './router.ts';
+import { newRouter, param, sendCsv } from './router.ts';
 
 export function evaluatorApiRoutes(ctx: Context) {
   const router = newRouter();
@@ -29,8 +29,9 @@ export function evaluatorApiRoutes(ctx: Context) {
   router.post('/studies/:study/invitations', key, async (req, res) => {
     const parsed = ZInvitationRequest.safeParse(req.body);
     if (!parsed.success) throw problems.invalidInput('The body must be {questionnaire, municipalities: "eligible" | ["101", …], uses?}.', issueDetails(parsed.error.issues));
-    const { links } = await createInvitations(ctx, param(req, 'study'), parsed.data);
-    res.status(201).json(links.map((l) => ({ municipality: l.municipality, url: `${origin(req)}/i/${l.token}` })));
+    // Links only for municipalities without one; the others keep theirs (created: false). Under PRAKSIS_PUBLIC_URL, never the Host header.
+    const made = await createInvitations(ctx, param(req, 'study'), parsed.data);
+    res.status(made.created > 0 ? 201 : 200).json(made.links.map((l) => ({ municipality: l.municipality, url: linkUrl(ctx, l.token), created: l.created })));
   });
 
   router.get('/studies/:study/response-rates', key, async (req, res) => {

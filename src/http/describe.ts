@@ -9,8 +9,8 @@ function findQuestion(questionnaire: TQuestionnaire, id: string): TQuestion | un
 }
 
 function label(q: TQuestion | undefined, code: string): string {
-  if (q && 'options' in q) return `«${q.options.find((o) => o.code === code)?.label ?? code}»`;
-  return `«${code}»`;
+  if (q && 'options' in q) return `»${q.options.find((o) => o.code === code)?.label ?? code}«`;
+  return `»${code}«`;
 }
 
 export function describeCondition(cond: TCondition, questionnaire: TQuestionnaire): string {

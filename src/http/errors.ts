@@ -97,6 +97,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     problem = problems.internal();
   }
   res.status(problem.status);
+  // An error page (a closed questionnaire's 410, a dead link's 404) is never kept: reopening shows the page as it is now.
+  res.setHeader('Cache-Control', 'no-store');
   if (problem.status === 401 && req.path.startsWith('/api/')) res.setHeader('WWW-Authenticate', 'Bearer realm="praksis"');
   if (problem.status === 503) res.setHeader('Retry-After', '5');
 

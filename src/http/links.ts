@@ -9,15 +9,14 @@ import { linkLanding, linkStartPage, linkThanks, postLinkPage, type ResumeCode }
 import { parseCookies } from './cookies.ts';
 import { formBody, newRouter, sendFlowStep, param } from './router.ts';
 
-const RESUME_COOKIE = 'praksis_resume';
-
-function presented(req: Request): string | undefined {
-  return parseCookies(req.headers.cookie).get(RESUME_COOKIE);
+function presented(req: Request): ReadonlyMap<string, string> {
+  return parseCookies(req.headers.cookie);
 }
 
+/** The resume code in its place's cookie (path /i: a replaced link of the same place finds it). */
 function keepResume(req: Request, res: Response, resume: ResumeCode, draftDays: number): void {
   if (!resume.issued) return;
-  res.cookie(RESUME_COOKIE, resume.code, { path: `/i/${String(param(req, 'token'))}`, httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: draftDays * 86_400_000 });
+  res.cookie(resume.cookie, resume.code, { path: '/i', httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: draftDays * 86_400_000 });
 }
 
 const noStore: RequestHandler = (_req, res, next) => {

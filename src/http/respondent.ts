@@ -17,11 +17,11 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function respondentRoutes(ctx: Context) {
   const router = newRouter();
 
-  router.get('/', async (_req, res) => {
+  router.get('/', noStore, async (_req, res) => {
     res.render('index', { title: 'Spørgeskemaer', studies: await frontPage(ctx) });
   });
 
-  router.get('/s/:study/:questionnaire', async (req, res) => {
+  router.get('/s/:study/:questionnaire', noStore, async (req, res) => {
     const at = await openLinkLanding(ctx, param(req, 'study'), param(req, 'questionnaire'));
     res.render('landing', { title: at.questionnaire.title, study: at.study, questionnaire: at.questionnaire, startUrl: `/s/${at.study.id}/${at.questionnaire.id}/p/1` });
   });

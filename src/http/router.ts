@@ -63,11 +63,6 @@ export function formBody(body: unknown): Record<string, unknown> {
   return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
 }
 
-/** Where the links point: the address the request came to (PRAKSIS_PUBLIC_URL comes with the fieldwork issue). */
-export function origin(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-}
-
 /** A named parameter of the route's path (Express has decoded it; every one in our paths is a single segment). */
 export function param(req: Request, name: string): string {
   return String((req.params as Record<string, string | undefined>)[name] ?? '');

@@ -4,6 +4,7 @@
  * the answers to questions marked `appendixTitle` (the respondents' roles), the respondents by
  * region, and the share of each region's eligible municipalities that answered (N = municipalities).
  */
+import { invitedMunicipalities } from '../fieldwork/index.ts';
 import type { TFrame } from '../frame/schema.ts';
 import type { TStudy } from '../survey/schema.ts';
 
@@ -40,7 +41,6 @@ const share = (counts: number[], n: number) => counts.map((c) => (n ? c / n : 0)
 /** The appendix figures; `eligible` is the study's eligible municipalities (the frame's by default). */
 export function appendixTables(study: TStudy, frame: TFrame, groups: readonly AppendixGroup[], eligible?: ReadonlySet<string>): AppendixTable[] {
   const source = `Kilde: ${study.organisation}`;
-  const isEligible = (code: string, flag: boolean) => (eligible ? eligible.has(code) : flag);
   const tables: AppendixTable[] = [];
   const slug = (text: string) => text.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   for (const g of groups) {
@@ -73,7 +73,9 @@ export function appendixTables(study: TStudy, frame: TFrame, groups: readonly Ap
       unit: 'share',
     });
   }
-  const eligibleIn = regions.map((r) => frame.municipalities.filter((m) => m.region === r.code && isEligible(m.code, m.eligible)));
+  // "Invited" as everywhere (the fieldwork page, the raking targets): invitedMunicipalities.
+  const invitedList = invitedMunicipalities(frame, eligible);
+  const eligibleIn = regions.map((r) => invitedList.filter((m) => m.region === r.code));
   const invited = eligibleIn.reduce((a, b) => a + b.length, 0);
   for (const g of groups) {
     const counts = eligibleIn.map((list) => list.filter((m) => g.perMunicipality.has(m.code)).length);

@@ -4,6 +4,7 @@
  * target is its number of eligible municipalities (the study's choice when given, else the frame's). Leaders are one per municipality, so equal
  * weighting changes them little — the same choice is applied to every group anyway.
  */
+import { invitedMunicipalities } from '../fieldwork/index.ts';
 import type { TFrame } from '../frame/schema.ts';
 import { problems } from '../errors.ts';
 import { makeDesign, type Design } from '../estimation/index.ts';
@@ -48,7 +49,8 @@ export function groupWeights(cluster: Column, frame: TFrame, weighting: TWeighti
   });
   const groups = Array.from(clusters.of, (k) => regionOfLevel[k]!);
   const targets = new Map<string, number>();
-  for (const m of frame.municipalities) if (eligible ? eligible.has(m.code) : m.eligible) targets.set(m.region, (targets.get(m.region) ?? 0) + 1);
+  // The invited municipalities per region: the one definition (src/fieldwork invitedMunicipalities).
+  for (const m of invitedMunicipalities(frame, eligible)) targets.set(m.region, (targets.get(m.region) ?? 0) + 1);
   const present = new Set(regionOfLevel);
   const missing = [...targets.keys()].filter((r) => !present.has(r));
   if (missing.length > 0) {

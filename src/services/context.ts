@@ -13,10 +13,29 @@ export interface Context {
   readonly today: () => string;
   /** Drafts of invitation links are deleted after this many days without a change. */
   readonly draftDays: number;
+  /**
+   * Where respondents reach praksis (PRAKSIS_PUBLIC_URL, no trailing slash): every link, e-mail and CSV
+   * is built under it, never under the Host header of a request.
+   */
+  readonly publicUrl: () => string;
 }
 
 export const DEFAULT_DRAFT_DAYS = 60;
 
-export function createContext(definitions: Definitions, store: Store, options: { today?: () => string; draftDays?: number } = {}): Context {
-  return { definitions, store, today: options.today ?? (() => danishDay()), draftDays: options.draftDays ?? DEFAULT_DRAFT_DAYS };
+export interface ContextOptions {
+  today?: () => string;
+  draftDays?: number;
+  /** The public address, or a function giving it (the default port is known only once the server listens). */
+  publicUrl?: string | (() => string);
+}
+
+export function createContext(definitions: Definitions, store: Store, options: ContextOptions = {}): Context {
+  const url = options.publicUrl ?? 'http://localhost:3000';
+  return {
+    definitions,
+    store,
+    today: options.today ?? (() => danishDay()),
+    draftDays: options.draftDays ?? DEFAULT_DRAFT_DAYS,
+    publicUrl: typeof url === 'string' ? () => url : url,
+  };
 }

@@ -4,8 +4,11 @@
  * the link's uses (storeLinkResponse).
  *
  * Drafts belong to the link AND a resume code that the server issues (signed with the session
- * secret) and the browser keeps in a cookie for that link's path: a caseworker link forwarded to
- * three people never shows one person's draft to the next, and a client cannot choose its code.
+ * secret) and the browser keeps in a cookie of that link's place (study, questionnaire, municipality):
+ * a caseworker link forwarded to three people never shows one person's draft to the next, and a
+ * client cannot choose its code. The code is bound to the place, not the token, so when the evaluator
+ * replaces a municipality's link the drafts (moved by the store) open on the new link in the same browser.
+ * Opening the landing page records the day the link was first opened (a day, never a time).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { problems } from '../errors.ts';
@@ -23,32 +26,43 @@ function draftsPerLink(invitation: TInvitation): number {
   return Math.max(5, 2 * invitation.uses);
 }
 
-async function resumeSignature(ctx: Context, tokenHash: string, nonce: string): Promise<string> {
-  const secret = (await ctx.store.settings.read()).sessionSecret;
-  if (!secret) throw new Error('session secret missing: ensureCredentials() was not run');
-  return createHmac('sha256', secret).update(`resume|${tokenHash}|${nonce}`).digest('base64url');
+const placeOf = (i: TInvitation) => `${i.study}|${i.questionnaire}|${i.municipality}`;
+
+/** The cookie that holds this link's resume code (one per place, path /i). */
+export function resumeCookieName(invitation: TInvitation): string {
+  return `praksis_resume_${hashSecret(`resume-cookie|${placeOf(invitation)}`).slice(0, 12)}`;
 }
 
-/** The presented resume code if this server issued it for this link, else undefined. */
-async function validResumeCode(ctx: Context, tokenHash: string, presented: string | undefined): Promise<string | undefined> {
+async function resumeSignature(ctx: Context, invitation: TInvitation, nonce: string): Promise<string> {
+  const secret = (await ctx.store.settings.read()).sessionSecret;
+  if (!secret) throw new Error('session secret missing: ensureCredentials() was not run');
+  return createHmac('sha256', secret).update(`resume|${placeOf(invitation)}|${nonce}`).digest('base64url');
+}
+
+/** The resume code this browser presents for this link's place if this server issued it, else undefined. */
+async function validResumeCode(ctx: Context, invitation: TInvitation, cookies: ReadonlyMap<string, string>): Promise<string | undefined> {
+  const presented = cookies.get(resumeCookieName(invitation));
   const match = presented === undefined ? null : RESUME_PATTERN.exec(presented);
   if (!match) return undefined;
-  const expected = Buffer.from(await resumeSignature(ctx, tokenHash, match[1]!));
+  const expected = Buffer.from(await resumeSignature(ctx, invitation, match[1]!));
   const given = Buffer.from(match[2]!);
   return expected.length === given.length && timingSafeEqual(expected, given) ? presented : undefined;
 }
 
 export interface ResumeCode {
   code: string;
+  /** The cookie to keep it in. */
+  cookie: string;
   /** Newly issued: the route sets the cookie. */
   issued: boolean;
 }
 
-async function resumeCode(ctx: Context, tokenHash: string, presented: string | undefined): Promise<ResumeCode> {
-  const valid = await validResumeCode(ctx, tokenHash, presented);
-  if (valid) return { code: valid, issued: false };
+async function resumeCode(ctx: Context, invitation: TInvitation, cookies: ReadonlyMap<string, string>): Promise<ResumeCode> {
+  const cookie = resumeCookieName(invitation);
+  const valid = await validResumeCode(ctx, invitation, cookies);
+  if (valid) return { code: valid, cookie, issued: false };
   const nonce = randomBytes(16).toString('base64url');
-  return { code: `${nonce}.${await resumeSignature(ctx, tokenHash, nonce)}`, issued: true };
+  return { code: `${nonce}.${await resumeSignature(ctx, invitation, nonce)}`, cookie, issued: true };
 }
 
 function linkFlow(ctx: Context, token: string, invitation: TInvitation, at: Located, resume: string): FlowOptions {
@@ -72,28 +86,29 @@ function linkFlow(ctx: Context, token: string, invitation: TInvitation, at: Loca
   };
 }
 
-export async function linkLanding(ctx: Context, token: string, presented: string | undefined) {
+export async function linkLanding(ctx: Context, token: string, cookies: ReadonlyMap<string, string>) {
   const { invitation, at } = await openInvitation(ctx, token);
-  const resume = await validResumeCode(ctx, invitation.tokenHash, presented);
+  await ctx.store.fieldwork.markOpened(invitation.tokenHash, ctx.today());
+  const resume = await validResumeCode(ctx, invitation, cookies);
   const draft = resume === undefined ? undefined : await ctx.store.fieldwork.draft(invitation.tokenHash, hashSecret(resume));
   const municipality = at.frame.municipalities.find((m) => m.code === invitation.municipality);
   return { at, municipality, hasDraft: draft !== undefined };
 }
 
 /** GET the first page: the draft's page when this browser has one (unless `restart`), else page 1. */
-export async function linkStartPage(ctx: Context, token: string, presented: string | undefined, restart: boolean): Promise<{ step: FlowStep; resume: ResumeCode }> {
+export async function linkStartPage(ctx: Context, token: string, cookies: ReadonlyMap<string, string>, restart: boolean): Promise<{ step: FlowStep; resume: ResumeCode }> {
   const { invitation, at } = await openInvitation(ctx, token);
-  const resume = await resumeCode(ctx, invitation.tokenHash, presented);
+  const resume = await resumeCode(ctx, invitation, cookies);
   const options = linkFlow(ctx, token, invitation, at, resume.code);
   const draft = resume.issued || restart ? undefined : await ctx.store.fieldwork.draft(invitation.tokenHash, hashSecret(resume.code));
   return { step: draft ? resumePage(options, draft.state, draft.page) : firstPage(options), resume };
 }
 
-export async function postLinkPage(ctx: Context, token: string, n: string, body: Record<string, unknown>, presented: string | undefined): Promise<{ step: FlowStep; resume: ResumeCode }> {
+export async function postLinkPage(ctx: Context, token: string, n: string, body: Record<string, unknown>, cookies: ReadonlyMap<string, string>): Promise<{ step: FlowStep; resume: ResumeCode }> {
   const { invitation, at } = await openInvitation(ctx, token);
   const index = pageIndexOf(at.questionnaire, n);
   if (index === undefined) throw problems.notFound('The page');
-  const resume = await resumeCode(ctx, invitation.tokenHash, presented);
+  const resume = await resumeCode(ctx, invitation, cookies);
   return { step: await postPage(linkFlow(ctx, token, invitation, at, resume.code), index, body), resume };
 }
 

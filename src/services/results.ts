@@ -131,7 +131,7 @@ export async function freeTexts(ctx: Context, studyId: string, questionnaireId: 
     .flatMap((q) => {
       const keys: { key: string; label: string }[] = [];
       if (q.type === 'text') keys.push({ key: q.id, label: q.text });
-      if ('options' in q) for (const o of q.options.filter((x) => x.other)) keys.push({ key: `${q.id}_other`, label: `${q.text} – «${o.label}»` });
+      if ('options' in q) for (const o of q.options.filter((x) => x.other)) keys.push({ key: `${q.id}_other`, label: `${q.text} – »${o.label}«` });
       return keys;
     })
     .map(({ key, label }) => ({ key, label, texts: table.texts(key, rows).sort((a, b) => a.localeCompare(b, 'da')) }));

@@ -35,7 +35,7 @@ function checkAnswers(at: Located, municipality: string | undefined, raw: Record
   const answers = reserved.length === 0 ? raw : Object.fromEntries(Object.entries(raw).filter(([key]) => !RESERVED_KEYS.includes(key)));
   const checked = validateSubmission(at.questionnaire, at.frame, { municipality, answers }, { hidden: 'reject' });
   const found = [
-    ...reserved.map((key) => ({ path: key, message: `Ukendt spørgsmål «${key}».` })),
+    ...reserved.map((key) => ({ path: key, message: `Ukendt spørgsmål »${key}«.` })),
     ...(checked.ok ? [] : checked.problems.map((p) => ({ path: p.question, message: p.message }))),
   ];
   if (!checked.ok || found.length > 0) throw problems.invalidAnswers(found);

@@ -6,6 +6,7 @@
  * The contract every adapter keeps is test/storage/contract.test.ts.
  */
 import type { TDraft, TFieldworkData, TInvitation, TWindow } from '../fieldwork/index.ts';
+import type { NewMessage, TContact, TMailTexts, TMessage } from '../mail/schema.ts';
 import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
 import type { TTallySpec } from '../survey/tallies.ts';
@@ -53,6 +54,18 @@ export interface IssuedLink {
   token: string;
 }
 
+/** A link to create: the municipality and the hash of its token. */
+export interface NewLink {
+  municipality: string;
+  tokenHash: string;
+}
+
+/** What `create` did: the municipalities given a new link, and those that kept the one they had. */
+export interface CreatedLinks {
+  created: string[];
+  skipped: string[];
+}
+
 /** What `useLink` did. */
 export type LinkUse<R> =
   | { outcome: 'unknown' }
@@ -65,18 +78,22 @@ export interface FieldworkPort {
   /** The live invitation whose token hash is `tokenHash`, or undefined. */
   findByTokenHash(tokenHash: string): Promise<TInvitation | undefined>;
   /**
-   * New links for these municipalities; an existing link of the same municipality and
-   * questionnaire is replaced (its token stops working; uses already made are kept).
-   * `reminder` counts a reminder round.
+   * New links (with these token hashes) for the municipalities that have no live link of this
+   * questionnaire; a municipality that has one keeps it untouched (listed in `skipped`).
    */
-  issue(study: string, questionnaire: string, municipalities: readonly string[], uses: number, options?: { reminder?: boolean }): Promise<IssuedLink[]>;
+  create(study: string, questionnaire: string, links: readonly NewLink[], uses: number): Promise<CreatedLinks>;
   /**
-   * Uses one use of the link with this token hash to run `store`, atomically: concurrent calls
-   * (on any instance) never use a link more times than it allows. The use, with today's date, is
-   * recorded durably BEFORE `store` runs and given back if `store` throws or returns
-   * `created: false`; so a crash in between can lose a use but never grant an extra one.
-   * The use and the response are never written together.
+   * Replaces the live link of one municipality by a new token hash (its next generation): the old
+   * token stops working, the uses made are kept and its drafts move to the new link. Undefined when
+   * the municipality has no live link.
    */
+  replace(study: string, questionnaire: string, municipality: string, next: { tokenHash: string; generation: number }): Promise<TInvitation | undefined>;
+  /** Counts one reminder sent for each of these municipalities' links (the links stay the same). */
+  noteReminders(study: string, questionnaire: string, municipalities: readonly string[]): Promise<void>;
+  /** Records the first day the live link with this token hash was opened (later opens change nothing). */
+  markOpened(tokenHash: string, day: string): Promise<void>;
+  /** The token hashes of the study's links that have at least one draft. */
+  draftedLinks(study: string): Promise<string[]>;
   useLink<R extends { created: boolean }>(tokenHash: string, day: string, store: () => Promise<R>): Promise<LinkUse<R>>;
   draft(tokenHash: string, resumeHash: string): Promise<TDraft | undefined>;
   /**
@@ -92,6 +109,36 @@ export interface FieldworkPort {
   expireDrafts(before: string, closed: readonly { study: string; questionnaire: string }[]): Promise<number>;
   window(study: string, questionnaire: string): Promise<TWindow | undefined>;
   setWindow(study: string, questionnaire: string, window: TWindow): Promise<void>;
+}
+
+// --- E-mail fieldwork: contacts, the outbox, the texts (src/mail/schema.ts) -------------------
+
+/** What `addContacts` did: contacts new (or with a new name), and contacts stored already as given. */
+export interface ContactsAdded {
+  added: number;
+  unchanged: number;
+}
+
+export interface MailPort {
+  /** The contacts of a study, sorted by questionnaire, municipality and e-mail. */
+  contacts(study: string): Promise<TContact[]>;
+  /** Stores contacts durably in one write (a contact is its questionnaire, municipality and e-mail; a new name replaces the old). */
+  addContacts(contacts: readonly TContact[]): Promise<ContactsAdded>;
+  /** Deletes every contact AND every message of the study (every e-mail address it holds), in one action. */
+  deleteStudy(study: string): Promise<{ contacts: number; messages: number }>;
+  /** Stores messages durably before anything is sent; one whose `dedupe` key is stored already is left out. Returns how many were queued. */
+  queue(messages: readonly NewMessage[], day: string): Promise<number>;
+  /** The messages of a study, sorted by questionnaire, municipality, recipient and kind. */
+  messages(study: string): Promise<TMessage[]>;
+  /**
+   * Claims one due message (queued with `nextAttemptAt <= now`, or sending with an expired lease)
+   * for `leaseMs`, counting the attempt: on any number of instances, each claim is given to ONE.
+   */
+  claim(now: number, leaseMs: number): Promise<TMessage | undefined>;
+  /** Records the outcome of a claimed message: sent, cancelled, failed (permanent), or queued again for `nextAttemptAt` with the error. */
+  settle(id: string, outcome: { status: 'sent' | 'cancelled' | 'failed' | 'queued'; day: string; error?: string; nextAttemptAt?: number }): Promise<void>;
+  texts(study: string, questionnaire: string): Promise<TMailTexts | undefined>;
+  setTexts(study: string, questionnaire: string, texts: TMailTexts): Promise<void>;
 }
 
 export interface SettingsPort {
@@ -116,5 +163,6 @@ export interface Store {
   readonly fieldwork: FieldworkPort;
   readonly settings: SettingsPort;
   readonly transfer: TransferPort;
+  readonly mail: MailPort;
   close(): Promise<void>;
 }

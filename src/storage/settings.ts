@@ -16,6 +16,8 @@ export const ZSettings = z
     realResponses: z.literal(true).optional(),
     /** Per study id: the municipality codes the evaluator made eligible (absent: the frame's `eligible`). */
     eligibility: z.record(z.string(), z.array(z.string().regex(/^\d{3}$/))).optional(),
+    /** Secret the invitation links' tokens are derived from (src/fieldwork linkToken), so a reminder re-sends the same link. */
+    linkSecret: z.string().optional(),
   })
   .passthrough();
 export type Settings = z.infer<typeof ZSettings>;

@@ -122,6 +122,9 @@ function prepareQuestion(q: TQuestion): PreparedQuestion {
   return p;
 }
 
+/** A number written the Danish way with thousands points: "12.000" is twelve thousand, "1.250,5" too (never 12). */
+const DANISH_THOUSANDS = /^\s*-?\d{1,3}(\.\d{3})+(,\d+)?\s*$/;
+
 const byCode = new WeakMap<TFrame, Map<string, TFrame['municipalities'][number]>>();
 
 function municipalityByCode(frame: TFrame, code: string): TFrame['municipalities'][number] | undefined {
@@ -201,6 +204,7 @@ function checkQuestion(q: Exclude<TQuestion, { type: 'municipality' }>, raw: unk
     case 'number': {
       let n: number;
       if (typeof raw === 'number') n = raw;
+      else if (typeof raw === 'string' && DANISH_THOUSANDS.test(raw)) n = Number(raw.trim().replace(/\./g, '').replace(',', '.'));
       else if (typeof raw === 'string' && /^\s*-?\d+([.,]\d+)?\s*$/.test(raw)) n = Number(raw.trim().replace(',', '.'));
       else if (typeof raw === 'string') return failed(q.id, messages.notANumber);
       else return failed(q.id, messages.wrongType('et tal'));

@@ -114,6 +114,12 @@ export function rawFromBody(section: TSection, body: Record<string, unknown>): R
     // One ticked checkbox arrives as a string: a multi-select's value is always a list.
     const value = raw[q.id];
     if (q.type === 'multi' && typeof value === 'string') raw[q.id] = [value];
+    // "Andet, angiv" without JavaScript: a text typed in the box of a single choice with no option chosen chooses its option.
+    const other = raw[`${q.id}_other`];
+    if ((q.type === 'single' || q.type === 'scale') && (value === undefined || value === '') && typeof other === 'string' && other.trim() !== '') {
+      const option = q.options.find((o) => o.other);
+      if (option) raw[q.id] = option.code;
+    }
   }
   return raw;
 }
@@ -188,7 +194,8 @@ export function buildPage(args: {
     const q = shown.find((x) => x.id === base);
     let href: string | undefined;
     if (q) href = p.question.endsWith('_other') && base !== p.question ? `#${p.question}` : `#${fieldId(q)}`;
-    return { message: p.message, href };
+    // The summary names the question ("Hvad er din rolle?: Vælg et svar"), not the bare message.
+    return { message: q ? `${q.text}: ${p.message.replace(/\.$/, '')}` : p.message, href };
   });
 
   const base = args.base ?? `/s/${studyId}/${questionnaire.id}`;

@@ -35,16 +35,19 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     await Promise.all([page.waitForNavigation(), page.click('text=Dataindsamling: links')]);
     await check('fieldwork dashboard');
 
-    // Invite two municipalities for the leaders; the links come as a CSV download.
+    // Make links for two municipalities for the leaders (the page says how many), then download them as CSV.
     const form = page.locator('form[action$="/invitations"]').first();
     await form.locator('input[value="list"]').check();
     await form.locator('input[name="codes"]').fill('147, 851');
-    const [download] = await Promise.all([page.waitForEvent('download'), form.locator('button[type="submit"]').click()]);
+    await Promise.all([page.waitForNavigation(), form.locator('button[type="submit"]').click()]);
+    const section = page.locator('section#fw-ledere, section:has(h2#fw-ledere)').first();
+    expect(await section.textContent()).toContain('2 nye links oprettet; 0 kommuner havde allerede et link');
+    await check('fieldwork dashboard with links');
+    const [download] = await Promise.all([page.waitForEvent('download'), section.locator('a[href*="links.csv"]').click()]);
     const csv = await readFile((await download.path())!, 'utf8');
     const url = /"147","Frederiksberg","Region Hovedstaden","ledere","([^"]+)"/.exec(csv)![1]!;
     await page.reload();
-    const section = page.locator('section#fw-ledere, section:has(h2#fw-ledere)').first();
-    expect(await section.textContent()).toMatch(/0\s+af 2 inviterede kommuner har svaret/);
+    expect(await section.textContent()).toMatch(/0\s+af 87 inviterede kommuner har svaret via deres link/);
 
     // A leader answers through the link (API with the token); the rate moves.
     const qn = questionnaireByGroup(theStudy(env.app.definitions), /leder/i);
@@ -52,7 +55,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     const res = await fetch(`${env.app.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, answers: apiAnswers(qn, fullPlan('147')).answers }) });
     expect(res.status).toBe(201);
     await page.reload();
-    expect(await page.locator('section:has(h2#fw-ledere)').first().textContent()).toMatch(/1\s+af 2 inviterede kommuner har svaret/);
+    expect(await page.locator('section:has(h2#fw-ledere)').first().textContent()).toMatch(/1\s+af 87 inviterede kommuner har svaret via deres link/);
 
     // The report (with the demo responses added): every chart canvas has drawn bars.
     const study = theStudy(env.app.definitions);
@@ -85,7 +88,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     const bytes = await readFile((await png.path())!);
     expect(png.suggestedFilename()).toBe('figur-7.png');
     expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
-    const [table] = await Promise.all([page.waitForEvent('download'), page.click('#figur-7 a:has-text("Download CSV")')]);
+    const [table] = await Promise.all([page.waitForEvent('download'), page.click('#figur-7 a:has-text("Hent CSV")')]);
     expect(await readFile((await table.path())!, 'utf8')).toMatch(/^"figure","question","group"/);
     expect(problems).toEqual([]);
     await context.close();

@@ -75,7 +75,7 @@ describe('invitation links', () => {
     expect(third.status).toBe(410);
     expect(await app.store.responses.count()).toBe(2);
     const rates = (await (await fetch(api('/studies/integration_2016/response-rates'), { headers: bearer })).json()) as { questionnaires: { questionnaire: string; respondents: number; answered: number; invited: number }[] };
-    expect(rates.questionnaires.find((q) => q.questionnaire === 'praktikere')).toMatchObject({ invited: 1, answered: 1, respondents: 2 });
+    expect(rates.questionnaires.find((q) => q.questionnaire === 'praktikere')).toMatchObject({ invited: 87, withLink: 1, answered: 1, respondents: 2, linkRespondents: 2, openLinkRespondents: 0 });
   });
 
   it('keeps a draft across a closed browser and a restart, and never shows it to the next person with the link', async () => {
@@ -133,24 +133,33 @@ describe('completion without linkage', () => {
 });
 
 describe('evaluator: dashboard, reminders, window', () => {
-  it('the dashboard shows rates; a reminder re-issues links for non-responders and the old link stops working', async () => {
-    const links = await invite('ledere', ['147', '851']);
+  it('the dashboard shows rates of link answers only; a reminder CSV carries the SAME link, which keeps working', async () => {
+    const links = await invite('ledere', ['147', '851', '461']);
     const qn = questionnaireByGroup(theStudy(app.definitions), /leder/i);
-    const { answers } = apiAnswers(qn, fullPlan('147'));
     const token147 = pathOf(links.find((l) => l.municipality === '147')!.url).split('/').pop()!;
-    expect((await fetch(api('/responses'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: token147, answers }) })).status).toBe(201);
+    expect((await fetch(api('/responses'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: token147, answers: apiAnswers(qn, fullPlan('147')).answers }) })).status).toBe(201);
+    // Two Odense (461) leaders answer through the open link: that does not make Odense "har svaret".
+    for (const id of ['open-aaaaaaaaaaaaaaaa', 'open-bbbbbbbbbbbbbbbb']) {
+      const body = { study: 'integration_2016', questionnaire: 'ledere', ...apiAnswers(qn, fullPlan('461')), submissionId: id };
+      expect((await fetch(api('/responses'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(201);
+    }
     const client = new Client(app.url);
     await signIn(client);
     const html = await (await client.get('/admin/studies/integration_2016/fieldwork')).text();
-    expect(html).toContain('1</strong> af 2 inviterede kommuner har svaret');
+    expect(html).toContain('<strong>1</strong> af 87 inviterede kommuner har svaret via deres link');
+    expect(html).toContain('2 svar via det åbne link (tæller ikke med)');
     expect(html).toContain('Aalborg (851)');
+    expect(html).toContain('Odense (461)');
     const reminder = await client.postForm('/admin/studies/integration_2016/reminders', { _csrf: csrfTokenOf(html), questionnaire: 'ledere' });
     expect(reminder.status).toBe(200);
     const csv = await reminder.text();
-    expect(csv).toMatch(/"851","Aalborg","Region Nordjylland","ledere","http:\/\/127\.0\.0\.1:\d+\/i\/[A-Za-z0-9_-]{22}"/);
+    // Under the public address (default http://localhost:<port>), not the 127.0.0.1 the request came to.
+    const aalborg = links.find((l) => l.municipality === '851')!;
+    expect(aalborg.url).toMatch(/^http:\/\/localhost:\d+\/i\/[A-Za-z0-9_-]{22}$/);
+    expect(csv).toContain(`"851","Aalborg","Region Nordjylland","ledere","${aalborg.url}"`);
+    expect(csv).toContain('"461"');
     expect(csv).not.toContain('"147"');
-    const old = pathOf(links.find((l) => l.municipality === '851')!.url);
-    expect((await fetch(app.url + old)).status).toBe(404);
+    expect((await fetch(app.url + pathOf(aalborg.url))).status).toBe(200);
     const after = await (await client.get('/admin/studies/integration_2016/fieldwork')).text();
     expect(after).toContain('Aalborg (851), 1 påmindelse');
   });
@@ -175,13 +184,25 @@ describe('evaluator: dashboard, reminders, window', () => {
     expect(await openLink.text()).toContain('kun besvares via det link');
   });
 
-  it('invitations as CSV from the dashboard; bad requests change nothing', async () => {
+  it('creates links on the page only for municipalities without one, says how many, and hands the CSV; bad requests change nothing', async () => {
     const client = new Client(app.url);
     await signIn(client);
-    const csrf = csrfTokenOf(await (await client.get('/admin/studies/integration_2016/fieldwork')).text());
-    const res = await client.postForm('/admin/studies/integration_2016/invitations', { _csrf: csrf, questionnaire: 'praktikere', scope: 'list', codes: '147, 851', uses: '3' });
-    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
-    expect((await res.text()).trim().split('\n')).toHaveLength(3);
+    const page = await (await client.get('/admin/studies/integration_2016/fieldwork')).text();
+    // Nothing is preselected: a click cannot make links for every municipality by itself.
+    expect(page).not.toMatch(/name="scope" value="[a-z]+" checked/);
+    const csrf = csrfTokenOf(page);
+    const first = await client.postForm('/admin/studies/integration_2016/invitations', { _csrf: csrf, questionnaire: 'praktikere', scope: 'list', codes: '147, 851', uses: '3' });
+    expect(first.status).toBe(303);
+    expect(decodeURIComponent(first.headers.get('location')!)).toContain('2 nye links oprettet; 0 kommuner havde allerede et link');
+    const csv = await (await client.get('/admin/studies/integration_2016/links.csv?questionnaire=praktikere')).text();
+    expect(csv.trim().split('\n')).toHaveLength(3);
+    const second = await client.postForm('/admin/studies/integration_2016/invitations', { _csrf: csrf, questionnaire: 'praktikere', scope: 'list', codes: '147 461', uses: '3' });
+    expect(decodeURIComponent(second.headers.get('location')!)).toContain('1 nye links oprettet; 1 kommuner havde allerede et link og beholder det');
+    expect(await (await client.get('/admin/studies/integration_2016/links.csv?questionnaire=praktikere')).text()).toContain(csv.trim().split('\n')[1]!);
+    // "All municipalities" needs the confirmation box.
+    const unconfirmed = await client.postForm('/admin/studies/integration_2016/invitations', { _csrf: csrf, questionnaire: 'ledere', scope: 'eligible', codes: '', uses: '1' });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('Bekræft, at alle kommuner i undersøgelsen uden link skal have et.');
     const before = await hashDir(app.dataDir);
     for (const body of [{ questionnaire: 'ledere', municipalities: ['999'] }, { questionnaire: 'nope', municipalities: 'eligible' }, { questionnaire: 'ledere', municipalities: 'all' }, { questionnaire: 'ledere', municipalities: ['101'] }]) {
       const r = await fetch(api('/studies/integration_2016/invitations'), { method: 'POST', headers: bearer, body: JSON.stringify(body) });
@@ -191,5 +212,58 @@ describe('evaluator: dashboard, reminders, window', () => {
     expect((await fetch(api('/studies/integration_2016/invitations'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect((await fetch(api('/studies/integration_2016/response-rates'))).status).toBe(401);
     expect(await hashDir(app.dataDir)).toEqual(before);
+  });
+
+  it('a wrong code in "Kun disse kommunekoder" names the code and keeps what was typed', async () => {
+    const client = new Client(app.url);
+    await signIn(client);
+    const csrf = csrfTokenOf(await (await client.get('/admin/studies/integration_2016/fieldwork')).text());
+    const res = await client.postForm('/admin/studies/integration_2016/invitations', { _csrf: csrf, questionnaire: 'ledere', scope: 'list', codes: '147, 101', uses: '1' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Kommunekoden »101« findes ikke blandt kommunerne i undersøgelsen');
+    expect(html).toMatch(/id="codes-ledere" name="codes" autocomplete="off" value="147, 101"/);
+    expect(html).toMatch(/id="scope-list-ledere" name="scope" value="list" checked/);
+    expect(await app.store.fieldwork.invitations('integration_2016')).toEqual([]);
+  });
+
+  it('replaces one link by hand: the old link stops working and the draft opens on the new link in the same browser', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const [link] = await invite('praktikere', ['147'], 3);
+    const browser = new Client(app.url);
+    const page1 = parsePage(await (await browser.get(`${pathOf(link!.url)}/p/1`)).text());
+    expect((await browser.postForm(page1.action, fillForm(qn, page1, fullPlan('147')))).status).toBe(200);
+    const evaluator = new Client(app.url);
+    await signIn(evaluator);
+    const csrf = csrfTokenOf(await (await evaluator.get('/admin/studies/integration_2016/fieldwork')).text());
+    const unconfirmed = await evaluator.postForm('/admin/studies/integration_2016/links/replace', { _csrf: csrf, questionnaire: 'praktikere', municipality: '147' });
+    expect(unconfirmed.status).toBe(400);
+    const replaced = await evaluator.postForm('/admin/studies/integration_2016/links/replace', { _csrf: csrf, questionnaire: 'praktikere', municipality: '147', confirm: 'ja' });
+    expect(replaced.status).toBe(200);
+    const url = /"(http:\/\/localhost:\d+\/i\/[A-Za-z0-9_-]{22})"/.exec(await replaced.text())![1]!;
+    expect(url).not.toBe(link!.url);
+    expect((await fetch(app.url + pathOf(link!.url))).status).toBe(404);
+    expect(await (await browser.get(pathOf(url))).text()).toContain('Fortsæt, hvor du slap');
+    expect(parsePage(await (await browser.get(`${pathOf(url)}/p/1`)).text()).action).toMatch(/\/p\/2$/);
+  });
+
+  it('builds links under PRAKSIS_PUBLIC_URL, never under the Host header, and warns on the page while it is localhost', async () => {
+    const { request } = await import('node:http');
+    const u = new URL(app.url);
+    const body = JSON.stringify({ questionnaire: 'ledere', municipalities: ['851'] });
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ method: 'POST', host: u.hostname, port: u.port, path: '/api/v1/studies/integration_2016/invitations', headers: { ...bearer, host: 'evil.example', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let data = '';
+        res.on('data', (d: Buffer) => (data += d));
+        res.on('end', () => resolve(data));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(text).not.toContain('evil.example');
+    expect(JSON.parse(text)[0].url).toMatch(new RegExp(`^http://localhost:${u.port}/i/`));
+    const client = new Client(app.url);
+    await signIn(client);
+    expect(await (await client.get('/admin/studies/integration_2016/fieldwork')).text()).toContain('Linkene virker kun på denne maskine');
   });
 });

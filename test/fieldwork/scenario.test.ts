@@ -11,18 +11,26 @@ import { API_KEY, Client, startApp, type Running, parsePage, questionnaireByGrou
 import { apiAnswers, fillForm, fullPlan } from '../http/walk.ts';
 
 /** The app on a data directory that outlives it (a restart is a new startApp on the same directory). */
-async function serve(dataDir: string): Promise<{ url: string; store: Running['store']; stop: () => Promise<void> }> {
-  const running = await startApp({ dataDir, config: { rateLimit: 'off' } });
+async function serve(dataDir: string, onlyEligible?: readonly string[]): Promise<{ url: string; store: Running['store']; stop: () => Promise<void> }> {
+  // `onlyEligible`: a frame whose invited (eligible) municipalities are just these.
+  const editDefinitions = onlyEligible
+    ? (defs: Running['definitions']) => {
+        for (const frame of defs.frames.values()) for (const m of frame.municipalities) m.eligible = onlyEligible.includes(m.code);
+        return defs;
+      }
+    : undefined;
+  const running = await startApp({ dataDir, config: { rateLimit: 'off' }, ...(editDefinitions ? { editDefinitions } : {}) });
   return { url: running.url, store: running.store, stop: running.close };
 }
 
 describe('scripted fieldwork', () => {
   it('10 invited, 7 answer → 70,0 % overall and per region; the non-responders are listed', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'praksis-scenario-'));
-    const server = await serve(dataDir);
+    // Hovedstaden 147, 151, 157; Sjælland 253, 259; Syddanmark 461; Midtjylland 751, 730; Nordjylland 851, 860.
+    const invited = ['147', '151', '157', '253', '259', '461', '751', '730', '851', '860'];
+    // The study invites these ten (its frame's eligible municipalities): "invited" means the same everywhere.
+    const server = await serve(dataDir, invited);
     try {
-      // Hovedstaden 147, 151, 157; Sjælland 253, 259; Syddanmark 461; Midtjylland 751, 730; Nordjylland 851, 860.
-      const invited = ['147', '151', '157', '253', '259', '461', '751', '730', '851', '860'];
       const res = await fetch(`${server.url}/api/v1/studies/integration_2016/invitations`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ questionnaire: 'ledere', municipalities: invited }) });
       expect(res.status).toBe(201);
       const links = (await res.json()) as { municipality: string; url: string }[];
@@ -38,7 +46,7 @@ describe('scripted fieldwork', () => {
         questionnaires: { questionnaire: string; invited: number; answered: number; respondents: number; rate: number; byRegion: { region: string; invited: number; answered: number; rate: number }[]; notAnswered: { code: string }[]; completionsPerDay: { count: number }[] }[];
       };
       const leaders = rates.questionnaires.find((q) => q.questionnaire === 'ledere')!;
-      expect(leaders).toMatchObject({ invited: 10, answered: 7, respondents: 7, rate: 0.7 });
+      expect(leaders).toMatchObject({ invited: 10, withLink: 10, answered: 7, respondents: 7, linkRespondents: 7, openLinkRespondents: 0, rate: 0.7 });
       expect(Object.fromEntries(leaders.byRegion.map((r) => [r.region, [r.invited, r.answered]]))).toEqual({
         hovedstaden: [3, 2],
         sjaelland: [2, 1],

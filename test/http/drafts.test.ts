@@ -57,18 +57,23 @@ describe('drafts of an invitation link', () => {
 
   it('belong to a resume code the server issued: a code the client makes up is replaced', async () => {
     const path = await link(/praktiker/i, 3);
+    // The cookie is named after the link's place (a replaced link of the same place finds it).
+    const probe = new Client(app.url);
+    await probe.get(`${path}/p/1`);
+    const name = [...probe.cookies.keys()].find((k) => k.startsWith('praksis_resume_'))!;
+    expect(name).toMatch(/^praksis_resume_[A-Za-z0-9_-]{12}$/);
     const client = new Client(app.url);
-    client.cookies.set('praksis_resume', 'AAAAAAAAAAAAAAAAAAAAAA');
+    client.cookies.set(name, 'AAAAAAAAAAAAAAAAAAAAAA');
     const res = await client.get(`${path}/p/1`);
     expect(res.status).toBe(200);
-    expect(client.cookies.get('praksis_resume')).not.toBe('AAAAAAAAAAAAAAAAAAAAAA');
-    expect(client.cookies.get('praksis_resume')).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    expect(client.cookies.get(name)).not.toBe('AAAAAAAAAAAAAAAAAAAAAA');
+    expect(client.cookies.get(name)).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     // A forged code of the right form, with a signature that does not match, is replaced too.
     const forged = `${'B'.repeat(22)}.${'C'.repeat(43)}`;
     const other = new Client(app.url);
-    other.cookies.set('praksis_resume', forged);
+    other.cookies.set(name, forged);
     await other.get(`${path}/p/1`);
-    expect(other.cookies.get('praksis_resume')).not.toBe(forged);
+    expect(other.cookies.get(name)).not.toBe(forged);
   });
 
   it('are bounded per link: twelve browsers on a one-use link leave at most five drafts', async () => {

@@ -46,6 +46,8 @@ export interface StartOptions {
   /** A fixed "today" (YYYY-MM-DD) for the use cases. */
   today?: string;
   draftDays?: number;
+  /** PRAKSIS_PUBLIC_URL (default: http://localhost:<the port listened on>, as npm start). */
+  publicUrl?: string;
   /** Server timeouts other than npm start's (src/http/listen.ts), to test them quickly. */
   timeouts?: Timeouts;
 }
@@ -61,9 +63,12 @@ export async function startApp(options: StartOptions = {}): Promise<Running> {
   const store = await openStore(dataDir);
   await ensureCredentials(store.settings, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
   const today = options.today;
-  const context = createContext(definitions, store, { ...(today ? { today: () => today } : {}), ...(options.draftDays ? { draftDays: options.draftDays } : {}) });
+  let listened = 0;
+  const publicUrl = () => options.publicUrl ?? `http://localhost:${listened}`;
+  const context = createContext(definitions, store, { ...(today ? { today: () => today } : {}), ...(options.draftDays ? { draftDays: options.draftDays } : {}), publicUrl });
   const app = await createApp({ context, ...(options.config ? { config: options.config } : {}) });
   const { server, port } = await listen(app, 0, '127.0.0.1', options.timeouts);
+  listened = port;
   return {
     url: `http://127.0.0.1:${port}`,
     app,

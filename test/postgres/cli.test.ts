@@ -12,7 +12,7 @@ import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { ADMIN_PASSWORD, API_KEY, surveysDir } from '../http/helpers.ts';
 import { runCli } from '../http/process.ts';
-import { tempDir } from '../storage/adapters.ts';
+import { issueLinks, tempDir } from '../storage/adapters.ts';
 import { createDatabase, freePort, withSql, type TestDatabase } from './helpers.ts';
 
 let databases: TestDatabase[] = [];
@@ -91,7 +91,7 @@ describe('praksis copy', () => {
       s.exportSecret = 'a-secret-that-keeps-the-cluster-pseudonyms';
     });
     await store.responses.addMany(generateDemoResponses(study, defs.frames.get(study.frame)!, { seed: 3 }).slice(0, 300));
-    const [link] = await store.fieldwork.issue(study.id, study.questionnaires[1]!.id, ['101', '147'], 3);
+    const [link] = await issueLinks(store, study.id, study.questionnaires[1]!.id, ['101', '147'], 3);
     await store.fieldwork.useLink(hashSecret(link!.token), '2016-05-02', () => store.responses.add({ study: study.id, questionnaire: study.questionnaires[1]!.id, version: 1, municipality: '101', answers: {} }));
     await store.fieldwork.saveDraft({ tokenHash: hashSecret(link!.token), resumeHash: hashSecret('resume'), state: 'a draft', page: 2, updatedDay: '2016-05-03' }, 5);
     await store.fieldwork.setWindow(study.id, study.questionnaires[0]!.id, { mode: 'closed', openLinks: false });

@@ -26,7 +26,8 @@ describe('crash safety', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'praksis-crash-'));
     const defs = await loadDefinitions(surveysDir);
     const study = theStudy(defs);
-    const invited = defs.frames.get(study.frame)!.municipalities.filter((m) => m.eligible).slice(0, 4).map((m) => m.code);
+    const eligible = defs.frames.get(study.frame)!.municipalities.filter((m) => m.eligible).map((m) => m.code);
+    let round = 0;
     const open = questionnaireByGroup(study, /praktiker/i);
     const linked = questionnaireByGroup(study, /leder/i);
     const openBody = apiAnswers(open, fullPlan('147'));
@@ -35,7 +36,9 @@ describe('crash safety', () => {
     let counter = 0;
     /** Open-link and link writers until a SIGKILL at a random moment (after fresh three-use links). */
     const submitUntilKilled = async (server: Started) => {
-      // Fresh three-use links for a few municipalities each round (replacing the old ones keeps their uses).
+      // Three-use links for four municipalities without one each round (links are never replaced by creating them).
+      const invited = eligible.slice((4 * round) % (eligible.length - 3), ((4 * round) % (eligible.length - 3)) + 4);
+      round += 1;
       const made = await fetch(`${server.url}/api/v1/studies/${study.id}/invitations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import { hashSecret, newToken } from '../../src/fieldwork/index.ts';
 import { openStore, type Store, type StoreOptions } from '../../src/storage/index.ts';
 import { createDatabase } from './postgres-helpers.ts';
 
@@ -81,4 +82,11 @@ export function newResponse(overrides: Partial<{ study: string; questionnaire: s
     municipality: overrides.municipality ?? '851',
     answers: overrides.answers ?? { frist: 'altid', grunde: ['tolk', 'andet'], antal: 3, tekst: 'æøå "x"\n' },
   };
+}
+
+/** New links with fresh random tokens for the municipalities without one (FieldworkPort.create); returns the created ones with their tokens. */
+export async function issueLinks(store: Store, study: string, questionnaire: string, municipalities: readonly string[], uses: number): Promise<{ municipality: string; token: string }[]> {
+  const links = municipalities.map((municipality) => ({ municipality, token: newToken() }));
+  const { created } = await store.fieldwork.create(study, questionnaire, links.map((l) => ({ municipality: l.municipality, tokenHash: hashSecret(l.token) })), uses);
+  return links.filter((l) => created.includes(l.municipality));
 }

@@ -7,7 +7,7 @@ import { hashSecret, type TDraft } from '../../src/fieldwork/index.ts';
 import type { Settings, Store } from '../../src/storage/index.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
 import { tallyTable } from '../../src/survey/tallies.ts';
-import { adapters, newResponse, type Place } from './adapters.ts';
+import { adapters, newResponse, type Place, issueLinks } from './adapters.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -45,7 +45,7 @@ describe.each(adapters)('the $name store', (adapter) => {
   };
   /** Issues one link and returns its token hash. */
   const link = async (store: Store, uses: number, municipality = '851', questionnaire = 'praktikere') => {
-    const [issued] = await store.fieldwork.issue('integration', questionnaire, [municipality], uses);
+    const [issued] = await issueLinks(store, 'integration', questionnaire, [municipality], uses);
     return hashSecret(issued!.token);
   };
 
@@ -184,8 +184,8 @@ describe.each(adapters)('the $name store', (adapter) => {
   describe('invitation links', () => {
     it('issues links sorted by questionnaire and municipality, found by the token hash only', async () => {
       let store = await open();
-      const issued = await store.fieldwork.issue('integration', 'praktikere', ['851', '101', '461'], 3);
-      await store.fieldwork.issue('integration', 'ledere', ['147'], 1);
+      const issued = await issueLinks(store, 'integration', 'praktikere', ['851', '101', '461'], 3);
+      await issueLinks(store, 'integration', 'ledere', ['147'], 1);
       expect(issued.map((l) => l.municipality)).toEqual(['851', '101', '461']);
       expect(issued.every((l) => /^[A-Za-z0-9_-]{22}$/.test(l.token))).toBe(true);
       store = await reopen(store);
@@ -200,17 +200,51 @@ describe.each(adapters)('the $name store', (adapter) => {
       expect(await store.fieldwork.findByTokenHash(issued[0]!.token)).toBeUndefined();
     });
 
-    it('replaces the link of a municipality on a new issue, keeping the uses made; a reminder round counts', async () => {
-      const store = await open();
-      const [first] = await store.fieldwork.issue('integration', 'praktikere', ['851'], 3);
+    it('never replaces a link on create: a municipality with one keeps it and is listed as skipped', async () => {
+      let store = await open();
+      const [first] = await issueLinks(store, 'integration', 'praktikere', ['851'], 3);
       await store.fieldwork.useLink(hashSecret(first!.token), '2016-05-02', async () => ({ created: true }));
-      await store.fieldwork.useLink(hashSecret(first!.token), '2016-05-02', async () => ({ created: true }));
-      const [second] = await store.fieldwork.issue('integration', 'praktikere', ['851'], 1);
-      expect(await store.fieldwork.findByTokenHash(hashSecret(first!.token))).toBeUndefined();
-      expect(await store.fieldwork.findByTokenHash(hashSecret(second!.token))).toMatchObject({ uses: 2, used: 2, completions: { '2016-05-02': 2 } });
-      const [third] = await store.fieldwork.issue('integration', 'praktikere', ['851'], 5, { reminder: true });
-      expect(await store.fieldwork.findByTokenHash(hashSecret(third!.token))).toMatchObject({ uses: 2, used: 2, reminders: 1 });
-      expect(await store.fieldwork.invitations('integration')).toHaveLength(1);
+      const again = await store.fieldwork.create('integration', 'praktikere', [{ municipality: '851', tokenHash: hashSecret('other-token') }, { municipality: '101', tokenHash: hashSecret('new-token') }], 1);
+      expect(again).toEqual({ created: ['101'], skipped: ['851'] });
+      store = await reopen(store);
+      expect(await store.fieldwork.findByTokenHash(hashSecret(first!.token))).toMatchObject({ municipality: '851', uses: 3, used: 1, generation: 0 });
+      expect(await store.fieldwork.findByTokenHash(hashSecret('other-token'))).toBeUndefined();
+      expect(await store.fieldwork.invitations('integration')).toHaveLength(2);
+    });
+
+    it('replaces one link by hand: the old token stops working, uses are kept and its drafts move to the new link', async () => {
+      let store = await open();
+      const [first] = await issueLinks(store, 'integration', 'praktikere', ['851'], 3);
+      const [other] = await issueLinks(store, 'integration', 'praktikere', ['101'], 3);
+      const old = hashSecret(first!.token);
+      await store.fieldwork.useLink(old, '2016-05-02', async () => ({ created: true }));
+      await store.fieldwork.saveDraft(draftOf(old, 'browser-a'), 5);
+      await store.fieldwork.saveDraft(draftOf(hashSecret(other!.token), 'browser-b'), 5);
+      const replaced = await store.fieldwork.replace('integration', 'praktikere', '851', { tokenHash: hashSecret('next-token'), generation: 1 });
+      expect(replaced).toMatchObject({ municipality: '851', uses: 3, used: 1, generation: 1, completions: { '2016-05-02': 1 } });
+      store = await reopen(store);
+      expect(await store.fieldwork.findByTokenHash(old)).toBeUndefined();
+      expect(await store.fieldwork.draft(old, hashSecret('browser-a'))).toBeUndefined();
+      expect(await store.fieldwork.draft(hashSecret('next-token'), hashSecret('browser-a'))).toMatchObject({ state: 'state of browser-a' });
+      expect(await store.fieldwork.draft(hashSecret(other!.token), hashSecret('browser-b'))).toMatchObject({ state: 'state of browser-b' });
+      expect(await store.fieldwork.replace('integration', 'praktikere', '999', { tokenHash: hashSecret('x'), generation: 1 })).toBeUndefined();
+      expect(await store.fieldwork.invitations('integration')).toHaveLength(2);
+    });
+
+    it('counts reminders without changing the link, records the first day opened and lists links with drafts', async () => {
+      let store = await open();
+      const [a, b] = await issueLinks(store, 'integration', 'ledere', ['851', '101'], 1);
+      await store.fieldwork.noteReminders('integration', 'ledere', ['851']);
+      await store.fieldwork.noteReminders('integration', 'ledere', ['851', '101']);
+      await store.fieldwork.markOpened(hashSecret(a!.token), '2016-05-03');
+      await store.fieldwork.markOpened(hashSecret(a!.token), '2016-05-09');
+      await store.fieldwork.saveDraft(draftOf(hashSecret(b!.token), 'browser'), 5);
+      store = await reopen(store);
+      expect(await store.fieldwork.findByTokenHash(hashSecret(a!.token))).toMatchObject({ reminders: 2, openedDay: '2016-05-03' });
+      expect(await store.fieldwork.findByTokenHash(hashSecret(b!.token))).toMatchObject({ reminders: 1 });
+      expect((await store.fieldwork.findByTokenHash(hashSecret(b!.token)))!.openedDay).toBeUndefined();
+      expect(await store.fieldwork.draftedLinks('integration')).toEqual([hashSecret(b!.token)]);
+      expect(await store.fieldwork.draftedLinks('other')).toEqual([]);
     });
 
     it('uses a one-use link once when 20 submissions arrive at the same moment', async () => {
@@ -264,7 +298,7 @@ describe.each(adapters)('the $name store', (adapter) => {
       expect(await store.fieldwork.useLink(hashSecret('nobody'), '2016-05-02', storeOne)).toEqual({ outcome: 'unknown' });
       await store.fieldwork.useLink(hash, '2016-05-02', storeOne);
       expect(await store.fieldwork.useLink(hash, '2016-05-02', storeOne)).toEqual({ outcome: 'used-up', invitation: expect.objectContaining({ municipality: '851', used: 1 }) });
-      await store.fieldwork.issue('integration', 'praktikere', ['851'], 1);
+      await store.fieldwork.replace('integration', 'praktikere', '851', { tokenHash: hashSecret('replacement'), generation: 1 });
       expect(await store.fieldwork.useLink(hash, '2016-05-02', storeOne)).toEqual({ outcome: 'unknown' });
       expect(calls).toBe(1);
     });

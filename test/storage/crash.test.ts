@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/index.ts';
-import { tempDir } from './adapters.ts';
+import { tempDir, issueLinks } from './adapters.ts';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const KILLS = 6;
@@ -42,7 +42,7 @@ describe('link uses across SIGKILLs', () => {
     const dataDir = await tempDir('praksis-link-crash-');
     try {
       const setup = await openStore(dataDir);
-      await setup.fieldwork.issue('crash', 'linked', municipalities, 100);
+      await issueLinks(setup, 'crash', 'linked', municipalities, 100);
       await setup.close();
       for (let kill = 0; kill < KILLS; kill += 1) await runAndKill(dataDir);
       const store = await openStore(dataDir);

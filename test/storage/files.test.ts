@@ -10,7 +10,7 @@ import { hashSecret } from '../../src/fieldwork/index.ts';
 import { nodeIO, type FileIO } from '../../src/storage/files/io.ts';
 import { openStore } from '../../src/storage/index.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
-import { dataDirPerTest, newResponse } from './adapters.ts';
+import { dataDirPerTest, newResponse, issueLinks } from './adapters.ts';
 
 const data = dataDirPerTest();
 const { open, file } = data;
@@ -224,7 +224,7 @@ describe('a failed write of the response log', () => {
   it('keeps the link use of a submission whose write may have reached the log', async () => {
     const fail = { truncate: false, sync: false };
     let store = await open({ io: { ...failing('ftruncate', () => fail.truncate && !(fail.truncate = false)), ...failing('fdatasync', () => fail.sync && !(fail.sync = false)) } });
-    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 2);
+    const [issued] = await issueLinks(store, 'integration', 'ledere', ['851'], 2);
     const hash = hashSecret(issued!.token);
     fail.truncate = fail.sync = true;
     await expect(store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse()))).rejects.toThrow(/could not be cut back yet/);
@@ -238,7 +238,7 @@ describe('a failed write of the response log', () => {
 
   it('gives the link use back when the write failed and was cut back', async () => {
     const store = await open({ io: failing('fdatasync', once()) });
-    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const [issued] = await issueLinks(store, 'integration', 'ledere', ['851'], 1);
     const hash = hashSecret(issued!.token);
     // The first fdatasync of the log is this submission's.
     await expect(store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse()))).rejects.toThrow(/ENOSPC/);
@@ -280,7 +280,7 @@ describe('settings.json and fieldwork.json', () => {
 
   it('keep invitations sorted and token hashes only in fieldwork.json', async () => {
     const store = await open();
-    const issued = await store.fieldwork.issue('integration', 'ledere', ['851', '101', '147'], 1);
+    const issued = await issueLinks(store, 'integration', 'ledere', ['851', '101', '147'], 1);
     const text = await readFile(file('fieldwork.json'), 'utf8');
     expect(JSON.parse(text).invitations.map((i: { municipality: string }) => i.municipality)).toEqual(['101', '147', '851']);
     for (const { token } of issued) expect(text).not.toContain(token);
@@ -297,11 +297,11 @@ describe('settings.json and fieldwork.json', () => {
 });
 
 describe('a data directory that lost a file', () => {
-  it('opens when brand new, creating settings.json and fieldwork.json', async () => {
+  it('opens when brand new, creating settings.json, fieldwork.json and mail.json', async () => {
     const store = await open();
-    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'praksis.lock', 'responses.jsonl', 'settings.json']);
+    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'mail.json', 'praksis.lock', 'responses.jsonl', 'settings.json']);
     await store.close();
-    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'responses.jsonl', 'settings.json']);
+    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'mail.json', 'responses.jsonl', 'settings.json']);
   });
 
   it('opens normally after a first open that failed half way', async () => {
@@ -342,7 +342,7 @@ describe('a data directory that lost a file', () => {
 
   it('refuses to open without fieldwork.json, saying that every invitation link would stop working', async () => {
     let store = await open();
-    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const [issued] = await issueLinks(store, 'integration', 'ledere', ['851'], 1);
     await store.close();
     await rm(file('fieldwork.json'));
     await expect(openStore(data.dir)).rejects.toThrow(/fieldwork\.json is missing.*every invitation link stop working.*Restore fieldwork\.json from a backup; or, to start without invitations deliberately, create it with the content \{\}/);

@@ -10,7 +10,7 @@ import { hashSecret } from '../../src/fieldwork/index.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { migrate, readMigrations } from '../../src/storage/postgres/migrate.ts';
 import { openPostgresStore } from '../../src/storage/postgres/store.ts';
-import { newResponse } from './adapters.ts';
+import { newResponse, issueLinks } from './adapters.ts';
 import { createDatabase, type TestDatabase } from './postgres-helpers.ts';
 
 let database: TestDatabase;
@@ -41,7 +41,7 @@ afterEach(async () => {
 describe('migrations', () => {
   it('migrates an empty database at the first open and changes nothing at the next', async () => {
     const known = await readMigrations();
-    expect(known.map((m) => m.version)).toEqual(known.map((_, i) => i + 1));
+    expect(known.map((m) => m.version)).toEqual(known.map((m) => m.version).sort((a, b) => a - b)); // increasing; gaps allowed
     const first = await open();
     await first.responses.add(newResponse());
     await first.close();
@@ -70,7 +70,7 @@ describe('migrations', () => {
     await (await open()).close();
     opened = [];
     await pool().query(`INSERT INTO praksis_schema (version, name) VALUES (999, '999_future.sql')`);
-    const latest = (await readMigrations()).length;
+    const latest = (await readMigrations()).at(-1)!.version;
     await expect(open()).rejects.toThrow(new RegExp(`has schema version 999, newer than this praksis knows \\(${latest}\\)`));
   });
 
@@ -86,7 +86,7 @@ describe('migrations', () => {
 describe('several instances on one database', () => {
   it('uses a one-use link once when 20 submissions arrive at once through two instances', async () => {
     const [a, b] = [await open(), await open()];
-    const [issued] = await a.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const [issued] = await issueLinks(a, 'integration', 'ledere', ['851'], 1);
     const hash = hashSecret(issued!.token);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
@@ -102,7 +102,7 @@ describe('several instances on one database', () => {
 
   it('has the use committed (seen by any other connection) before the response is stored, and given back after', async () => {
     const store = await open();
-    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const [issued] = await issueLinks(store, 'integration', 'ledere', ['851'], 1);
     const hash = hashSecret(issued!.token);
     const other = pool();
     const usedNow = async () => (await other.query('SELECT used, completions FROM invitations WHERE token_hash = $1', [hash])).rows[0];
@@ -194,7 +194,7 @@ describe('the responses table (anonymity)', () => {
 
   it('writes the link use and its response in different transactions', async () => {
     const store = await open();
-    const [issued] = await store.fieldwork.issue('integration', 'ledere', ['851'], 1);
+    const [issued] = await issueLinks(store, 'integration', 'ledere', ['851'], 1);
     const hash = hashSecret(issued!.token);
     const used = await store.fieldwork.useLink(hash, '2016-05-02', () => store.responses.add(newResponse(), 'a-link-submission-0001'));
     expect(used.outcome).toBe('stored');

@@ -7,15 +7,15 @@
  * Invitations are kept sorted by study, questionnaire and municipality, never in the order they
  * were issued or used, so the file says nothing about when anyone answered. Readers get copies.
  */
-import { ZDraft, ZFieldworkData, ZWindow, hashSecret, newToken, sameHash, type TDraft, type TFieldworkData, type TInvitation, type TWindow } from '../../fieldwork/index.ts';
-import type { FieldworkPort, IssuedLink, LinkUse } from '../ports.ts';
+import { ZDraft, ZFieldworkData, ZWindow, sameHash, type TDraft, type TFieldworkData, type TInvitation, type TPlace, type TWindow } from '../../fieldwork/index.ts';
+import type { CreatedLinks, FieldworkPort, LinkUse, NewLink } from '../ports.ts';
 import { danishDay } from '../../time.ts';
 import { JsonDocument } from './document.ts';
 import { MaybeWritten } from '../shared.ts';
 import { reason, type FileIO } from './io.ts';
 
 const byPlace = (a: TInvitation, b: TInvitation) => a.study.localeCompare(b.study) || a.questionnaire.localeCompare(b.questionnaire) || a.municipality.localeCompare(b.municipality);
-const samePlace = (a: TInvitation, b: TInvitation) => a.study === b.study && a.questionnaire === b.questionnaire && a.municipality === b.municipality;
+const samePlace = (a: TPlace, b: TPlace) => a.study === b.study && a.questionnaire === b.questionnaire && a.municipality === b.municipality;
 const windowKey = (study: string, questionnaire: string) => `${study}/${questionnaire}`;
 
 /** The live invitation with this token hash: every invitation is compared (in constant time), so the time says nothing about which. */
@@ -54,22 +54,52 @@ export class FileFieldwork implements FieldworkPort {
     return found && structuredClone(found);
   }
 
-  issue(study: string, questionnaire: string, municipalities: readonly string[], uses: number, options: { reminder?: boolean } = {}): Promise<IssuedLink[]> {
+  create(study: string, questionnaire: string, links: readonly NewLink[], uses: number): Promise<CreatedLinks> {
     return this.#change((data) => {
       const day = danishDay();
-      return municipalities.map((municipality) => {
-        const token = newToken();
-        const existing = data.invitations.find((i) => i.study === study && i.questionnaire === questionnaire && i.municipality === municipality && !i.revoked);
-        if (!existing) {
-          data.invitations.push({ tokenHash: hashSecret(token), study, questionnaire, municipality, uses, used: 0, completions: {}, createdDay: day, reminders: options.reminder ? 1 : 0, revoked: false });
-        } else {
-          existing.tokenHash = hashSecret(token);
-          if (options.reminder) existing.reminders += 1;
-          else existing.uses = Math.max(uses, existing.used);
+      const result: CreatedLinks = { created: [], skipped: [] };
+      for (const { municipality, tokenHash } of links) {
+        const place = { study, questionnaire, municipality };
+        if (data.invitations.some((i) => samePlace(i, place) && !i.revoked) || result.created.includes(municipality)) {
+          result.skipped.push(municipality);
+          continue;
         }
-        return { municipality, token };
-      });
+        data.invitations.push({ tokenHash, ...place, uses, used: 0, completions: {}, createdDay: day, reminders: 0, revoked: false, generation: 0 });
+        result.created.push(municipality);
+      }
+      return result;
     });
+  }
+
+  replace(study: string, questionnaire: string, municipality: string, next: { tokenHash: string; generation: number }): Promise<TInvitation | undefined> {
+    return this.#change((data) => {
+      const live = data.invitations.find((i) => samePlace(i, { study, questionnaire, municipality }) && !i.revoked);
+      if (!live) return undefined;
+      for (const d of data.drafts) if (d.tokenHash === live.tokenHash) d.tokenHash = next.tokenHash;
+      live.tokenHash = next.tokenHash;
+      live.generation = next.generation;
+      return structuredClone(live);
+    });
+  }
+
+  async noteReminders(study: string, questionnaire: string, municipalities: readonly string[]): Promise<void> {
+    await this.#change((data) => {
+      for (const i of data.invitations) if (i.study === study && i.questionnaire === questionnaire && !i.revoked && municipalities.includes(i.municipality)) i.reminders += 1;
+    });
+  }
+
+  async markOpened(tokenHash: string, day: string): Promise<void> {
+    const live = findLive(this.#doc.data.invitations, tokenHash);
+    if (!live || live.openedDay !== undefined) return;
+    await this.#change((data) => {
+      const target = data.invitations.find((i) => samePlace(i, live) && !i.revoked);
+      if (target && target.openedDay === undefined) target.openedDay = day;
+    });
+  }
+
+  async draftedLinks(study: string): Promise<string[]> {
+    const mine = new Set(this.#doc.data.invitations.filter((i) => i.study === study).map((i) => i.tokenHash));
+    return [...new Set(this.#doc.data.drafts.map((d) => d.tokenHash).filter((h) => mine.has(h)))];
   }
 
   async useLink<R extends { created: boolean }>(tokenHash: string, day: string, store: () => Promise<R>): Promise<LinkUse<R>> {
@@ -100,7 +130,7 @@ export class FileFieldwork implements FieldworkPort {
 
   /**
    * Gives a use back (its response was not stored), durably; returns the invitation as it is then.
-   * The invitation is found by its place, as `issue` may have replaced its token meanwhile. If the
+   * The invitation is found by its place, as `replace` may have replaced its token meanwhile. If the
    * give-back cannot be written the use stays recorded: one use lost, never one granted.
    */
   async #giveBack(invitation: TInvitation, day: string): Promise<TInvitation> {

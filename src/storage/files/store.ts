@@ -4,6 +4,7 @@
  *   <dataDir>/responses.jsonl   anonymous responses, append-only, fdatasync'ed (./responses.ts)
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
  *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (./fieldwork.ts)
+ *   <dataDir>/mail.json         e-mail contacts, the outbox and the mail texts, apart from responses (./mail.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * The first open of an empty directory creates all of them. A later open refuses when settings.json
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { removeStaleTemps } from './durable.ts';
 import { FileFieldwork } from './fieldwork.ts';
+import { FileMail } from './mail.ts';
 import { fileIO, reason, type FileIO } from './io.ts';
 import { lockDataDir } from './lock.ts';
 import { FileResponses } from './responses.ts';
@@ -23,6 +25,7 @@ import { FileSettings } from './settings.ts';
 export const RESPONSES_FILE = 'responses.jsonl';
 export const SETTINGS_FILE = 'settings.json';
 export const FIELDWORK_FILE = 'fieldwork.json';
+export const MAIL_FILE = 'mail.json';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -81,7 +84,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
-    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, OLD_SNAPSHOT_FILE]);
+    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
     fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
@@ -90,6 +93,8 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(settings);
     const fieldwork = await FileFieldwork.open(join(dataDir, FIELDWORK_FILE), io);
     opened.push(fieldwork);
+    const mail = await FileMail.open(join(dataDir, MAIL_FILE), io);
+    opened.push(mail);
     let closing: Promise<void> | undefined;
     return {
       location: dataDir,
@@ -97,6 +102,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
       settings,
       fieldwork,
       transfer: { fieldworkData: () => fieldwork.data(), loadFieldworkData: (data) => fieldwork.load(data) },
+      mail,
       close() {
         closing ??= (async () => {
           try {

@@ -7,18 +7,22 @@
  * back in another statement. The use and the response are never in one transaction.
  */
 import type pg from 'pg';
-import { ZDraft, ZInvitation, ZWindow, hashSecret, newToken, type TDraft, type TInvitation, type TWindow } from '../../fieldwork/index.ts';
+import { ZDraft, ZInvitation, ZWindow, type TDraft, type TInvitation, type TWindow } from '../../fieldwork/index.ts';
 import { ZIsoDate } from '../../survey/schema.ts';
-import type { FieldworkPort, IssuedLink, LinkUse } from '../ports.ts';
+import type { CreatedLinks, FieldworkPort, LinkUse, NewLink } from '../ports.ts';
 import { danishDay } from '../../time.ts';
 import { MaybeWritten } from '../shared.ts';
 import { transaction } from './transaction.ts';
 
 const INVITATION = `token_hash AS "tokenHash", study, questionnaire, municipality, uses, used, completions,
-  to_char(created_day, 'YYYY-MM-DD') AS "createdDay", reminders, revoked`;
+  to_char(created_day, 'YYYY-MM-DD') AS "createdDay", reminders, revoked, generation,
+  to_char(opened_day, 'YYYY-MM-DD') AS "openedDay"`;
 const DRAFT = `token_hash AS "tokenHash", resume_hash AS "resumeHash", state, page, to_char(updated_day, 'YYYY-MM-DD') AS "updatedDay"`;
 
-const invitationOf = (row: unknown): TInvitation => ZInvitation.parse(row);
+const invitationOf = (row: unknown): TInvitation => {
+  const { openedDay, ...rest } = row as { openedDay: string | null };
+  return ZInvitation.parse(openedDay === null ? rest : row);
+};
 
 export class PostgresFieldwork implements FieldworkPort {
   readonly #pool: pg.Pool;
@@ -41,26 +45,57 @@ export class PostgresFieldwork implements FieldworkPort {
     return rows.length > 0 ? invitationOf(rows[0]) : undefined;
   }
 
-  issue(study: string, questionnaire: string, municipalities: readonly string[], uses: number, options: { reminder?: boolean } = {}): Promise<IssuedLink[]> {
-    const reminder = options.reminder === true;
+  create(study: string, questionnaire: string, links: readonly NewLink[], uses: number): Promise<CreatedLinks> {
     return transaction(this.#pool, async (client) => {
       const day = danishDay();
-      const issued: IssuedLink[] = [];
-      for (const municipality of municipalities) {
-        const token = newToken();
-        await client.query(
-          `INSERT INTO invitations (token_hash, study, questionnaire, municipality, uses, used, completions, created_day, reminders)
-           VALUES ($1, $2, $3, $4, $5, 0, '{}'::jsonb, $6::date, CASE WHEN $7 THEN 1 ELSE 0 END)
-           ON CONFLICT (study, questionnaire, municipality) WHERE NOT revoked DO UPDATE SET
-             token_hash = EXCLUDED.token_hash,
-             reminders = invitations.reminders + CASE WHEN $7 THEN 1 ELSE 0 END,
-             uses = CASE WHEN $7 THEN invitations.uses ELSE greatest(EXCLUDED.uses, invitations.used) END`,
-          [hashSecret(token), study, questionnaire, municipality, uses, day, reminder],
+      const result: CreatedLinks = { created: [], skipped: [] };
+      for (const { municipality, tokenHash } of links) {
+        const inserted = await client.query(
+          `INSERT INTO invitations (token_hash, study, questionnaire, municipality, uses, used, completions, created_day, reminders, generation)
+           VALUES ($1, $2, $3, $4, $5, 0, '{}'::jsonb, $6::date, 0, 0)
+           ON CONFLICT (study, questionnaire, municipality) WHERE NOT revoked DO NOTHING`,
+          [tokenHash, study, questionnaire, municipality, uses, day],
         );
-        issued.push({ municipality, token });
+        (inserted.rowCount === 1 ? result.created : result.skipped).push(municipality);
       }
-      return issued;
+      return result;
     });
+  }
+
+  replace(study: string, questionnaire: string, municipality: string, next: { tokenHash: string; generation: number }): Promise<TInvitation | undefined> {
+    // The link and its drafts change in one transaction: a draft is never left behind on the old token.
+    return transaction(this.#pool, async (client) => {
+      const { rows } = await client.query<{ tokenHash: string }>(
+        `SELECT token_hash AS "tokenHash" FROM invitations WHERE study = $1 AND questionnaire = $2 AND municipality = $3 AND NOT revoked FOR UPDATE`,
+        [study, questionnaire, municipality],
+      );
+      if (rows.length === 0) return undefined;
+      const old = rows[0]!.tokenHash;
+      const updated = await client.query(`UPDATE invitations SET token_hash = $2, generation = $3 WHERE token_hash = $1 RETURNING ${INVITATION}`, [old, next.tokenHash, next.generation]);
+      await client.query('UPDATE drafts SET token_hash = $2 WHERE token_hash = $1', [old, next.tokenHash]);
+      return invitationOf(updated.rows[0]);
+    });
+  }
+
+  async noteReminders(study: string, questionnaire: string, municipalities: readonly string[]): Promise<void> {
+    await this.#pool.query(`UPDATE invitations SET reminders = reminders + 1 WHERE study = $1 AND questionnaire = $2 AND NOT revoked AND municipality = ANY($3::text[])`, [
+      study,
+      questionnaire,
+      [...municipalities],
+    ]);
+  }
+
+  async markOpened(tokenHash: string, day: string): Promise<void> {
+    ZIsoDate.parse(day);
+    await this.#pool.query('UPDATE invitations SET opened_day = $2::date WHERE token_hash = $1 AND NOT revoked AND opened_day IS NULL', [tokenHash, day]);
+  }
+
+  async draftedLinks(study: string): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ tokenHash: string }>(
+      `SELECT DISTINCT d.token_hash AS "tokenHash" FROM drafts d JOIN invitations i ON i.token_hash = d.token_hash WHERE i.study = $1 ORDER BY 1`,
+      [study],
+    );
+    return rows.map((r) => r.tokenHash);
   }
 
   async useLink<R extends { created: boolean }>(tokenHash: string, day: string, store: () => Promise<R>): Promise<LinkUse<R>> {
@@ -90,7 +125,7 @@ export class PostgresFieldwork implements FieldworkPort {
     return { outcome: 'stored', invitation, result };
   }
 
-  /** Gives a use back, found by its place (`issue` may have replaced the token meanwhile). */
+  /** Gives a use back, found by its place (`replace` may have replaced the token meanwhile). */
   async #giveBack(invitation: TInvitation, day: string): Promise<TInvitation> {
     try {
       const { rows } = await this.#pool.query(

@@ -4,6 +4,7 @@
  *   responses     anonymous responses (./responses.ts)
  *   invitations   token hashes, uses and completions per day; drafts; windows (./fieldwork.ts)
  *   settings      one JSON document (./settings.ts)
+ *   contacts, messages, mail_texts  e-mail fieldwork, apart from responses (./mail.ts)
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
@@ -14,6 +15,7 @@ import pg from 'pg';
 import type { Store } from '../ports.ts';
 import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
+import { PostgresMail } from './mail.ts';
 import { PostgresResponses } from './responses.ts';
 import { PostgresSettings } from './settings.ts';
 import { PostgresTransfer } from './transfer.ts';
@@ -93,6 +95,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     fieldwork: guarded(new PostgresFieldwork(pool)),
     settings: guarded(new PostgresSettings(pool, location)),
     transfer: guarded(new PostgresTransfer(pool)),
+    mail: guarded(new PostgresMail(pool)),
     close() {
       closing ??= (async () => {
         responses.close();

@@ -1,0 +1,81 @@
+/**
+ * Respondent-side details of fieldwork: Danish numbers, an error summary that names the question, one
+ * help text on multi-selects, and pages (also 410/404) that are never cached.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateSubmission } from '../../src/survey/answers.ts';
+import { Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
+import { fillForm, fullPlan } from './walk.ts';
+
+let app: Running;
+beforeEach(async () => {
+  app = await startApp({ config: { rateLimit: 'off' } });
+});
+afterEach(async () => {
+  await app.close();
+});
+
+describe('respondent details', () => {
+  it('reads "12.000" as twelve thousand (then refused by the maximum), never as 12', () => {
+    const study = theStudy(app.definitions);
+    const qn = questionnaireByGroup(study, /praktiker/i);
+    const frame = app.definitions.frames.get(study.frame)!;
+    const problemsOf = (value: string) => {
+      const result = validateSubmission(qn, frame, { municipality: '147', answers: { antal_kontrakter: value } }, { hidden: 'drop' });
+      return result.ok ? [] : result.problems.filter((p) => p.question === 'antal_kontrakter').map((p) => p.message);
+    };
+    expect(problemsOf('12.000')).toEqual(['Tallet må ikke være større end 1000.']);
+    expect(problemsOf('1.000')).toEqual([]);
+    expect(problemsOf('12')).toEqual([]);
+    expect(problemsOf('1.000,5')).toEqual(['Skriv et helt tal.']);
+  });
+
+  it('"Andet, angiv": a text typed in the box with no option chosen chooses "Andet" (without JavaScript, on the server)', async () => {
+    // Through the page: the first page posted with only the text chooses "andet" and keeps the text.
+    const client = new Client(app.url);
+    const page = parsePage(await (await client.get('/s/integration_2016/ledere/p/1')).text());
+    const res = await client.postForm(page.action, { state: page.state, rolle_other: 'Integrationskoordinator' });
+    const again = parsePage(await res.text());
+    expect(again.filled.get('rolle')).toEqual(['andet']);
+    expect(again.filled.get('rolle_other')).toEqual(['Integrationskoordinator']);
+  });
+
+  it('names the question in the error summary', async () => {
+    const client = new Client(app.url);
+    const page = parsePage(await (await client.get('/s/integration_2016/ledere/p/1')).text());
+    const res = await client.postForm(page.action, { state: page.state });
+    const summary = parsePage(await res.text()).errorSummary!;
+    const qn = questionnaireByGroup(theStudy(app.definitions), /leder/i);
+    const first = qn.sections[0]!.questions.find((q) => q.required && q.type !== 'municipality') ?? qn.sections[0]!.questions[0]!;
+    expect(summary).toContain(`${first.text}: `);
+    expect(summary).not.toMatch(/(Vælg et svar\.\s*){2}/);
+  });
+
+  it('shows one help text on a multi-select, never both "Sæt gerne flere kryds." and "Du kan vælge flere svar."', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /leder/i);
+    const client = new Client(app.url);
+    let res = await client.get('/s/integration_2016/ledere/p/1');
+    const fieldsets: string[] = [];
+    for (let i = 0; i < 30 && res.status === 200; i += 1) {
+      const html = await res.text();
+      fieldsets.push(...(html.match(/<fieldset[\s\S]*?<\/fieldset>/g) ?? []));
+      const page = parsePage(html);
+      res = await client.postForm(page.action, fillForm(qn, page, fullPlan('147')));
+    }
+    expect(res.status).toBe(303);
+    const multi = fieldsets.filter((f) => f.includes('type="checkbox"'));
+    expect(multi.some((f) => f.includes('Sæt gerne flere kryds.'))).toBe(true);
+    for (const f of multi) expect(Number(f.includes('Sæt gerne flere kryds.')) + Number(f.includes('Du kan vælge flere svar.'))).toBe(1);
+  });
+
+  it('sends Cache-Control: no-store on the front page, questionnaire pages and 410/404 pages', async () => {
+    for (const path of ['/', '/s/integration_2016/ledere', '/s/integration_2016/ledere/p/1', '/i/AAAAAAAAAAAAAAAAAAAAAA', '/s/integration_2016/findes-ikke']) {
+      const res = await fetch(app.url + path);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+    await app.store.fieldwork.setWindow('integration_2016', 'ledere', { mode: 'closed', openLinks: true });
+    const closed = await fetch(`${app.url}/s/integration_2016/ledere`);
+    expect(closed.status).toBe(410);
+    expect(closed.headers.get('cache-control')).toBe('no-store');
+  });
+});
