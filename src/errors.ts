@@ -94,6 +94,7 @@ export const problems = {
       `The study definition ${file} is invalid:\n${details.map((d) => `  ${d.path || '(root)'}: ${d.message}`).join('\n')}`,
       details,
     ),
+  conflict: (message: string) => new Problem(409.1, 409, message),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

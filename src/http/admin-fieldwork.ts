@@ -7,7 +7,8 @@ import { issueDetails, problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { createInvitations, fieldworkOverview, invitationsCsv, sendReminders } from '../services/fieldwork.ts';
 import { setWindow } from '../services/status.ts';
-import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
+import { allow } from './allow.ts';
+import { provideCsrfToken, record, requireCsrf } from './auth.ts';
 import { formBody, newRouter, origin, param, sendCsv } from './router.ts';
 
 const ZWindowForm = z.object({ questionnaire: z.string().min(1), mode: z.enum(['dates', 'open', 'closed']), openLinks: z.enum(['on', 'off']) });
@@ -22,15 +23,14 @@ function parseForm<T>(schema: z.ZodType<T>, body: unknown): T {
 
 export function fieldworkAdminRoutes(ctx: Context) {
   const router = newRouter();
-  const signedIn = adminArea(ctx.store.settings);
-  const csrf = requireCsrf(ctx.store.settings);
+  const csrf = requireCsrf(ctx);
 
-  router.get('/studies/:study/fieldwork', signedIn, provideCsrfToken(ctx.store.settings), async (req, res) => {
+  router.get('/studies/:study/fieldwork', allow('evaluator', { study: 'study' }), provideCsrfToken(ctx), async (req, res) => {
     const overview = await fieldworkOverview(ctx, param(req, 'study'));
     res.render('fieldwork/dashboard', { title: `Dataindsamling: ${overview.study.title}`, ...overview });
   });
 
-  router.post('/studies/:study/invitations', signedIn, csrf, async (req, res) => {
+  router.post('/studies/:study/invitations', allow('evaluator', { study: 'study' }), csrf, async (req, res) => {
     const form = parseForm(ZInvitationForm, req.body);
     const municipalities = form.scope === 'eligible' ? 'eligible' : (form.codes ?? '').split(/[\s,;]+/).filter(Boolean);
     if (municipalities !== 'eligible' && municipalities.length === 0) throw problems.invalidInput('Skriv mindst én kommunekode, eller vælg alle inviterede kommuner.');
@@ -38,15 +38,16 @@ export function fieldworkAdminRoutes(ctx: Context) {
     sendCsv(res, { filename: `${issued.at.study.id}-${issued.at.questionnaire.id}-links.csv`, text: invitationsCsv(issued, origin(req)) });
   });
 
-  router.post('/studies/:study/reminders', signedIn, csrf, async (req, res) => {
+  router.post('/studies/:study/reminders', allow('evaluator', { study: 'study' }), csrf, async (req, res) => {
     const form = parseForm(ZReminderForm, req.body);
     const issued = await sendReminders(ctx, param(req, 'study'), form.questionnaire, ([] as string[]).concat(form.municipality ?? []));
     sendCsv(res, { filename: `${issued.at.study.id}-${issued.at.questionnaire.id}-paamindelse.csv`, text: invitationsCsv(issued, origin(req)) });
   });
 
-  router.post('/studies/:study/window', signedIn, csrf, async (req, res) => {
+  router.post('/studies/:study/window', allow('evaluator', { study: 'study' }), csrf, async (req, res) => {
     const form = parseForm(ZWindowForm, req.body);
     const status = await setWindow(ctx, param(req, 'study'), form.questionnaire, { mode: form.mode, openLinks: form.openLinks === 'on' });
+    await record(ctx, res, 'window', { study: status.study, detail: `${form.questionnaire}: ${form.mode}, åbne links ${form.openLinks}` });
     res.redirect(303, `/admin/studies/${status.study}/fieldwork`);
   });
 

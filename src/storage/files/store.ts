@@ -4,6 +4,7 @@
  *   <dataDir>/responses.jsonl   anonymous responses, append-only, fdatasync'ed (./responses.ts)
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
  *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (./fieldwork.ts)
+ *   <dataDir>/accounts.json     users, key and session hashes, sign-in counters, activity log (./users.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * The first open of an empty directory creates all of them. A later open refuses when settings.json
@@ -19,10 +20,12 @@ import { fileIO, reason, type FileIO } from './io.ts';
 import { lockDataDir } from './lock.ts';
 import { FileResponses } from './responses.ts';
 import { FileSettings } from './settings.ts';
+import { FileUsers } from './users.ts';
 
 export const RESPONSES_FILE = 'responses.jsonl';
 export const SETTINGS_FILE = 'settings.json';
 export const FIELDWORK_FILE = 'fieldwork.json';
+export const ACCOUNTS_FILE = 'accounts.json';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -81,7 +84,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
-    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, OLD_SNAPSHOT_FILE]);
+    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, ACCOUNTS_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
     fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
@@ -90,12 +93,15 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(settings);
     const fieldwork = await FileFieldwork.open(join(dataDir, FIELDWORK_FILE), io);
     opened.push(fieldwork);
+    const users = await FileUsers.open(join(dataDir, ACCOUNTS_FILE), io);
+    opened.push(users);
     let closing: Promise<void> | undefined;
     return {
       location: dataDir,
       responses,
       settings,
       fieldwork,
+      users,
       close() {
         closing ??= (async () => {
           try {
@@ -110,7 +116,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   } catch (error) {
     for (const part of opened) await part.close().catch(() => undefined);
     // A first open that failed half way leaves no settings.json without fieldwork.json (the next open would refuse).
-    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
+    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE, ACCOUNTS_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
     await lock.release();
     throw error;
   }

@@ -4,6 +4,7 @@
  *   responses     anonymous responses (./responses.ts)
  *   invitations   token hashes, uses and completions per day; drafts; windows (./fieldwork.ts)
  *   settings      one JSON document (./settings.ts)
+ *   users, api_keys, sessions, login_attempts, activity   accounts and the activity log (./users.ts)
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
@@ -15,6 +16,7 @@ import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
 import { PostgresResponses } from './responses.ts';
 import { PostgresSettings } from './settings.ts';
+import { PostgresUsers } from './users.ts';
 import { redactUrl } from './url.ts';
 
 export interface PostgresStoreOptions {
@@ -67,6 +69,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     responses,
     fieldwork: new PostgresFieldwork(pool),
     settings: new PostgresSettings(pool, location),
+    users: new PostgresUsers(pool),
     close() {
       closing ??= (async () => {
         responses.close();
