@@ -131,13 +131,17 @@ export class PostgresUsers implements UsersPort {
     return rowCount ?? 0;
   }
 
-  async countAttempts(keys: readonly string[], now: number, windowMs: number): Promise<number[]> {
-    // Each insert commits before its count: of N concurrent attempts, the k-th to commit sees at least k.
-    await this.#pool.query('INSERT INTO login_attempts (key, at) SELECT unnest($1::text[]), $2', [keys, now]);
-    await this.#pool.query('DELETE FROM login_attempts WHERE at <= $1', [now - windowMs]);
-    const { rows } = await this.#pool.query<{ key: string; n: string }>('SELECT key, count(*) AS n FROM login_attempts WHERE key = ANY($1) AND at > $2 GROUP BY key', [keys, now - windowMs]);
-    const counts = new Map(rows.map((r) => [r.key, Number(r.n)]));
-    return keys.map((k) => counts.get(k) ?? 1);
+  countAttempts(keys: readonly string[], now: number, windowMs: number): Promise<number[]> {
+    // Under a per-key advisory lock (taken in sorted order: no deadlock), so concurrent attempts on
+    // any instance count one after another: of N at once, each sees a different count, 1..N.
+    return transaction(this.#pool, async (client) => {
+      for (const key of [...new Set(keys)].sort()) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 18))', [key]);
+      await client.query('DELETE FROM login_attempts WHERE at <= $1', [now - windowMs]);
+      await client.query('INSERT INTO login_attempts (key, at) SELECT unnest($1::text[]), $2', [keys, now]);
+      const { rows } = await client.query<{ key: string; n: string }>('SELECT key, count(*) AS n FROM login_attempts WHERE key = ANY($1) AND at > $2 GROUP BY key', [keys, now - windowMs]);
+      const counts = new Map(rows.map((r) => [r.key, Number(r.n)]));
+      return keys.map((k) => counts.get(k) ?? 1);
+    });
   }
 
   async clearAttempts(keys: readonly string[]): Promise<void> {
