@@ -74,15 +74,19 @@ export class PostgresUsers implements UsersPort {
     });
   }
 
-  async remove(id: string): Promise<boolean> {
-    // Keys and sessions go with the user (ON DELETE CASCADE), in the same statement.
-    const { rowCount } = await this.#pool.query('DELETE FROM users WHERE id = $1', [id]);
-    return rowCount === 1;
+  remove(id: string): Promise<boolean> {
+    // Keys and sessions go with the user, in one transaction: no instance sees a key without its user's removal.
+    return transaction(this.#pool, async (client) => {
+      const { rowCount } = await client.query('DELETE FROM users WHERE id = $1', [id]);
+      await client.query('DELETE FROM api_keys WHERE user_id = $1', [id]);
+      await client.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+      return rowCount === 1;
+    });
   }
 
   async addKey(key: TApiKey): Promise<void> {
     const k = ZApiKey.parse(key);
-    await this.#pool.query('INSERT INTO api_keys (id, user_id, name, hash, created_day, last_used_day) VALUES ($1, $2, $3, $4, $5, $6)', [k.id, k.userId, k.name, k.hash, k.createdDay, k.lastUsedDay]);
+    await this.#pool.query('INSERT INTO api_keys (id, user_id, name, hash, created_day, last_used_day) SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM users WHERE id = $2)', [k.id, k.userId, k.name, k.hash, k.createdDay, k.lastUsedDay]);
   }
 
   async keys(userId: string): Promise<TApiKey[]> {
@@ -109,7 +113,7 @@ export class PostgresUsers implements UsersPort {
   async addSession(session: TSession): Promise<void> {
     const s = ZSession.parse(session);
     await this.#pool.query('DELETE FROM sessions WHERE expires <= $1', [Date.now()]);
-    await this.#pool.query('INSERT INTO sessions (hash, user_id, expires) VALUES ($1, $2, $3)', [s.hash, s.userId, s.expires]);
+    await this.#pool.query('INSERT INTO sessions (hash, user_id, expires) SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM users WHERE id = $2)', [s.hash, s.userId, s.expires]);
   }
 
   async session(hash: string, now: number): Promise<{ session: TSession; user: TUser } | undefined> {
@@ -150,7 +154,10 @@ export class PostgresUsers implements UsersPort {
 
   async log(entry: TActivity): Promise<void> {
     const e = ZActivity.parse(entry);
-    await this.#pool.query('INSERT INTO activity (at, who, action, study, detail) VALUES ($1, $2, $3, $4, $5)', [e.at, e.who, e.action, e.study, e.detail]);
+    await transaction(this.#pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('praksis activity', 18))");
+      await client.query('INSERT INTO activity (seq, at, who, action, study, detail) SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5 FROM activity', [e.at, e.who, e.action, e.study, e.detail]);
+    });
   }
 
   async activity(): Promise<TActivity[]> {

@@ -1,5 +1,7 @@
 -- praksis schema 5: accounts (users, personal API keys, sessions, failed sign-in counters) and the
 -- activity log of evaluator actions. Nothing here refers to a response, an invitation or a contact.
+-- Like the rest of the schema: no sequence and no foreign key (a user's keys and sessions are
+-- deleted with the user in one transaction, src/storage/postgres/users.ts).
 
 CREATE TABLE users (
   id text PRIMARY KEY,
@@ -13,7 +15,7 @@ CREATE TABLE users (
 
 CREATE TABLE api_keys (
   id text PRIMARY KEY,
-  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  user_id text NOT NULL,
   name text NOT NULL,
   hash text NOT NULL UNIQUE,
   created_day date NOT NULL,
@@ -23,7 +25,7 @@ CREATE INDEX api_keys_by_user ON api_keys (user_id);
 
 CREATE TABLE sessions (
   hash text PRIMARY KEY,
-  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  user_id text NOT NULL,
   expires bigint NOT NULL
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
@@ -36,8 +38,9 @@ CREATE TABLE login_attempts (
 CREATE INDEX login_attempts_by_key ON login_attempts (key, at);
 
 -- Append-only: praksis only inserts and selects (the trigger refuses changes and deletions).
+-- seq is max + 1, given under an advisory lock by the program (no sequence).
 CREATE TABLE activity (
-  seq bigserial PRIMARY KEY,
+  seq bigint PRIMARY KEY,
   at text NOT NULL,
   who text NOT NULL,
   action text NOT NULL,
