@@ -8,6 +8,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+
+/** Each test runs several processes one after another (a CLI start costs about a second on a busy machine). */
+const SLOW = { timeout: 120_000 };
 import { createDatabase, type TestDatabase } from '../storage/postgres-helpers.ts';
 import { Client, csrfTokenOf } from './helpers.ts';
 import { runCli, runServerToExit, startServer, type Started } from './process.ts';
@@ -41,7 +44,7 @@ const passwordIn = (text: string) => /Admin password \(generated now, shown only
 const oneTime = (text: string) => /\(shown only this once\): (\S+)/.exec(text)?.[1];
 
 describe('a failed first start', () => {
-  it('leaves no account with an unseen password and no praksis.lock; the next start prints the password, which works', async () => {
+  it('leaves no account with an unseen password and no praksis.lock; the next start prints the password, which works', SLOW, async () => {
     const dataDir = await tempDataDir();
     const busy: Server = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
@@ -65,7 +68,7 @@ describe('a failed first start', () => {
 });
 
 describe('praksis user', () => {
-  it('adds, lists and resets users on a data directory (the server stopped), and the passwords work', async () => {
+  it('adds, lists and resets users on a data directory (the server stopped), and the passwords work', SLOW, async () => {
     const dataDir = await tempDataDir();
     const env = { PRAKSIS_DATA_DIR: dataDir, PRAKSIS_ADMIN_PASSWORD: 'process-test-password' };
     const first = await serve(env);
@@ -103,7 +106,7 @@ describe('praksis user', () => {
 });
 
 describe('two instances on one PostgreSQL database', () => {
-  it('a user removed on one instance loses their session and key on the other at once; reset-password works while they run', async () => {
+  it('a user removed on one instance loses their session and key on the other at once; reset-password works while they run', SLOW, async () => {
     const db = await database();
     const env = { PRAKSIS_DATABASE_URL: db.url, PRAKSIS_ADMIN_PASSWORD: 'two-instances-password', PRAKSIS_API_KEY: 'two-instances-shared-key-0123' };
     const a = await serve(env);
