@@ -6,8 +6,8 @@
  *   becomes `res.locals.actor`. A session is a random id in the cookie whose hash the store keeps,
  *   so signing out, a password change or a removed user ends it on every instance at once.
  * - CSRF: forms carry HMAC(secret, session hash) when signed in, else HMAC(secret, nonce) of a
- *   nonce cookie (the sign-in form). A state-changing request whose Origin (or, without one, its
- *   Referer) is another site is refused; a request with neither (not a browser) is judged by the token.
+ *   nonce cookie (the sign-in form). A state-changing request that says it comes from another site
+ *   (Sec-Fetch-Site, Origin, Referer) is refused; one with none of them (not a browser) is judged by the token.
  */
 import { createHmac } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -128,24 +128,32 @@ export function provideCsrfToken(ctx: Context): RequestHandler {
   };
 }
 
-/** The origin the request names (Origin, else Referer), 'null' for an opaque one, undefined for none. */
-function claimedOrigin(req: Request): string | undefined {
+/**
+ * Whether the request says it comes from another site. Browsers send Sec-Fetch-Site (it must be
+ * same-origin); our pages send no Referer (Referrer-Policy: no-referrer), so a browser's form post
+ * carries `Origin: null`, which counts only with Sec-Fetch-Site: same-origin. An Origin or Referer
+ * naming another origin is refused. A request with none of these (not a browser) is judged by its token.
+ */
+function fromElsewhere(req: Request): boolean {
+  const own = `${req.protocol}://${req.get('host') ?? ''}`;
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') return true;
   const origin = req.get('origin');
-  if (origin !== undefined) return origin;
+  if (origin === 'null') return site !== 'same-origin';
+  if (origin !== undefined) return origin !== own;
   const referer = req.get('referer');
-  if (referer === undefined) return undefined;
+  if (referer === undefined) return false;
   try {
-    return new URL(referer).origin;
+    return new URL(referer).origin !== own;
   } catch {
-    return 'null';
+    return true;
   }
 }
 
 /** Rejects a state-changing request from another site, or whose `_csrf` field is not this session's (403). */
 export function requireCsrf(ctx: Context): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const claimed = claimedOrigin(req);
-    if (claimed !== undefined && claimed !== `${req.protocol}://${req.get('host') ?? ''}`) {
+    if (fromElsewhere(req)) {
       return next(problems.forbidden('The form was sent from another site (Origin); open the page here and try again.'));
     }
     const body: unknown = req.body;

@@ -227,7 +227,7 @@ describe('security headers', () => {
 });
 
 describe('rate limits', () => {
-  it('locks sign-in after the configured number of failures, even for the right password', async () => {
+  it('locks sign-in after the configured number of failures, even for the right password, for a browser that never signed in', async () => {
     const limited = await startApp({ config: { loginLimit: 3, rateLimit: 'off' } });
     try {
       const client = new Client(limited.url);
