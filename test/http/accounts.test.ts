@@ -246,3 +246,35 @@ describe('the activity log', () => {
     expect(JSON.stringify(entries)).not.toMatch(new RegExp(`"${municipality}"`));
   });
 });
+
+describe('an install from before accounts', () => {
+  it('keeps its evaluator password as the first admin\'s and its API key as an admin key; nothing is generated', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openStore } = await import('../../src/storage/index.ts');
+    const { ensureCredentials, hashPassword, sha256 } = await import('../../src/services/credentials.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'praksis-upgrade-'));
+    try {
+      const old = await openStore(dir);
+      const oldHash = await hashPassword('the-old-password');
+      await old.settings.update((s) => Object.assign(s, { adminPasswordHash: oldHash, apiKeyHash: sha256('the-old-api-key-0123456789'), sessionSecret: 'kept-secret' }));
+      await old.close();
+      const store = await openStore(dir);
+      try {
+        expect(await ensureCredentials(store, { adminPassword: undefined, apiKey: undefined })).toEqual({ firstAdminPending: false });
+        expect(await store.users.findByLogin('admin')).toMatchObject({ role: 'admin', passwordHash: oldHash });
+        expect((await store.settings.read()).sessionSecret).toBe('kept-secret');
+        const { createContext } = await import('../../src/services/context.ts');
+        const { actorOfKey } = await import('../../src/services/sessions.ts');
+        const ctx = createContext({ studies: [], frames: new Map() }, store);
+        expect(await actorOfKey(ctx, 'the-old-api-key-0123456789')).toMatchObject({ login: 'PRAKSIS_API_KEY', role: 'admin' });
+        expect(await actorOfKey(ctx, 'not-the-old-api-key-0123')).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
