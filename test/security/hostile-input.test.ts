@@ -375,7 +375,7 @@ describe('hostile input to the HTML forms', () => {
       },
       status: 401,
       says: /Brugernavn eller adgangskode er ikke korrekt/,
-      // A failed sign-in is counted (the limit) and logged (the activity log) in accounts.json: nothing else changes.
+      // A failed sign-in is counted (the limit, accounts.json) and logged (activity.jsonl): nothing else changes.
       counted: true,
     },
   ];
@@ -391,10 +391,11 @@ describe('hostile input to the HTML forms', () => {
       expect(html).not.toMatch(/\bat [^\n]*\.(ts|js):\d+/); // never a stack trace
       if (!c.counted) expect(await hashDir(app.dataDir)).toEqual(snapshot);
       else {
-        const { '/accounts.json': accountsNow, ...rest } = await hashDir(app.dataDir);
-        const { '/accounts.json': accountsBefore, ...restBefore } = snapshot;
+        const { '/accounts.json': accountsNow, '/activity.jsonl': logNow, ...rest } = await hashDir(app.dataDir);
+        const { '/accounts.json': accountsBefore, '/activity.jsonl': logBefore, ...restBefore } = snapshot;
         expect(rest).toEqual(restBefore);
         expect(accountsNow).not.toBe(accountsBefore);
+        expect(logNow).not.toBe(logBefore);
         snapshot = await hashDir(app.dataDir);
       }
     });

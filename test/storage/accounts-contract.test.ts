@@ -132,3 +132,31 @@ describe.each(adapters)('the $name store: accounts', (adapter) => {
     });
   }
 });
+
+describe('the file store: the activity log on disk', () => {
+  it('is appended line by line (never rewritten); a torn last line is cut off at the next open, a damaged one refused by number', async () => {
+    const { appendFile, readFile, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const place = await adapters.find((a) => a.name === 'files')!.place();
+    try {
+      let store = await place.open();
+      const dir = store.location;
+      await store.users.log(entry(0));
+      const first = await readFile(join(dir, 'activity.jsonl'), 'utf8');
+      await store.users.log(entry(1));
+      const second = await readFile(join(dir, 'activity.jsonl'), 'utf8');
+      expect(second.startsWith(first)).toBe(true);
+      expect(second.split('\n')).toHaveLength(3);
+      await store.close();
+      await appendFile(join(dir, 'activity.jsonl'), '{"at":"2026-12-01T1');
+      store = await place.open();
+      expect(await store.users.activity()).toEqual([entry(0), entry(1)]);
+      await store.close();
+      expect(await readFile(join(dir, 'activity.jsonl'), 'utf8')).toBe(second);
+      await writeFile(join(dir, 'activity.jsonl'), second.replace('"export"', '"exp0rt"'));
+      await expect(place.open()).rejects.toThrow(/activity\.jsonl line 1 is damaged/);
+    } finally {
+      await place.remove();
+    }
+  });
+});

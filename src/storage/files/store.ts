@@ -4,7 +4,8 @@
  *   <dataDir>/responses.jsonl   anonymous responses, append-only, fdatasync'ed (./responses.ts)
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
  *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (./fieldwork.ts)
- *   <dataDir>/accounts.json     users, key and session hashes, sign-in counters, activity log (./users.ts)
+ *   <dataDir>/accounts.json     users, key and session hashes, sign-in counters (./users.ts)
+ *   <dataDir>/activity.jsonl    the activity log of evaluator actions, append-only (./activity.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * The first open of an empty directory creates all of them. A later open refuses when settings.json
@@ -26,6 +27,7 @@ export const RESPONSES_FILE = 'responses.jsonl';
 export const SETTINGS_FILE = 'settings.json';
 export const FIELDWORK_FILE = 'fieldwork.json';
 export const ACCOUNTS_FILE = 'accounts.json';
+export const ACTIVITY_FILE = 'activity.jsonl';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -93,7 +95,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(settings);
     const fieldwork = await FileFieldwork.open(join(dataDir, FIELDWORK_FILE), io);
     opened.push(fieldwork);
-    const users = await FileUsers.open(join(dataDir, ACCOUNTS_FILE), io);
+    const users = await FileUsers.open(join(dataDir, ACCOUNTS_FILE), join(dataDir, ACTIVITY_FILE), io);
     opened.push(users);
     let closing: Promise<void> | undefined;
     return {
@@ -116,7 +118,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   } catch (error) {
     for (const part of opened) await part.close().catch(() => undefined);
     // A first open that failed half way leaves no settings.json without fieldwork.json (the next open would refuse).
-    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE, ACCOUNTS_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
+    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE, ACCOUNTS_FILE, ACTIVITY_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
     await lock.release();
     throw error;
   }

@@ -1,11 +1,13 @@
 /**
  * Accounts in `accounts.json` (lowdb, written durably; see ./document.ts): users, key hashes,
- * session hashes, failed sign-in counters and the activity log. Every change runs in the
+ * session hashes and failed sign-in counters; the activity log is `activity.jsonl` (./activity.ts,
+ * append-only). Every change runs in the
  * document's one chain and is on disk before it resolves, so a count and the check it allows are
  * atomic (the directory lock keeps other processes out). Readers get copies.
  */
 import { z } from 'zod';
-import { ZActivity, ZApiKey, ZSession, ZUser, type TActivity, type TApiKey, type TSession, type TUser } from '../accounts.ts';
+import { ZApiKey, ZSession, ZUser, type TActivity, type TApiKey, type TSession, type TUser } from '../accounts.ts';
+import { FileActivity } from './activity.ts';
 import type { UsersPort } from '../ports.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
@@ -16,7 +18,6 @@ const ZAccountsData = z.object({
   sessions: z.array(ZSession).default([]),
   /** key hash -> epoch ms of the attempts in the window. */
   attempts: z.record(z.string(), z.array(z.number())).default({}),
-  activity: z.array(ZActivity).default([]),
 });
 type TAccountsData = z.infer<typeof ZAccountsData>;
 
@@ -24,13 +25,21 @@ const byLogin = (a: TUser, b: TUser) => a.login.localeCompare(b.login);
 
 export class FileUsers implements UsersPort {
   readonly #doc: JsonDocument<TAccountsData>;
+  readonly #activity: FileActivity;
 
-  private constructor(doc: JsonDocument<TAccountsData>) {
+  private constructor(doc: JsonDocument<TAccountsData>, activity: FileActivity) {
     this.#doc = doc;
+    this.#activity = activity;
   }
 
-  static async open(file: string, io: FileIO): Promise<FileUsers> {
-    return new FileUsers(await JsonDocument.open(file, ZAccountsData as z.ZodType<TAccountsData>, 'accounts', io));
+  static async open(file: string, activityFile: string, io: FileIO): Promise<FileUsers> {
+    const doc = await JsonDocument.open(file, ZAccountsData as z.ZodType<TAccountsData>, 'accounts', io);
+    try {
+      return new FileUsers(doc, await FileActivity.open(activityFile, io));
+    } catch (error) {
+      await doc.close();
+      throw error;
+    }
   }
 
   get #data(): TAccountsData {
@@ -147,14 +156,15 @@ export class FileUsers implements UsersPort {
   }
 
   log(entry: TActivity): Promise<void> {
-    return this.#doc.change((data) => void data.activity.push(entry));
+    return this.#activity.log(entry);
   }
 
   async activity(): Promise<TActivity[]> {
-    return structuredClone(this.#data.activity);
+    return this.#activity.entries();
   }
 
-  close(): Promise<void> {
-    return this.#doc.close();
+  async close(): Promise<void> {
+    await this.#doc.close();
+    await this.#activity.close();
   }
 }
