@@ -26,7 +26,7 @@ export function evaluatorApiRoutes(ctx: Context) {
 
   router.put('/studies/:study/questionnaires/:questionnaire/window', allow('evaluator', { study: 'study' }), async (req, res) => {
     const status = await setWindow(ctx, param(req, 'study'), param(req, 'questionnaire'), parseWindowRequest(req.body));
-    await record(ctx, res, 'window', { study: status.study, detail: `${param(req, 'questionnaire')}: ${JSON.stringify(req.body).slice(0, 200)}` });
+    await record(ctx, res, 'window', { study: status.study, detail: `${status.questionnaire}: ${status.mode}, åbne links ${status.openLinks ? 'on' : 'off'}` });
     res.json(status);
   });
 
