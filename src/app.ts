@@ -11,11 +11,13 @@ import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { mailAdminRoutes } from './http/admin-mail.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
 import { adminRoutes } from './http/admin.ts';
+import { usersAdminRoutes } from './http/admin-users.ts';
+import { usersApiRoutes } from './http/api-users.ts';
+import { authenticate, logDenied } from './http/auth.ts';
 import { evaluatorApiRoutes } from './http/api-evaluator.ts';
 import { fieldworkApiRoutes } from './http/api-fieldwork.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, checkAssets } from './http/assets.ts';
-import { LoginLimiter } from './http/rate-limit.ts';
 import { BODY_LIMIT, checkJsonBody, errorHandler, notFound } from './http/errors.ts';
 import { linkRoutes } from './http/links.ts';
 import { limitSubmissions } from './http/rate-limit.ts';
@@ -30,7 +32,7 @@ export interface AppOptions {
    * submission rate limit is ON unless `rateLimit: 'off'` is given (load tests must pass it).
    */
   config?: Partial<Pick<Config, 'trustProxy' | 'rateLimit' | 'loginLimit'>>;
-  /** The definitions and the open store; `ensureCredentials` (services/credentials.ts) must have run on its settings. */
+  /** The definitions and the open store; `ensureCredentials` (services/credentials.ts) must have run on its store. */
   context: Context;
 }
 
@@ -78,8 +80,8 @@ const apiJsonOnly: RequestHandler = (req, _res, next) => {
 export async function createApp(options: AppOptions): Promise<Express> {
   const { context: ctx } = options;
   const settings = await ctx.store.settings.read();
-  if (!settings.sessionSecret || !settings.adminPasswordHash || !settings.apiKeyHash) {
-    throw new Error('createApp: run ensureCredentials(store.settings, config) first');
+  if (!settings.sessionSecret) {
+    throw new Error('createApp: run ensureCredentials(store, config) first');
   }
   await checkAssets();
   await compileTemplates();
@@ -95,12 +97,15 @@ export async function createApp(options: AppOptions): Promise<Express> {
 
   app.use(securityHeaders);
   app.post(SUBMISSION_PATHS, limitSubmissions(options.config?.rateLimit ?? DEFAULT_RATE_LIMIT));
+  // Who is asking (a session or a Bearer key): every route then checks its declared rule (http/allow.ts).
+  app.use(authenticate(ctx));
 
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), express.text({ type: 'text/csv', limit: BODY_LIMIT }), checkJsonBody);
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
   mount(app, '/api/v1', eligibilityApiRoutes(ctx));
   mount(app, '/api/v1', fieldworkApiRoutes(ctx));
+  mount(app, '/api/v1', usersApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
@@ -109,7 +114,8 @@ export async function createApp(options: AppOptions): Promise<Express> {
     res.locals.demo = (await ctx.store.settings.read()).demo;
     next();
   });
-  mount(app, '/admin', adminRoutes(ctx, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
+  mount(app, '/admin', adminRoutes(ctx, options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT));
+  mount(app, '/admin', usersAdminRoutes(ctx));
   mount(app, '/admin', reportAdminRoutes(ctx));
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
   mount(app, '/admin', eligibilityAdminRoutes(ctx));
@@ -118,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/', respondentRoutes(ctx));
 
   app.use(notFound);
+  app.use(logDenied(ctx));
   app.use(errorHandler);
   return app;
 }

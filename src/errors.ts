@@ -101,7 +101,8 @@ export const problems = {
     }),
   /** Excluding municipalities that already have answers needs `confirm: true` (PUT …/eligibility). */
   eligibilityNeedsConfirmation: (names: string) =>
-    new Problem(409.1, 409, `These municipalities already have answers: ${names}. Send "confirm": true to exclude them anyway (their answers stay stored).`),
+    new Problem(409.2, 409, `These municipalities already have answers: ${names}. Send "confirm": true to exclude them anyway (their answers stay stored).`),
+  conflict: (message: string) => new Problem(409.1, 409, message),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

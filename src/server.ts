@@ -9,7 +9,7 @@ import { parseConfig, type Config } from './config.ts';
 import { isProblem } from './errors.ts';
 import { listen } from './http/listen.ts';
 import { createContext, type Context } from './services/context.ts';
-import { ensureCredentials } from './services/credentials.ts';
+import { createFirstAdmin, ensureCredentials, FIRST_ADMIN } from './services/credentials.ts';
 import { loadDemo } from './services/demo.ts';
 import { expireDrafts } from './services/status.ts';
 import { smtpTransport } from './mail/transport.ts';
@@ -65,27 +65,35 @@ async function main(): Promise<void> {
   const publicUrl = () => config.publicUrl ?? `http://localhost:${listenedPort}`;
   const ctx: Context = createContext(definitions, store, { draftDays: config.draftDays, publicUrl });
 
-  const generated = await ensureCredentials(store.settings, config);
-  if (config.demo) {
-    const demo = await loadDemo(ctx);
-    console.log(demo.loaded ? `Demo: loaded ${demo.responses} synthetic responses (clearly labelled as demo data).` : `Demo: ${demo.reason}.`);
-  }
-  const expired = await expireDrafts(ctx);
-  if (expired > 0) console.log(`Drafts: deleted ${expired} expired draft(s) of invitation links.`);
-
+  // From here on every failure closes the store first (releasing praksis.lock) and leaves no
+  // account behind whose password nobody saw: a generated password is made only once we listen.
   let server: Server;
   let port: number;
+  let firstAdmin: { password: string; apiKey: string } | undefined;
+  let expired: number;
   try {
-    ({ server, port } = await listen(await createApp({ config, context: ctx }), config.port, config.host));
+    const { firstAdminPending } = await ensureCredentials(store, config);
+    if (config.demo) {
+      const demo = await loadDemo(ctx);
+      console.log(demo.loaded ? `Demo: loaded ${demo.responses} synthetic responses (clearly labelled as demo data).` : `Demo: ${demo.reason}.`);
+    }
+    expired = await expireDrafts(ctx);
+    const app = await createApp({ config, context: ctx });
+    try {
+      ({ server, port } = await listen(app, config.port, config.host));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(code === 'EADDRINUSE' ? `port ${config.port} is already in use; set PORT to another port.` : `could not listen on ${config.host}:${config.port}: ${describe(error)}`);
+    }
+    if (firstAdminPending) firstAdmin = await createFirstAdmin(store);
   } catch (error) {
-    await store.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
-    fail(`could not listen on ${config.host}:${config.port}: ${describe(error)}`);
+    await store.close().catch(() => undefined);
+    fail(describe(error));
   }
   listenedPort = port;
   // E-mail: the background sender, when an SMTP server is configured (else messages wait in the outbox).
   const outbox = config.smtpUrl ? startOutbox(ctx, { transport: smtpTransport(config.smtpUrl), from: config.mailFrom ?? `praksis <noreply@${new URL(publicUrl()).hostname}>`, perMinute: config.mailPerMinute }) : undefined;
+  if (expired > 0) console.log(`Drafts: deleted ${expired} expired draft(s) of invitation links.`);
   // Drafts expire once a day while the server runs (and at every start, above).
   const sweep = setInterval(() => void expireDrafts(ctx).catch((error: unknown) => console.warn(`praksis: could not expire drafts (${describe(error)})`)), DAY_MS);
   sweep.unref();
@@ -95,13 +103,11 @@ async function main(): Promise<void> {
     ...definitions.studies.map((s) => `Study ${s.id}: ${s.title} (${s.questionnaires.map((q) => q.id).join(', ')})`),
     config.databaseUrl ? `Database: ${store.location}` : `Data directory: ${config.dataDir}`,
   ];
-  if (generated.adminPassword) {
-    lines.push(`Evaluator password (generated now, shown only this once): ${generated.adminPassword}`);
-    lines.push('  Sign in at /admin. Set PRAKSIS_ADMIN_PASSWORD to choose your own.');
-  }
-  if (generated.apiKey) {
-    lines.push(`Evaluator API key (generated now, shown only this once): ${generated.apiKey}`);
-    lines.push('  Send it as "Authorization: Bearer <key>". Set PRAKSIS_API_KEY to choose your own.');
+  if (firstAdmin) {
+    lines.push(`Admin password (generated now, shown only this once): ${firstAdmin.password}`);
+    lines.push(`  Sign in at /admin as "${FIRST_ADMIN}". Lost it? Stop the server and run: praksis user reset-password ${FIRST_ADMIN}`);
+    lines.push(`Admin API key (generated now, shown only this once): ${firstAdmin.apiKey}`);
+    lines.push('  Send it as "Authorization: Bearer <key>". Make more keys under "Min konto".');
   }
   lines.push(`Public address (links and e-mails): ${publicUrl()}${config.publicUrl ? '' : ' (set PRAKSIS_PUBLIC_URL to the address respondents use)'}`);
   lines.push(outbox ? `E-mail: sending through ${redactSmtp(config.smtpUrl!)} at most ${config.mailPerMinute} a minute` : 'E-mail: not configured (set PRAKSIS_SMTP_URL); invitations wait in the outbox');

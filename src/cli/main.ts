@@ -16,6 +16,7 @@ type Command = { summary: string; load: () => Promise<{ run: (args: string[], io
 
 const commands: Record<string, Command> = {
   validate: { summary: 'validate <file>            check a study definition or frame file', load: () => import('./validate.ts') },
+  user: { summary: 'user add --role <role> <login> | reset-password <login> | list   user accounts', load: () => import('./user.ts') },
   estimate: { summary: 'estimate <data.csv> --var <column> [...]   design-based estimates', load: () => import('./estimate.ts') },
   migrate: { summary: 'migrate [postgres://…]      apply the schema migrations (default: PRAKSIS_DATABASE_URL)', load: () => import('./migrate.ts') },
   copy: { summary: 'copy --from <dir|postgres://…> --to <dir|postgres://…>   move all data to an empty store', load: () => import('./copy.ts') },

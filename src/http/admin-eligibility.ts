@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { eligibilityView, setEligibility } from '../services/studies.ts';
-import { adminArea, provideCsrfToken, requireApiKey, requireCsrf } from './auth.ts';
+import { allow } from './allow.ts';
+import { provideCsrfToken, requireCsrf } from './auth.ts';
 import { formBody, newRouter, param } from './router.ts';
 
 const ZEligibilityForm = z.object({
@@ -17,15 +18,14 @@ const ZEligibilityForm = z.object({
 
 export function eligibilityAdminRoutes(ctx: Context) {
   const router = newRouter();
-  const signedIn = adminArea(ctx.store.settings);
-  const csrfToken = provideCsrfToken(ctx.store.settings);
+  const csrfToken = provideCsrfToken(ctx);
 
-  router.get('/studies/:study/eligibility', signedIn, csrfToken, async (req, res) => {
+  router.get('/studies/:study/eligibility', allow('evaluator', { study: 'study' }), csrfToken, async (req, res) => {
     const view = await eligibilityView(ctx, param(req, 'study'));
     res.render('admin/eligibility', { title: 'Deltagende kommuner', view, saved: req.query.gemt === '1', pending: undefined });
   });
 
-  router.post('/studies/:study/eligibility', signedIn, requireCsrf(ctx.store.settings), csrfToken, async (req, res) => {
+  router.post('/studies/:study/eligibility', allow('evaluator', { study: 'study' }), requireCsrf(ctx), csrfToken, async (req, res) => {
     const form = ZEligibilityForm.safeParse(formBody(req.body));
     if (!form.success) throw problems.invalidInput('The form is incomplete or invalid.');
     const chosen = form.data.eligible === undefined ? [] : ([] as string[]).concat(form.data.eligible);
@@ -42,11 +42,10 @@ export function eligibilityAdminRoutes(ctx: Context) {
 
 export function eligibilityApiRoutes(ctx: Context) {
   const router = newRouter();
-  const key = requireApiKey(ctx.store.settings);
-  router.get('/studies/:study/eligibility', key, async (req, res) => {
+  router.get('/studies/:study/eligibility', allow('evaluator', { study: 'study' }), async (req, res) => {
     res.json(await eligibilityView(ctx, param(req, 'study')));
   });
-  router.put('/studies/:study/eligibility', key, async (req, res) => {
+  router.put('/studies/:study/eligibility', allow('evaluator', { study: 'study' }), async (req, res) => {
     const result = await setEligibility(ctx, param(req, 'study'), req.body);
     if (!result.saved) throw problems.eligibilityNeedsConfirmation(result.needsConfirmation.map((m) => `${m.name} (${m.code}, ${m.responses} svar)`).join(', '));
     res.json({ ...result.view, excludedWithAnswers: result.excludedWithAnswers });

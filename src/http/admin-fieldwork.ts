@@ -11,7 +11,8 @@ import type { Context } from '../services/context.ts';
 import { createInvitations, currentLinks, fieldworkOverview, invitationsCsv, reminderLinks, replaceLink } from '../services/fieldwork.ts';
 import { ContactProblems, mailOverview } from '../services/mail.ts';
 import { setWindow } from '../services/status.ts';
-import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
+import { allow } from './allow.ts';
+import { provideCsrfToken, record, requireCsrf } from './auth.ts';
 import { formBody, newRouter, param, sendCsv } from './router.ts';
 
 const ZWindowForm = z.object({ questionnaire: z.string().min(1), mode: z.enum(['dates', 'open', 'closed']), openLinks: z.enum(['on', 'off']) });
@@ -71,47 +72,50 @@ export function doneUrl(studyId: string, form: string, questionnaire: string, me
 
 export function fieldworkAdminRoutes(ctx: Context) {
   const router = newRouter();
-  const signedIn = adminArea(ctx.store.settings);
-  const csrf = requireCsrf(ctx.store.settings);
-  const page = provideCsrfToken(ctx.store.settings);
+  const csrf = requireCsrf(ctx);
+  const page = provideCsrfToken(ctx);
 
-  router.get('/studies/:study/fieldwork', signedIn, page, async (req, res) => renderFieldwork(ctx, req, res));
+  router.get('/studies/:study/fieldwork', allow('evaluator', { study: 'study' }), page, async (req, res) => renderFieldwork(ctx, req, res));
 
-  router.post('/studies/:study/invitations', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/invitations', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'invitations', async () => {
       const form = parseForm(ZInvitationForm, req.body);
       const municipalities = form.scope === 'eligible' ? 'eligible' : (form.codes ?? '').split(/[\s,;]+/).filter(Boolean);
       if (municipalities !== 'eligible' && municipalities.length === 0) throw problems.invalidInput('Skriv mindst én kommunekode, eller vælg alle kommuner i undersøgelsen.');
       if (municipalities === 'eligible' && form.confirm !== 'ja') throw problems.invalidInput('Bekræft, at alle kommuner i undersøgelsen uden link skal have et.');
       const made = await createInvitations(ctx, param(req, 'study'), { questionnaire: form.questionnaire, municipalities, uses: form.uses });
+      await record(ctx, res, 'invitations', { study: made.at.study.id, detail: `${made.at.questionnaire.id}: ${made.created} link(s) made, ${made.skipped.length} kept` });
       res.redirect(303, doneUrl(made.at.study.id, 'invitations', made.at.questionnaire.id, `${made.created} nye links oprettet; ${made.skipped.length} kommuner havde allerede et link og beholder det.`));
     }),
   );
 
-  router.get('/studies/:study/links.csv', signedIn, async (req, res) => {
+  router.get('/studies/:study/links.csv', allow('evaluator', { study: 'study' }), async (req, res) => {
     const links = await currentLinks(ctx, param(req, 'study'), String(req.query.questionnaire ?? ''));
     sendCsv(res, { filename: `${links.at.study.id}-${links.at.questionnaire.id}-links.csv`, text: invitationsCsv(ctx, links) });
   });
 
-  router.post('/studies/:study/links/replace', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/links/replace', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'replace', async () => {
       const form = parseForm(ZReplaceForm, req.body);
       const replaced = await replaceLink(ctx, param(req, 'study'), form.questionnaire, form.municipality);
+      await record(ctx, res, 'invitations', { study: replaced.at.study.id, detail: `${replaced.at.questionnaire.id}: link of ${form.municipality} replaced` });
       sendCsv(res, { filename: `${replaced.at.study.id}-${replaced.at.questionnaire.id}-${form.municipality}-nyt-link.csv`, text: invitationsCsv(ctx, replaced) });
     }),
   );
 
-  router.post('/studies/:study/reminders', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/reminders', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'reminders', async () => {
       const form = parseForm(ZReminderForm, req.body);
       const same = await reminderLinks(ctx, param(req, 'study'), form.questionnaire, ([] as string[]).concat(form.municipality ?? []));
+      await record(ctx, res, 'reminders', { study: same.at.study.id, detail: `${same.at.questionnaire.id}: ${same.links.length} link(s) for a reminder` });
       sendCsv(res, { filename: `${same.at.study.id}-${same.at.questionnaire.id}-paamindelse.csv`, text: invitationsCsv(ctx, same) });
     }),
   );
 
-  router.post('/studies/:study/window', signedIn, csrf, async (req, res) => {
+  router.post('/studies/:study/window', allow('evaluator', { study: 'study' }), csrf, async (req, res) => {
     const form = parseForm(ZWindowForm, req.body);
     const status = await setWindow(ctx, param(req, 'study'), form.questionnaire, { mode: form.mode, openLinks: form.openLinks === 'on' });
+    await record(ctx, res, 'window', { study: status.study, detail: `${form.questionnaire}: ${form.mode}, åbne links ${form.openLinks}` });
     res.redirect(303, `/admin/studies/${status.study}/fieldwork`);
   });
 

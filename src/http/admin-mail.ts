@@ -8,7 +8,8 @@ import { problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { addContacts, deleteContacts, previewTexts, queueInvitations, queueReminders, saveTexts } from '../services/mail.ts';
 import { doneUrl, parseForm, renderFieldwork, withForm } from './admin-fieldwork.ts';
-import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
+import { allow } from './allow.ts';
+import { provideCsrfToken, record, requireCsrf } from './auth.ts';
 import { newRouter, param } from './router.ts';
 
 const ZContactsForm = z.object({ contacts: z.string().max(1_000_000).default('') });
@@ -44,28 +45,29 @@ function textsOf(form: z.infer<typeof ZTextsForm>) {
 
 export function mailAdminRoutes(ctx: Context) {
   const router = newRouter();
-  const signedIn = adminArea(ctx.store.settings);
-  const csrf = requireCsrf(ctx.store.settings);
-  const page = provideCsrfToken(ctx.store.settings);
+  const csrf = requireCsrf(ctx);
+  const page = provideCsrfToken(ctx);
 
-  router.post('/studies/:study/contacts', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/contacts', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'contacts', async () => {
       const form = parseForm(ZContactsForm, req.body);
       if (form.contacts.trim() === '') throw problems.invalidInput('Indsæt kontaktlisten (CSV med overskriften municipality,questionnaire,email,name).');
       const result = await addContacts(ctx, param(req, 'study'), form.contacts);
+      await record(ctx, res, 'contacts-upload', { study: param(req, 'study'), detail: `${result.added} added, ${result.unchanged} unchanged` });
       res.redirect(303, doneUrl(param(req, 'study'), 'contacts', 'kontakter', `${result.added} kontakter tilføjet; ${result.unchanged} fandtes i forvejen.`));
     }),
   );
 
-  router.post('/studies/:study/contacts/delete', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/contacts/delete', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'delete', async () => {
       parseForm(ZDeleteForm, req.body);
       const deleted = await deleteContacts(ctx, param(req, 'study'));
+      await record(ctx, res, 'contacts-delete', { study: param(req, 'study'), detail: `${deleted.contacts} contacts, ${deleted.messages} messages` });
       res.redirect(303, doneUrl(param(req, 'study'), 'delete', 'kontakter', `${deleted.contacts} kontakter og ${deleted.messages} e-mails er slettet.`));
     }),
   );
 
-  router.post('/studies/:study/mail-texts', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/mail-texts', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'texts', async () => {
       const form = parseForm(ZTextsForm, req.body);
       const texts = textsOf(form);
@@ -78,18 +80,20 @@ export function mailAdminRoutes(ctx: Context) {
     }),
   );
 
-  router.post('/studies/:study/invitations/send', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/invitations/send', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'send', async () => {
       const form = parseForm(ZQuestionnaireForm, req.body);
       const { queued } = await queueInvitations(ctx, param(req, 'study'), { questionnaire: form.questionnaire });
+      await record(ctx, res, 'send', { study: param(req, 'study'), detail: `${form.questionnaire}: ${queued} invitation(s) queued` });
       res.redirect(303, doneUrl(param(req, 'study'), 'send', form.questionnaire, `${queued} invitationer lagt i udbakken (kontakter, der er inviteret før, får ikke en ny).`));
     }),
   );
 
-  router.post('/studies/:study/reminders/send', signedIn, csrf, page, async (req, res) =>
+  router.post('/studies/:study/reminders/send', allow('evaluator', { study: 'study' }), csrf, page, async (req, res) =>
     withForm(ctx, req, res, 'send', async () => {
       const form = parseForm(ZQuestionnaireForm, req.body);
       const { queued } = await queueReminders(ctx, param(req, 'study'), { questionnaire: form.questionnaire });
+      await record(ctx, res, 'reminders', { study: param(req, 'study'), detail: `${form.questionnaire}: ${queued} reminder(s) queued` });
       res.redirect(303, doneUrl(param(req, 'study'), 'send', form.questionnaire, `${queued} påmindelser lagt i udbakken (kun kontakter, hvis link ikke er brugt).`));
     }),
   );

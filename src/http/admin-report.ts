@@ -3,14 +3,15 @@ import type { Context } from '../services/context.ts';
 import { codebookExport, parseResultsQuery, responsesExport, studyReport, syntaxExport, tablesExport } from '../services/results.ts';
 import { appendixSpec, danishNumber, danishP, danishPercent, figureSpec } from '../report/figures.ts';
 import { weightingLabels } from '../report/weighting.ts';
-import { adminArea, provideCsrfToken } from './auth.ts';
-import { newRouter, sendCsv, param } from './router.ts';
+import { allow } from './allow.ts';
+import { provideCsrfToken, record } from './auth.ts';
+import { sendLoggedCsv } from './exports.ts';
+import { newRouter, param } from './router.ts';
 
 export function reportAdminRoutes(ctx: Context) {
   const router = newRouter();
-  const signedIn = adminArea(ctx.store.settings);
 
-  router.get('/studies/:study/report', signedIn, provideCsrfToken(ctx.store.settings), async (req, res) => {
+  router.get('/studies/:study/report', allow('viewer', { study: 'study' }), provideCsrfToken(ctx), async (req, res) => {
     const { study, report } = await studyReport(ctx, param(req, 'study'), parseResultsQuery(req.query));
     const figures = report.figures.map((f) => ({ table: f, spec: figureSpec(report, f) }));
     const appendix = report.appendix.map((a, i) => ({ table: a, spec: appendixSpec(a, i, report) }));
@@ -29,10 +30,10 @@ export function reportAdminRoutes(ctx: Context) {
     });
   });
 
-  router.get('/studies/:study/exports/responses.csv', signedIn, async (req, res) => sendCsv(res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/tables.csv', signedIn, async (req, res) => sendCsv(res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/codebook.csv', signedIn, (req, res) => sendCsv(res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/responses.R', signedIn, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'R')));
-  router.get('/studies/:study/exports/responses.sps', signedIn, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'sps')));
+  router.get('/studies/:study/exports/responses.csv', allow('evaluator', { study: 'study' }), async (req, res) => sendLoggedCsv(ctx, req, res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/tables.csv', allow('viewer', { study: 'study' }), async (req, res) => sendLoggedCsv(ctx, req, res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/codebook.csv', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/responses.R', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, syntaxExport(ctx, param(req, 'study'), 'R')));
+  router.get('/studies/:study/exports/responses.sps', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, syntaxExport(ctx, param(req, 'study'), 'sps')));
   return router;
 }

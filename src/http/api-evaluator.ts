@@ -7,46 +7,51 @@ import type { Context } from '../services/context.ts';
 import { createInvitations, linkUrl, parseWindowRequest, responseRatesOf, ZInvitationRequest } from '../services/fieldwork.ts';
 import { codebookExport, parseResultsQuery, responseCount, responsesExport, syntaxExport, tablesExport, tablesJson } from '../services/results.ts';
 import { setWindow } from '../services/status.ts';
-import { requireApiKey } from './auth.ts';
-import { newRouter, param, sendCsv } from './router.ts';
+import { allow } from './allow.ts';
+import { record, signedInActor } from './auth.ts';
+import { sendLoggedCsv } from './exports.ts';
+import { newRouter, param } from './router.ts';
 
 export function evaluatorApiRoutes(ctx: Context) {
   const router = newRouter();
-  const key = requireApiKey(ctx.store.settings);
 
-  router.get('/whoami', key, (_req, res) => {
-    res.json({ role: 'evaluator' });
+  router.get('/whoami', allow('signed-in'), (_req, res) => {
+    const { name, role, studies } = signedInActor(res);
+    res.json({ name, role, studies });
   });
 
-  router.get('/studies/:study/questionnaires/:questionnaire/count', key, async (req, res) => {
+  router.get('/studies/:study/questionnaires/:questionnaire/count', allow('viewer', { study: 'study' }), async (req, res) => {
     res.json(await responseCount(ctx, param(req, 'study'), param(req, 'questionnaire')));
   });
 
-  router.put('/studies/:study/questionnaires/:questionnaire/window', key, async (req, res) => {
-    res.json(await setWindow(ctx, param(req, 'study'), param(req, 'questionnaire'), parseWindowRequest(req.body)));
+  router.put('/studies/:study/questionnaires/:questionnaire/window', allow('evaluator', { study: 'study' }), async (req, res) => {
+    const status = await setWindow(ctx, param(req, 'study'), param(req, 'questionnaire'), parseWindowRequest(req.body));
+    await record(ctx, res, 'window', { study: status.study, detail: `${status.questionnaire}: ${status.mode}, åbne links ${status.openLinks ? 'on' : 'off'}` });
+    res.json(status);
   });
 
-  router.post('/studies/:study/invitations', key, async (req, res) => {
+  router.post('/studies/:study/invitations', allow('evaluator', { study: 'study' }), async (req, res) => {
     const parsed = ZInvitationRequest.safeParse(req.body);
     if (!parsed.success) throw problems.invalidInput('The body must be {questionnaire, municipalities: "eligible" | ["101", …], uses?}.', issueDetails(parsed.error.issues));
     // Links only for municipalities without one; the others keep theirs (created: false). Under PRAKSIS_PUBLIC_URL, never the Host header.
     const made = await createInvitations(ctx, param(req, 'study'), parsed.data);
+    await record(ctx, res, 'invitations', { study: made.at.study.id, detail: `${made.at.questionnaire.id}: ${made.created} link(s) made, ${made.skipped.length} kept` });
     res.status(made.created > 0 ? 201 : 200).json(made.links.map((l) => ({ municipality: l.municipality, url: linkUrl(ctx, l.token), created: l.created })));
   });
 
-  router.get('/studies/:study/response-rates', key, async (req, res) => {
+  router.get('/studies/:study/response-rates', allow('evaluator', { study: 'study' }), async (req, res) => {
     res.json(await responseRatesOf(ctx, param(req, 'study')));
   });
 
-  router.get('/studies/:study/tables', key, async (req, res) => {
+  router.get('/studies/:study/tables', allow('viewer', { study: 'study' }), async (req, res) => {
     res.json(await tablesJson(ctx, param(req, 'study'), parseResultsQuery(req.query)));
   });
 
-  router.get('/studies/:study/exports/responses.csv', key, async (req, res) => sendCsv(res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/tables.csv', key, async (req, res) => sendCsv(res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/codebook.csv', key, (req, res) => sendCsv(res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/responses.R', key, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'R')));
-  router.get('/studies/:study/exports/responses.sps', key, (req, res) => sendCsv(res, syntaxExport(ctx, param(req, 'study'), 'sps')));
+  router.get('/studies/:study/exports/responses.csv', allow('evaluator', { study: 'study' }), async (req, res) => sendLoggedCsv(ctx, req, res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/tables.csv', allow('viewer', { study: 'study' }), async (req, res) => sendLoggedCsv(ctx, req, res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/codebook.csv', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
+  router.get('/studies/:study/exports/responses.R', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, syntaxExport(ctx, param(req, 'study'), 'R')));
+  router.get('/studies/:study/exports/responses.sps', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, syntaxExport(ctx, param(req, 'study'), 'sps')));
 
   return router;
 }

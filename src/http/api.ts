@@ -5,17 +5,18 @@
 import type { Context } from '../services/context.ts';
 import { findStudy, locate } from '../services/studies.ts';
 import { submitThroughApi } from '../services/submit.ts';
+import { allow } from './allow.ts';
 import { newRouter, param } from './router.ts';
 
 export function apiRoutes(ctx: Context) {
   const router = newRouter();
   const defs = ctx.definitions;
 
-  router.get('/studies', (_req, res) => {
+  router.get('/studies', allow('public'), (_req, res) => {
     res.json(defs.studies.map((s) => ({ id: s.id, title: s.title, questionnaires: s.questionnaires.map((q) => ({ id: q.id, group: q.group })) })));
   });
 
-  router.get('/studies/:study', (req, res) => {
+  router.get('/studies/:study', allow('public'), (req, res) => {
     const s = findStudy(defs, param(req, 'study'));
     res.json({
       id: s.id,
@@ -27,11 +28,11 @@ export function apiRoutes(ctx: Context) {
     });
   });
 
-  router.get('/studies/:study/questionnaires/:questionnaire', (req, res) => {
+  router.get('/studies/:study/questionnaires/:questionnaire', allow('public'), (req, res) => {
     res.json(locate(defs, param(req, 'study'), param(req, 'questionnaire')).questionnaire);
   });
 
-  router.post('/responses', async (req, res) => {
+  router.post('/responses', allow('public'), async (req, res) => {
     const { id, created } = await submitThroughApi(ctx, req.body);
     res.status(created ? 201 : 200).json({ id });
   });

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Context } from '../services/context.ts';
 import { linkLanding, linkStartPage, linkThanks, postLinkPage, type ResumeCode } from '../services/links.ts';
 import { parseCookies } from './cookies.ts';
+import { allow } from './allow.ts';
 import { formBody, newRouter, sendFlowStep, param } from './router.ts';
 
 function presented(req: Request): ReadonlyMap<string, string> {
@@ -27,24 +28,24 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function linkRoutes(ctx: Context) {
   const router = newRouter();
 
-  router.get('/i/:token', noStore, async (req, res) => {
+  router.get('/i/:token', allow('public'), noStore, async (req, res) => {
     const { at, municipality, hasDraft } = await linkLanding(ctx, param(req, 'token'), presented(req));
     res.render('fieldwork/landing', { title: at.questionnaire.title, at, token: param(req, 'token'), municipality, draft: hasDraft });
   });
 
-  router.get('/i/:token/p/1', noStore, async (req, res) => {
+  router.get('/i/:token/p/1', allow('public'), noStore, async (req, res) => {
     const { step, resume } = await linkStartPage(ctx, param(req, 'token'), presented(req), req.query.forfra !== undefined);
     keepResume(req, res, resume, ctx.draftDays);
     sendFlowStep(res, step);
   });
 
-  router.post('/i/:token/p/:n', noStore, async (req, res) => {
+  router.post('/i/:token/p/:n', allow('public'), noStore, async (req, res) => {
     const { step, resume } = await postLinkPage(ctx, param(req, 'token'), param(req, 'n'), formBody(req.body), presented(req));
     keepResume(req, res, resume, ctx.draftDays);
     sendFlowStep(res, step);
   });
 
-  router.get('/i/:token/tak', async (req, res) => {
+  router.get('/i/:token/tak', allow('public'), async (req, res) => {
     const at = await linkThanks(ctx, param(req, 'token'));
     res.render('thanks', { title: 'Tak for dine svar', questionnaire: at.questionnaire, study: at.study });
   });

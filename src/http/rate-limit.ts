@@ -39,7 +39,7 @@ export class WindowLimiter {
   }
 }
 
-/** The key both limiters count by: the client address Express derives (with the configured `trust proxy`). */
+/** The key the limiters count by (submissions here; failed sign-ins in src/services/sessions.ts, hashed): the client address Express derives (with the configured `trust proxy`). */
 export const clientKey = (req: Request): string => req.ip ?? 'unknown';
 
 /** Express middleware: 429 with Retry-After once a client address exceeds `limit` per minute; 'off' passes all. */
@@ -52,39 +52,4 @@ export function limitSubmissions(limit: number | 'off'): RequestHandler {
     res.setHeader('Retry-After', String(wait));
     next(problems.tooManyRequests());
   };
-}
-
-/** Failed sign-ins per key (client address) within a sliding window: memory only, nothing about the client is written. */
-export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    readonly maxFailures = 10,
-    readonly windowMs = 15 * 60 * 1000,
-  ) {}
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
-  }
-
-  blocked(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.maxFailures;
-  }
-
-  fail(key: string, now = Date.now()): void {
-    const list = this.recent(key, now);
-    list.push(now);
-    this.failures.set(key, list);
-    if (this.failures.size > 10_000) {
-      // Bound memory under a flood of distinct keys: drop the oldest entries.
-      const first = this.failures.keys().next();
-      if (!first.done) this.failures.delete(first.value);
-    }
-  }
-
-  succeed(key: string): void {
-    this.failures.delete(key);
-  }
 }

@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import type { Context } from '../services/context.ts';
 import { frontPage, openLinkLanding, openLinkPage, postOpenLinkPage } from '../services/respond.ts';
 import { locate } from '../services/studies.ts';
+import { allow } from './allow.ts';
 import { formBody, newRouter, sendFlowStep, param } from './router.ts';
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -17,26 +18,26 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function respondentRoutes(ctx: Context) {
   const router = newRouter();
 
-  router.get('/', noStore, async (_req, res) => {
+  router.get('/', allow('public'), noStore, async (_req, res) => {
     res.render('index', { title: 'Spørgeskemaer', studies: await frontPage(ctx) });
   });
 
-  router.get('/s/:study/:questionnaire', noStore, async (req, res) => {
+  router.get('/s/:study/:questionnaire', allow('public'), noStore, async (req, res) => {
     const at = await openLinkLanding(ctx, param(req, 'study'), param(req, 'questionnaire'));
     res.render('landing', { title: at.questionnaire.title, study: at.study, questionnaire: at.questionnaire, startUrl: `/s/${at.study.id}/${at.questionnaire.id}/p/1` });
   });
 
-  router.get('/s/:study/:questionnaire/p/:n', noStore, async (req, res) => {
+  router.get('/s/:study/:questionnaire/p/:n', allow('public'), noStore, async (req, res) => {
     const step = await openLinkPage(ctx, param(req, 'study'), param(req, 'questionnaire'), param(req, 'n'));
     if (step.kind === 'redirect') return res.redirect(303, step.location);
     sendFlowStep(res, step);
   });
 
-  router.post('/s/:study/:questionnaire/p/:n', noStore, async (req, res) => {
+  router.post('/s/:study/:questionnaire/p/:n', allow('public'), noStore, async (req, res) => {
     sendFlowStep(res, await postOpenLinkPage(ctx, param(req, 'study'), param(req, 'questionnaire'), param(req, 'n'), formBody(req.body)));
   });
 
-  router.get('/s/:study/:questionnaire/tak', (req, res) => {
+  router.get('/s/:study/:questionnaire/tak', allow('public'), (req, res) => {
     const at = locate(ctx.definitions, param(req, 'study'), param(req, 'questionnaire'));
     res.render('thanks', { title: 'Tak for dine svar', questionnaire: at.questionnaire, study: at.study });
   });

@@ -5,6 +5,7 @@
 import { Router, type Express, type Request, type Response } from 'express';
 import type { FlowStep } from '../services/flow.ts';
 import type { CsvFile } from '../services/results.ts';
+import { declaredBy, type Declared } from './allow.ts';
 
 export const ROUTER_OPTIONS = { caseSensitive: true, strict: false } as const;
 
@@ -12,6 +13,8 @@ export interface RouteEntry {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Full path pattern, e.g. "/admin/studies/:study/report". */
   path: string;
+  /** Who may use it: the route's `allow(...)` (./allow.ts); undefined when it declares none. */
+  access?: Declared;
 }
 
 const routesOfRouter = new WeakMap<Router, RouteEntry[]>();
@@ -23,7 +26,8 @@ export function newRouter(): Router {
   for (const method of ['get', 'post', 'put', 'delete'] as const) {
     const add = router[method].bind(router) as (path: string, ...handlers: unknown[]) => Router;
     (router as unknown as Record<string, unknown>)[method] = (path: string, ...handlers: unknown[]) => {
-      routes.push({ method: method.toUpperCase() as RouteEntry['method'], path });
+      const access = handlers.map(declaredBy).find((d) => d !== undefined);
+      routes.push({ method: method.toUpperCase() as RouteEntry['method'], path, ...(access ? { access } : {}) });
       return add(path, ...handlers);
     };
   }

@@ -1,13 +1,22 @@
 /**
- * Evaluator credentials: the password as a scrypt hash (`scrypt$N$r$p$salt$hash`), the API key as
- * a SHA-256 hash (compared in constant time), both in the store's settings, and the session
- * secret. `ensureCredentials` makes whatever is missing at start-up.
+ * Secrets and their hashes: passwords as scrypt (`scrypt$N$r$p$salt$hash`), API keys and session ids
+ * as SHA-256 (compared in constant time), the session secret in the store's settings.
+ *
+ * `ensureCredentials` runs at every start, before the app is built: it makes the session secret,
+ * stores the hash of the old shared key PRAKSIS_API_KEY (it keeps working as an admin key) and
+ * makes sure the first admin exists when PRAKSIS_ADMIN_PASSWORD says who it is. A password is
+ * generated only by `createFirstAdmin`, which src/server.ts calls once the server listens: a
+ * start that fails before leaves no account whose password nobody has seen.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { SettingsPort } from '../storage/ports.ts';
+import type { TUser } from '../storage/accounts.ts';
+import type { Store } from '../storage/ports.ts';
+import { danishDay } from '../time.ts';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
+/** The login of the first admin (made at the first start). */
+export const FIRST_ADMIN = 'admin';
 
 function scryptAsync(password: BinaryLike, salt: BinaryLike, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -15,7 +24,7 @@ function scryptAsync(password: BinaryLike, salt: BinaryLike, keylen: number, opt
   });
 }
 
-async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
@@ -35,59 +44,81 @@ export async function verifyPassword(password: string, stored: string | undefine
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+/** A hash of a password nobody knows: checking against it costs as much as against a real one. */
+let decoy: Promise<string> | undefined;
+export function decoyHash(): Promise<string> {
+  return (decoy ??= hashPassword(randomBytes(16).toString('hex')));
 }
+
+/** SHA-256 hex of a secret (API keys, session ids, counter keys). */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function sameHash(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export const newSecret = (bytes: number): string => randomBytes(bytes).toString('base64url');
+export const newId = (): string => randomBytes(12).toString('base64url');
+/** A generated password: 16 characters from 96 random bits. */
+export const newPassword = (): string => newSecret(12);
 
 export function verifyApiKey(key: string, storedHash: string | undefined): boolean {
-  if (!storedHash) return false;
-  const given = Buffer.from(hashApiKey(key), 'hex');
-  const expected = Buffer.from(storedHash, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameHash(sha256(key), storedHash);
 }
 
-export interface GeneratedCredentials {
-  /** Set only when the password was generated now: print it once, it is never shown again. */
-  adminPassword?: string;
-  /** Set only when the API key was generated now. */
-  apiKey?: string;
+export interface EnsuredCredentials {
+  /** No user exists: src/server.ts creates the first admin (createFirstAdmin) once it listens. */
+  firstAdminPending: boolean;
 }
 
 /**
- * Make sure the settings hold a session secret, an admin password hash and an API key hash.
- * Environment values win over stored hashes (a changed PRAKSIS_ADMIN_PASSWORD is re-hashed).
- * Returns the credentials generated now, to be printed once by the caller.
+ * The session secret, the old shared key's hash, and the first admin when PRAKSIS_ADMIN_PASSWORD
+ * is set (its password is set again when the variable changed, ending its sessions). An install
+ * from before accounts keeps its evaluator password as the first admin's.
  */
-export async function ensureCredentials(
-  settings: SettingsPort,
-  config: Pick<Config, 'adminPassword' | 'apiKey'>,
-): Promise<GeneratedCredentials> {
-  const current = await settings.read();
-  const generated: GeneratedCredentials = {};
-  const changes: { sessionSecret?: string; adminPasswordHash?: string; apiKeyHash?: string } = {};
+export async function ensureCredentials(store: Store, config: Pick<Config, 'adminPassword' | 'apiKey'>): Promise<EnsuredCredentials> {
+  const current = await store.settings.read();
+  const changes: { sessionSecret?: string; apiKeyHash?: string } = {};
+  if (!current.sessionSecret) changes.sessionSecret = newSecret(32);
+  if (config.apiKey !== undefined && !verifyApiKey(config.apiKey, current.apiKeyHash)) changes.apiKeyHash = sha256(config.apiKey);
+  if (Object.keys(changes).length > 0) await store.settings.update((s) => void Object.assign(s, changes));
 
-  if (!current.sessionSecret) changes.sessionSecret = randomBytes(32).toString('base64url');
-
+  const admin = await store.users.findByLogin(FIRST_ADMIN);
   if (config.adminPassword !== undefined) {
-    if (!(await verifyPassword(config.adminPassword, current.adminPasswordHash))) {
-      changes.adminPasswordHash = await hashPassword(config.adminPassword);
+    if (!admin) await addFirstAdmin(store, await hashPassword(config.adminPassword));
+    else if (!(await verifyPassword(config.adminPassword, admin.passwordHash))) {
+      await store.users.update(admin.id, { passwordHash: await hashPassword(config.adminPassword) });
+      await store.users.endSessions(admin.id);
     }
-  } else if (!current.adminPasswordHash) {
-    generated.adminPassword = randomBytes(12).toString('base64url');
-    changes.adminPasswordHash = await hashPassword(generated.adminPassword);
+    return { firstAdminPending: false };
   }
+  if ((await store.users.list()).length > 0) return { firstAdminPending: false };
+  if (current.adminPasswordHash) {
+    await addFirstAdmin(store, current.adminPasswordHash);
+    return { firstAdminPending: false };
+  }
+  return { firstAdminPending: true };
+}
 
-  if (config.apiKey !== undefined) {
-    if (!verifyApiKey(config.apiKey, current.apiKeyHash)) changes.apiKeyHash = hashApiKey(config.apiKey);
-  } else if (!current.apiKeyHash) {
-    generated.apiKey = randomBytes(24).toString('base64url');
-    changes.apiKeyHash = hashApiKey(generated.apiKey);
-  }
+async function addFirstAdmin(store: Store, passwordHash: string): Promise<TUser> {
+  const user: TUser = { id: newId(), name: 'Administrator', login: FIRST_ADMIN, role: 'admin', studies: [], passwordHash, createdDay: danishDay() };
+  if (!(await store.users.add(user))) throw new Error(`a user "${FIRST_ADMIN}" exists already`);
+  return user;
+}
 
-  if (Object.keys(changes).length > 0) {
-    await settings.update((s) => {
-      Object.assign(s, changes);
-    });
-  }
-  return generated;
+/**
+ * Creates the first admin with a generated password and a personal API key, and returns both (print
+ * them once). src/server.ts calls it only once the server listens.
+ */
+export async function createFirstAdmin(store: Store): Promise<{ password: string; apiKey: string }> {
+  const password = newPassword();
+  const user = await addFirstAdmin(store, await hashPassword(password));
+  const apiKey = `pk_${newSecret(24)}`;
+  await store.users.addKey({ id: newId(), userId: user.id, name: 'Første nøgle (første start)', hash: sha256(apiKey), createdDay: danishDay(), lastUsedDay: null });
+  return { password, apiKey };
 }

@@ -11,6 +11,7 @@ import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
 import type { TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
+import type { TActivity, TApiKey, TSession, TUser } from './accounts.ts';
 
 /** A response before the store gives it its id and submission day. */
 export type NewResponse = Omit<TResponse, 'id' | 'day'>;
@@ -156,6 +157,52 @@ export interface TransferPort {
   loadFieldworkData(data: TFieldworkData): Promise<void>;
 }
 
+/**
+ * Accounts (./accounts.ts): users, personal API keys, sessions, failed sign-in counters and the
+ * activity log. Everything several instances must agree on lives here, never in process memory.
+ */
+export interface UsersPort {
+  /** Every user, sorted by login. */
+  list(): Promise<TUser[]>;
+  get(id: string): Promise<TUser | undefined>;
+  /** The user with this login (logins compare in lower case). */
+  findByLogin(login: string): Promise<TUser | undefined>;
+  /** Adds a user; false (and nothing stored) when the login or id is taken. */
+  add(user: TUser): Promise<boolean>;
+  /** Replaces a user's name, role, studies or password hash; the changed user, or undefined when there is none. */
+  update(id: string, change: Partial<Pick<TUser, 'name' | 'role' | 'studies' | 'passwordHash'>>): Promise<TUser | undefined>;
+  /** Removes a user with their keys and sessions, at once; false when there was none. */
+  remove(id: string): Promise<boolean>;
+
+  addKey(key: TApiKey): Promise<void>;
+  /** A user's keys, oldest first. */
+  keys(userId: string): Promise<TApiKey[]>;
+  /** The key with this hash, with its user; records `day` as its last use. */
+  useKey(hash: string, day: string): Promise<{ key: TApiKey; user: TUser } | undefined>;
+  /** Revokes one of a user's keys; false when the user has no such key. */
+  revokeKey(userId: string, keyId: string): Promise<boolean>;
+
+  addSession(session: TSession): Promise<void>;
+  /** The unexpired session with this hash, with its user. */
+  session(hash: string, now: number): Promise<{ session: TSession; user: TUser } | undefined>;
+  endSession(hash: string): Promise<void>;
+  /** Ends every session of a user (but `except`); returns how many ended. */
+  endSessions(userId: string, except?: string): Promise<number>;
+
+  /**
+   * Counts one attempt under each key, atomically (any instance), and returns for each key the
+   * attempts within the last `windowMs` including this one. Keys are hashes, never addresses.
+   */
+  countAttempts(keys: readonly string[], now: number, windowMs: number): Promise<number[]>;
+  /** Forgets the attempts counted under these keys (a sign-in that succeeded). */
+  clearAttempts(keys: readonly string[]): Promise<void>;
+
+  /** Appends to the activity log, durably. There is no way to change or delete an entry. */
+  log(entry: TActivity): Promise<void>;
+  /** The log, oldest first. */
+  activity(): Promise<TActivity[]>;
+}
+
 export interface Store {
   /** Where the data is, for messages (a directory, or a database without its password). */
   readonly location: string;
@@ -164,5 +211,6 @@ export interface Store {
   readonly settings: SettingsPort;
   readonly transfer: TransferPort;
   readonly mail: MailPort;
+  readonly users: UsersPort;
   close(): Promise<void>;
 }

@@ -29,6 +29,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
 
     await page.goto(`${env.app.url}/admin`);
     await check('login');
+    await page.fill('input[name="login"]', 'admin');
     await page.fill('input[name="password"]', ADMIN_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
     await check('admin start');

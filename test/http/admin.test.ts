@@ -31,7 +31,7 @@ describe('evaluator area', () => {
     expect(res.headers.get('location')).toBe(`/admin/login?next=${encodeURIComponent(target)}`);
     const login = await (await client.get(res.headers.get('location')!)).text();
     expect(login).toContain('<h1>Log ind</h1>');
-    const post = await client.postForm('/admin/login', { _csrf: csrfTokenOf(login), password: 'test-password-123', next: target });
+    const post = await client.postForm('/admin/login', { _csrf: csrfTokenOf(login), login: 'admin', password: 'test-password-123', next: target });
     expect(post.status).toBe(303);
     expect(post.headers.get('location')).toBe(target);
     expect((await client.get(target)).status).toBe(200);
@@ -42,7 +42,7 @@ describe('evaluator area', () => {
     const res = await signIn(client, 'not-the-password');
     expect(res.status).toBe(401);
     const html = await res.text();
-    expect(html).toContain('Adgangskoden er ikke korrekt');
+    expect(html).toContain('Brugernavn eller adgangskode er ikke korrekt');
     expect(html).toContain('aria-invalid="true"');
     expect((await client.get('/admin')).status).toBe(303);
   });

@@ -61,7 +61,7 @@ export async function startApp(options: StartOptions = {}): Promise<Running> {
   const loaded = await loadDefinitions(surveysDir);
   const definitions = options.editDefinitions ? options.editDefinitions(loaded) : loaded;
   const store = await openStore(dataDir);
-  await ensureCredentials(store.settings, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
+  await ensureCredentials(store, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
   const today = options.today;
   let listened = 0;
   const publicUrl = () => options.publicUrl ?? `http://localhost:${listened}`;
@@ -240,9 +240,9 @@ export function csrfTokenOf(html: string): string {
   return token;
 }
 
-/** Signs the client in as the evaluator through the login form; returns the response of the POST. */
-export async function signIn(client: Client, password = ADMIN_PASSWORD): Promise<Response> {
+/** Signs the client in (as the first admin unless `login` is given) through the login form; returns the response of the POST. */
+export async function signIn(client: Client, password = ADMIN_PASSWORD, login = 'admin'): Promise<Response> {
   const page = await client.get('/admin/login');
   const html = await page.text();
-  return client.postForm('/admin/login', { _csrf: csrfTokenOf(html), password, next: '/admin' });
+  return client.postForm('/admin/login', { _csrf: csrfTokenOf(html), login, password, next: '/admin' });
 }

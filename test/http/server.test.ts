@@ -1,6 +1,6 @@
 /**
  * `npm start` as a user runs it: the server process on a fresh data directory prints its address
- * and the generated evaluator credentials once; `--demo` fills an empty store with labelled demo data.
+ * and the generated first admin's credentials once; `--demo` fills an empty store with labelled demo data.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -33,8 +33,8 @@ describe('npm start', () => {
     const dataDir = join(await tempDir(), 'data');
     const first = await startServer([], { PRAKSIS_DATA_DIR: dataDir });
     const output = first.output();
-    const password = /Evaluator password \(generated now, shown only this once\): (\S+)/.exec(output)?.[1];
-    const apiKey = /Evaluator API key \(generated now, shown only this once\): (\S+)/.exec(output)?.[1];
+    const password = /Admin password \(generated now, shown only this once\): (\S+)/.exec(output)?.[1];
+    const apiKey = /Admin API key \(generated now, shown only this once\): (\S+)/.exec(output)?.[1];
     expect(password).toBeDefined();
     expect(apiKey).toBeDefined();
 

@@ -86,7 +86,7 @@ describe('praksis copy', () => {
     const study = defs.studies[0]!;
     const source = await dir();
     const store = await openStore(source);
-    await ensureCredentials(store.settings, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
+    await ensureCredentials(store, { adminPassword: ADMIN_PASSWORD, apiKey: API_KEY });
     await store.settings.update((s) => {
       s.exportSecret = 'a-secret-that-keeps-the-cluster-pseudonyms';
     });

@@ -106,7 +106,7 @@ describe('every evaluator route rejects unauthenticated access', () => {
   it('the right key opens the evaluator API', async () => {
     const res = await fetch(app.url + '/api/v1/whoami', { headers: { authorization: `Bearer ${API_KEY}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ role: 'evaluator' });
+    expect(await res.json()).toEqual({ name: 'PRAKSIS_API_KEY', role: 'admin', studies: [] });
   });
 });
 
@@ -136,7 +136,7 @@ describe('evaluator sign-in, session cookie and CSRF', () => {
           'x-forwarded-proto': 'https',
           cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         },
-        body: new URLSearchParams({ _csrf: csrfTokenOf(html), password: ADMIN_PASSWORD }).toString(),
+        body: new URLSearchParams({ _csrf: csrfTokenOf(html), login: 'admin', password: ADMIN_PASSWORD }).toString(),
       });
       expect(res.status).toBe(303);
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
@@ -193,7 +193,7 @@ describe('evaluator sign-in, session cookie and CSRF', () => {
   it('does not follow an off-site "next" after sign-in', async () => {
     const client = new Client(app.url);
     const html = await (await client.get('/admin/login?next=//evil.example/admin')).text();
-    const res = await client.postForm('/admin/login', { _csrf: csrfTokenOf(html), password: ADMIN_PASSWORD, next: 'https://evil.example/' });
+    const res = await client.postForm('/admin/login', { _csrf: csrfTokenOf(html), login: 'admin', password: ADMIN_PASSWORD, next: 'https://evil.example/' });
     expect(res.headers.get('location')).toBe('/admin');
   });
 });
@@ -227,7 +227,7 @@ describe('security headers', () => {
 });
 
 describe('rate limits', () => {
-  it('locks sign-in after the configured number of failures, even for the right password', async () => {
+  it('locks sign-in after the configured number of failures, even for the right password, for a browser that never signed in', async () => {
     const limited = await startApp({ config: { loginLimit: 3, rateLimit: 'off' } });
     try {
       const client = new Client(limited.url);

@@ -69,7 +69,14 @@ describe('anonymity audit', () => {
           expect(text, name).not.toMatch(/Mozilla|node-fetch|undici/i);
           for (const t of tokens) expect(text, `${name} holds a token`).not.toContain(t);
         }
-        for (const [name, text] of texts.filter(([n]) => n !== 'server output')) expect(text, `${name} holds a time of day`).not.toMatch(/T?\d{2}:\d{2}(:\d{2})?/);
+        // The activity log (activity.jsonl) records evaluators' actions with their time, and only those.
+        const logLines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { at: string; who: string; action: string });
+        for (const [name, text] of texts.filter(([n]) => n !== 'server output')) {
+          const withoutLogTimes = name === 'activity.jsonl' ? JSON.stringify(logLines(text).map((e) => ({ ...e, at: '' }))) : text;
+          expect(withoutLogTimes, `${name} holds a time of day`).not.toMatch(/T?\d{2}:\d{2}(:\d{2})?/);
+        }
+        const log = logLines(texts.find(([n]) => n === 'activity.jsonl')![1]);
+        expect(log.every((e) => ['admin', 'PRAKSIS_API_KEY'].includes(e.who)), 'only evaluators are in the activity log').toBe(true);
         return texts;
       };
       const texts = await scan();

@@ -270,7 +270,7 @@ describe('hostile input to the HTML forms', () => {
     return { client, page, form: fillForm(leaders, page, fullPlan(municipality)) };
   }
 
-  const formCases: { name: string; send: () => Promise<Response>; status: number; says: RegExp }[] = [
+  const formCases: { name: string; send: () => Promise<Response>; status: number; says: RegExp; counted?: boolean }[] = [
     {
       name: 'a page posted without the state field',
       send: async () => post(pagePath(1), new URLSearchParams({ action: 'next' }).toString(), 'application/x-www-form-urlencoded'),
@@ -371,10 +371,12 @@ describe('hostile input to the HTML forms', () => {
         const client = new Client(app.url);
         const html = await (await client.get('/admin/login')).text();
         const token = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-        return client.postForm('/admin/login', { _csrf: token, password: "' OR 1=1 --" });
+        return client.postForm('/admin/login', { _csrf: token, login: "admin' OR 1=1 --", password: "' OR 1=1 --" });
       },
       status: 401,
-      says: /Adgangskoden er ikke korrekt/,
+      says: /Brugernavn eller adgangskode er ikke korrekt/,
+      // A failed sign-in is counted (the limit, accounts.json) and logged (activity.jsonl): nothing else changes.
+      counted: true,
     },
   ];
 
@@ -387,7 +389,15 @@ describe('hostile input to the HTML forms', () => {
       expect(html).toMatch(c.says);
       expect(html).toContain('<html lang="da">');
       expect(html).not.toMatch(/\bat [^\n]*\.(ts|js):\d+/); // never a stack trace
-      expect(await hashDir(app.dataDir)).toEqual(snapshot);
+      if (!c.counted) expect(await hashDir(app.dataDir)).toEqual(snapshot);
+      else {
+        const { '/accounts.json': accountsNow, '/activity.jsonl': logNow, ...rest } = await hashDir(app.dataDir);
+        const { '/accounts.json': accountsBefore, '/activity.jsonl': logBefore, ...restBefore } = snapshot;
+        expect(rest).toEqual(restBefore);
+        expect(accountsNow).not.toBe(accountsBefore);
+        expect(logNow).not.toBe(logBefore);
+        snapshot = await hashDir(app.dataDir);
+      }
     });
   }
 });
@@ -527,7 +537,7 @@ describe('hostile and stale invitation links', () => {
     const signedIn = await (async () => {
       const html = await (await client.get('/admin/login')).text();
       const token = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-      return client.postForm('/admin/login', { _csrf: token, password: 'test-password-123' });
+      return client.postForm('/admin/login', { _csrf: token, login: 'admin', password: 'test-password-123' });
     })();
     expect(signedIn.status).toBe(303);
     const page = await (await client.get(`/admin/studies/${study.id}/fieldwork`)).text();

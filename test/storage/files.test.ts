@@ -297,11 +297,11 @@ describe('settings.json and fieldwork.json', () => {
 });
 
 describe('a data directory that lost a file', () => {
-  it('opens when brand new, creating settings.json, fieldwork.json and mail.json', async () => {
+  it('opens when brand new, creating settings.json, fieldwork.json, mail.json, accounts.json and activity.jsonl', async () => {
     const store = await open();
-    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'mail.json', 'praksis.lock', 'responses.jsonl', 'settings.json']);
+    expect((await readdir(data.dir)).sort()).toEqual(['accounts.json', 'activity.jsonl', 'fieldwork.json', 'mail.json', 'praksis.lock', 'responses.jsonl', 'settings.json']);
     await store.close();
-    expect((await readdir(data.dir)).sort()).toEqual(['fieldwork.json', 'mail.json', 'responses.jsonl', 'settings.json']);
+    expect((await readdir(data.dir)).sort()).toEqual(['accounts.json', 'activity.jsonl', 'fieldwork.json', 'mail.json', 'responses.jsonl', 'settings.json']);
   });
 
   it('opens normally after a first open that failed half way', async () => {

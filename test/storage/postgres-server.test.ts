@@ -33,8 +33,9 @@ describe('npm start with PRAKSIS_DATABASE_URL', () => {
     await client.connect();
     try {
       expect((await client.query('SELECT count(*)::integer AS n FROM praksis_schema')).rows[0].n).toBeGreaterThan(0);
-      // The first start stored the generated credentials in the settings row.
-      expect(Object.keys((await client.query('SELECT document FROM settings')).rows[0].document)).toContain('adminPasswordHash');
+      // The first start made the session secret and the first admin (its password only as a hash).
+      expect(Object.keys((await client.query('SELECT document FROM settings')).rows[0].document)).toContain('sessionSecret');
+      expect((await client.query('SELECT login, role FROM users')).rows).toEqual([{ login: 'admin', role: 'admin' }]);
     } finally {
       await client.end();
     }

@@ -5,6 +5,8 @@
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
  *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (./fieldwork.ts)
  *   <dataDir>/mail.json         e-mail contacts, the outbox and the mail texts, apart from responses (./mail.ts)
+ *   <dataDir>/accounts.json     users, key and session hashes, sign-in counters (./users.ts)
+ *   <dataDir>/activity.jsonl    the activity log of evaluator actions, append-only (./activity.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * The first open of an empty directory creates all of them. A later open refuses when settings.json
@@ -21,11 +23,14 @@ import { fileIO, reason, type FileIO } from './io.ts';
 import { lockDataDir } from './lock.ts';
 import { FileResponses } from './responses.ts';
 import { FileSettings } from './settings.ts';
+import { FileUsers } from './users.ts';
 
 export const RESPONSES_FILE = 'responses.jsonl';
 export const SETTINGS_FILE = 'settings.json';
 export const FIELDWORK_FILE = 'fieldwork.json';
 export const MAIL_FILE = 'mail.json';
+export const ACCOUNTS_FILE = 'accounts.json';
+export const ACTIVITY_FILE = 'activity.jsonl';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -84,7 +89,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
-    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, OLD_SNAPSHOT_FILE]);
+    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, ACCOUNTS_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
     fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
@@ -95,6 +100,8 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(fieldwork);
     const mail = await FileMail.open(join(dataDir, MAIL_FILE), io);
     opened.push(mail);
+    const users = await FileUsers.open(join(dataDir, ACCOUNTS_FILE), join(dataDir, ACTIVITY_FILE), io);
+    opened.push(users);
     let closing: Promise<void> | undefined;
     return {
       location: dataDir,
@@ -103,6 +110,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
       fieldwork,
       transfer: { fieldworkData: () => fieldwork.data(), loadFieldworkData: (data) => fieldwork.load(data) },
       mail,
+      users,
       close() {
         closing ??= (async () => {
           try {
@@ -117,7 +125,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   } catch (error) {
     for (const part of opened) await part.close().catch(() => undefined);
     // A first open that failed half way leaves no settings.json without fieldwork.json (the next open would refuse).
-    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
+    if (fresh) for (const name of [SETTINGS_FILE, FIELDWORK_FILE, ACCOUNTS_FILE, ACTIVITY_FILE]) await rm(join(dataDir, name), { force: true }).catch(() => undefined);
     await lock.release();
     throw error;
   }

@@ -5,6 +5,7 @@
  *   invitations   token hashes, uses and completions per day; drafts; windows (./fieldwork.ts)
  *   settings      one JSON document (./settings.ts)
  *   contacts, messages, mail_texts  e-mail fieldwork, apart from responses (./mail.ts)
+ *   users, api_keys, sessions, login_attempts, activity   accounts and the activity log (./users.ts)
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
@@ -20,6 +21,7 @@ import { PostgresResponses } from './responses.ts';
 import { PostgresSettings } from './settings.ts';
 import { PostgresTransfer } from './transfer.ts';
 import { guarded } from './unavailable.ts';
+import { PostgresUsers } from './users.ts';
 import { redactUrl } from './url.ts';
 
 export interface PostgresStoreOptions {
@@ -96,6 +98,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     settings: guarded(new PostgresSettings(pool, location)),
     transfer: guarded(new PostgresTransfer(pool)),
     mail: guarded(new PostgresMail(pool)),
+    users: guarded(new PostgresUsers(pool)),
     close() {
       closing ??= (async () => {
         responses.close();
