@@ -7,24 +7,13 @@
  * `ukendt` = not recorded; yes/no fields `ja` / `nej`. A file with any problem is refused whole:
  * the result lists every problem with its line number (the header is line 1) and no records.
  */
-import { parseDate, type IsoDate } from './dates.ts';
+import { parseDate } from './dates.ts';
 import type { DateCell } from './deadline.ts';
 import type { TAuditDefinition } from './schema.ts';
 
-export type YesNo = 'ja' | 'nej' | 'ukendt' | null;
+import type { AuditCase, AuditEvent, YesNo } from './records.ts';
 
-export interface AuditCase {
-  caseId: string;
-  municipality: string;
-  /** Per field id: a date cell for date fields, a yes/no cell for yes/no fields. */
-  values: Record<string, DateCell | YesNo>;
-}
-
-export interface AuditEvent {
-  caseId: string;
-  event: string;
-  date: IsoDate | 'ukendt';
-}
+export type { AuditCase, AuditEvent, YesNo } from './records.ts';
 
 export interface LineProblem {
   line: number;

@@ -8,7 +8,7 @@ import { openFileStore, type FileStoreOptions } from './files/store.ts';
 import { openPostgresStore, type PostgresStoreOptions } from './postgres/store.ts';
 import type { Store } from './ports.ts';
 
-export type { FieldworkPort, IssuedLink, LinkUse, NewResponse, ResponsesPort, SettingsPort, Store, Stored } from './ports.ts';
+export type { AuditChange, AuditPort, FieldworkPort, IssuedLink, LinkUse, NewResponse, ResponsesPort, SettingsPort, Store, Stored } from './ports.ts';
 export type { Settings } from './settings.ts';
 export type { FileIO } from './files/io.ts';
 export type { PostgresStoreOptions } from './postgres/store.ts';

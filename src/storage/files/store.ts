@@ -4,6 +4,7 @@
  *   <dataDir>/responses.jsonl   anonymous responses, append-only, fdatasync'ed (./responses.ts)
  *   <dataDir>/settings.json     evaluator settings (lowdb, durable temp+rename) (./settings.ts)
  *   <dataDir>/fieldwork.json    invitations (token hashes), drafts, fieldwork windows (./fieldwork.ts)
+ *   <dataDir>/audit.json        case-file audit records: cases and events per audit (./audit.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * The first open of an empty directory creates all of them. A later open refuses when settings.json
@@ -13,6 +14,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../ports.ts';
+import { FileAudits } from './audit.ts';
 import { removeStaleTemps } from './durable.ts';
 import { FileFieldwork } from './fieldwork.ts';
 import { fileIO, reason, type FileIO } from './io.ts';
@@ -23,6 +25,7 @@ import { FileSettings } from './settings.ts';
 export const RESPONSES_FILE = 'responses.jsonl';
 export const SETTINGS_FILE = 'settings.json';
 export const FIELDWORK_FILE = 'fieldwork.json';
+export const AUDIT_FILE = 'audit.json';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -81,7 +84,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
-    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, OLD_SNAPSHOT_FILE]);
+    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, AUDIT_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
     fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
@@ -90,12 +93,15 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(settings);
     const fieldwork = await FileFieldwork.open(join(dataDir, FIELDWORK_FILE), io);
     opened.push(fieldwork);
+    const audits = await FileAudits.open(join(dataDir, AUDIT_FILE), io);
+    opened.push(audits);
     let closing: Promise<void> | undefined;
     return {
       location: dataDir,
       responses,
       settings,
       fieldwork,
+      audits,
       close() {
         closing ??= (async () => {
           try {

@@ -4,6 +4,7 @@
  *   responses     anonymous responses (./responses.ts)
  *   invitations   token hashes, uses and completions per day; drafts; windows (./fieldwork.ts)
  *   settings      one JSON document (./settings.ts)
+ *   audit_cases, audit_events  case-file audit records (./audit.ts)
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
@@ -11,6 +12,7 @@
  */
 import pg from 'pg';
 import type { Store } from '../ports.ts';
+import { PostgresAudits } from './audit.ts';
 import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
 import { PostgresResponses } from './responses.ts';
@@ -67,6 +69,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     responses,
     fieldwork: new PostgresFieldwork(pool),
     settings: new PostgresSettings(pool, location),
+    audits: new PostgresAudits(pool),
     close() {
       closing ??= (async () => {
         responses.close();
