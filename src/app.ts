@@ -9,6 +9,7 @@ import { problems } from './errors.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
 import { adminRoutes } from './http/admin.ts';
+import { auditApiRoutes } from './http/api-audit.ts';
 import { evaluatorApiRoutes } from './http/api-evaluator.ts';
 import { apiRoutes } from './http/api.ts';
 import { assetRoutes, checkAssets } from './http/assets.ts';
@@ -96,6 +97,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   app.use('/api', apiJsonOnly, express.json({ limit: BODY_LIMIT }), express.text({ type: 'text/csv', limit: BODY_LIMIT }), checkJsonBody);
   mount(app, '/api/v1', apiRoutes(ctx));
   mount(app, '/api/v1', evaluatorApiRoutes(ctx));
+  mount(app, '/api/v1', auditApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));

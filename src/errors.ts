@@ -94,6 +94,9 @@ export const problems = {
       `The study definition ${file} is invalid:\n${details.map((d) => `  ${d.path || '(root)'}: ${d.message}`).join('\n')}`,
       details,
     ),
+  /** A file (an audit's cases.csv / events.csv) refused whole; `details` name every problem by line. */
+  fileRefused: (file: string, details: ProblemDetail[]) =>
+    new Problem(400.17, 400, `${file} has ${details.length} problem(s); nothing was imported or changed.`, details),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

@@ -1,0 +1,32 @@
+/**
+ * JSON API, version 1, case-file audits: every endpoint needs `Authorization: Bearer <key>`.
+ * Import of cases.csv / events.csv (text/csv bodies), the results and the import format back.
+ */
+import type { Response } from 'express';
+import type { Context } from '../services/context.ts';
+import { casesCsv, eventsCsv, importCases, importEvents, resultsCsv, type ImportOutcome } from '../services/audit.ts';
+import { requireApiKey } from './auth.ts';
+import { newRouter, param, sendCsv } from './router.ts';
+
+/** 200 with what was stored, or 400 with every problem of the refused file by line (nothing changed). */
+function sendImport(res: Response, outcome: ImportOutcome): void {
+  if (outcome.ok) {
+    res.json({ created: outcome.created, updated: outcome.updated, events: outcome.events });
+    return;
+  }
+  const { problem } = outcome;
+  res.status(400).json({ error: { code: problem.code, message: problem.message, details: problem.details }, problems: outcome.problems });
+}
+
+export function auditApiRoutes(ctx: Context) {
+  const router = newRouter();
+  const key = requireApiKey(ctx.store.settings);
+
+  router.post('/audits/:audit/cases', key, async (req, res) => sendImport(res, await importCases(ctx, param(req, 'audit'), req.body)));
+  router.post('/audits/:audit/events', key, async (req, res) => sendImport(res, await importEvents(ctx, param(req, 'audit'), req.body)));
+  router.get('/audits/:audit/results.csv', key, async (req, res) => sendCsv(res, await resultsCsv(ctx, param(req, 'audit'), req.query)));
+  router.get('/audits/:audit/cases.csv', key, async (req, res) => sendCsv(res, await casesCsv(ctx, param(req, 'audit'), req.query)));
+  router.get('/audits/:audit/events.csv', key, async (req, res) => sendCsv(res, await eventsCsv(ctx, param(req, 'audit'), req.query)));
+
+  return router;
+}
