@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
 import { problems } from './errors.ts';
+import { auditAdminRoutes } from './http/admin-audit.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
 import { adminRoutes } from './http/admin.ts';
@@ -109,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', adminRoutes(ctx, new LoginLimiter(options.config?.loginLimit ?? DEFAULT_LOGIN_LIMIT)));
   mount(app, '/admin', reportAdminRoutes(ctx));
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
+  mount(app, '/admin', auditAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 

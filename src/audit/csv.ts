@@ -118,6 +118,9 @@ function dateCell(raw: string): DateCell | undefined {
 export interface FieldProblem {
   column: string;
   message: string;
+  /** Which rule: the date is after the review date, or before the date `other` (the rule's anchor). */
+  rule?: 'after_review' | 'before_anchor';
+  other?: string;
 }
 
 const known = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -133,14 +136,14 @@ export function caseProblems(definition: TAuditDefinition, values: AuditCase['va
   if (known(review)) {
     for (const f of definition.fields) {
       const v = values[f.id];
-      if (f.type === 'date' && known(v) && v > review) out.push({ column: f.id, message: `${f.id} (${v}) is after the review date (${review})` });
+      if (f.type === 'date' && known(v) && v > review) out.push({ column: f.id, message: `${f.id} (${v}) is after the review date (${review})`, rule: 'after_review', other: definition.reviewField });
     }
   }
   for (const r of definition.rules) {
     if (r.kind !== 'deadline') continue;
     const a = values[r.anchor];
     const t = values[r.target];
-    if (known(a) && known(t) && t < a) out.push({ column: r.target, message: `${r.target} (${t}) is before ${r.anchor} (${a})` });
+    if (known(a) && known(t) && t < a) out.push({ column: r.target, message: `${r.target} (${t}) is before ${r.anchor} (${a})`, rule: 'before_anchor', other: r.anchor });
   }
   return out;
 }
@@ -153,13 +156,13 @@ export function eventProblems(definition: TAuditDefinition, event: AuditEvent, o
   const out: FieldProblem[] = [];
   if (event.date === 'ukendt') return out;
   const review = owner.values[definition.reviewField];
-  if (known(review) && event.date > review) out.push({ column: 'date', message: `the date (${event.date}) is after the case's review date (${review})` });
+  if (known(review) && event.date > review) out.push({ column: 'date', message: `the date (${event.date}) is after the case's review date (${review})`, rule: 'after_review', other: definition.reviewField });
   for (const r of definition.rules) {
     const from = r.kind === 'chain' ? r.start : r.kind === 'first_event' ? r.anchor : undefined;
     if (r.kind === 'deadline' || r.event !== event.event || from === undefined) continue;
     const start = owner.values[from];
     if (known(start) && event.date < start) {
-      out.push({ column: 'date', message: `the ${event.event} (${event.date}) is before ${from} (${start})` });
+      out.push({ column: 'date', message: `the ${event.event} (${event.date}) is before ${from} (${start})`, rule: 'before_anchor', other: from });
       break;
     }
   }

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import {
   auditResults,
-  caseProblems,
   eventProblems,
   readCases,
   readEvents,
@@ -16,7 +15,11 @@ import {
   type LineProblem,
   type TAuditDefinition,
 } from '../audit/index.ts';
+import type { SurvivalCurve } from '../audit/kaplan-meier.ts';
+import { caseForm, checkCaseForm, readCaseForm, type CaseForm, type FormProblem } from '../audit/form.ts';
+import { auditFigures, caseOutcomes, type CaseOutcome } from '../audit/present.ts';
 import type { AuditData } from '../audit/records.ts';
+import { barFigurePng, stepFigurePng } from '../charts/png.ts';
 import { issueDetails, problems, type Problem } from '../errors.ts';
 import { toCsv, type Dialect } from '../export/csv.ts';
 import type { Context } from './context.ts';
@@ -111,18 +114,6 @@ export async function importEvents(ctx: Context, auditId: string, body: unknown)
   });
 }
 
-/**
- * Saves one case and its events (the case form): checked with the same rules as an import; the
- * problems name the field. Nothing is stored when there is one.
- */
-export async function saveCase(ctx: Context, auditId: string, kase: AuditCase, events: AuditEvent[]): Promise<{ ok: true } | { ok: false; problems: { column: string; message: string }[] }> {
-  const audit = findAudit(ctx, auditId);
-  const list = [...caseProblems(audit, kase.values), ...events.flatMap((e, k) => eventProblems(audit, e, kase).map((p) => ({ column: `event.${k}`, message: p.message })))];
-  if (list.length > 0) return { ok: false, problems: list };
-  await ctx.store.audits.update(audit.id, () => ({ cases: [kase], eventsOf: [kase.caseId], events }));
-  return { ok: true };
-}
-
 export async function resultsOf(ctx: Context, auditId: string): Promise<{ audit: TAuditDefinition; data: AuditData; results: AuditResults }> {
   const { audit, ...data } = await auditRecords(ctx, auditId);
   return { audit, data, results: auditResults(audit, data.cases, data.events) };
@@ -195,4 +186,76 @@ export async function eventsCsv(ctx: Context, auditId: string, query: unknown): 
     dialect,
   );
   return { filename: `${audit.id}-events.csv`, text };
+}
+
+/** A figure of the audit as PNG: a figure number (`11`) or `km` (the Kaplan–Meier curve). */
+export async function figurePng(ctx: Context, auditId: string, figure: string): Promise<{ filename: string; png: Buffer }> {
+  const { audit, results } = await resultsOf(ctx, auditId);
+  if (figure === 'km') {
+    const km = results.survival;
+    if (!audit.survival || !km || km.time.length === 0) throw problems.notFound(`The Kaplan–Meier figure of the audit "${audit.id}"`);
+    return { filename: `${audit.id}-km.png`, png: stepFigurePng(kmFigure(audit, km)) };
+  }
+  const found = auditFigures(audit, results).find((f) => f.measure.kind !== 'mean_days' && 'figure' in f.measure && f.measure.figure === figure);
+  if (!found) throw problems.notFound(`Figure ${figure} of the audit "${audit.id}"`);
+  return { filename: `${audit.id}-figur-${figure}.png`, png: barFigurePng(found.spec) };
+}
+
+/** The Kaplan–Meier curve as a step figure (starting at day 0, 100 pct.). */
+export function kmFigure(audit: TAuditDefinition, km: SurvivalCurve) {
+  return {
+    number: 'Figur',
+    title: audit.survival!.title,
+    x: [0, ...km.time],
+    y: [1, ...km.survival],
+    xLabel: 'Dage efter overtagelsen',
+    yLabel: 'Andel uden kontrakt',
+    caption: `${audit.caption} (N=${km.n})`,
+  };
+}
+
+export interface CasePage {
+  audit: TAuditDefinition;
+  form: CaseForm;
+  /** Set when editing a stored case (its id cannot change on the page). */
+  caseId?: string;
+  outcomes: CaseOutcome[];
+  problems: FormProblem[];
+}
+
+/** The case page: an empty form, or a stored case with its outcomes. */
+export async function casePage(ctx: Context, auditId: string, caseId?: string): Promise<CasePage> {
+  const { audit, cases, events } = await auditRecords(ctx, auditId);
+  if (caseId === undefined) return { audit, form: caseForm(audit), outcomes: [], problems: [] };
+  const kase = cases.find((c) => c.caseId === caseId);
+  if (!kase) throw problems.notFound(`The case "${caseId}"`);
+  const mine = events.filter((e) => e.caseId === caseId);
+  return { audit, form: caseForm(audit, kase, mine), caseId, outcomes: caseOutcomes(audit, kase, mine), problems: [] };
+}
+
+/**
+ * A posted case form: saved (its events replace the stored ones), or the form again as typed,
+ * with every problem by field, or with one more row (»add row«). A new case may not take the id
+ * of a stored one.
+ */
+export async function submitCasePage(ctx: Context, auditId: string, body: Record<string, unknown>, caseId?: string): Promise<{ saved: string } | CasePage> {
+  const audit = findAudit(ctx, auditId);
+  const { form, addRow } = readCaseForm(audit, body);
+  if (caseId !== undefined) form.caseId = caseId;
+  if (addRow) return { audit, form, outcomes: [], problems: [], ...(caseId !== undefined ? { caseId } : {}) };
+  const checked = checkCaseForm(audit, form);
+  const page = (list: FormProblem[]): CasePage => ({ audit, form, outcomes: [], problems: list, ...(caseId !== undefined ? { caseId } : {}) });
+  if (!checked.ok) return page(checked.problems);
+  try {
+    await ctx.store.audits.update(audit.id, (current) => {
+      const known = current.cases.some((c) => c.caseId === checked.kase.caseId);
+      if (caseId === undefined && known) throw new Refused([{ line: 0, column: 'case_id', message: `Der findes allerede en sag med id »${checked.kase.caseId}«. Åbn den fra listen for at rette den.` }]);
+      if (caseId !== undefined && !known) throw problems.notFound(`The case "${caseId}"`);
+      return { cases: [checked.kase], eventsOf: [checked.kase.caseId], events: checked.events };
+    });
+  } catch (error) {
+    if (error instanceof Refused) return page(error.problems.map((p) => ({ field: p.column ?? 'case_id', message: p.message })));
+    throw error;
+  }
+  return { saved: checked.kase.caseId };
 }

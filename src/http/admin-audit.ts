@@ -1,0 +1,106 @@
+/**
+ * The case-file audit in the evaluator area (session and CSRF as every admin page): the audits,
+ * one audit's cases and CSV upload, one page per case, the results with figures, PNG and CSV.
+ */
+import type { Request, Response } from 'express';
+import { danishDate } from '../audit/form.ts';
+import { auditFigures, categoryLabel, meanLines, ruleText } from '../audit/present.ts';
+import { danishNumber, danishPercent } from '../report/figures.ts';
+import {
+  auditRecords,
+  auditsOverview,
+  casePage,
+  casesCsv,
+  eventsCsv,
+  figurePng,
+  importCases,
+  importEvents,
+  resultsCsv,
+  resultsOf,
+  submitCasePage,
+  type CasePage,
+  type ImportOutcome,
+} from '../services/audit.ts';
+import type { Context } from '../services/context.ts';
+import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
+import { formBody, newRouter, param, sendCsv } from './router.ts';
+
+function renderCase(res: Response, page: CasePage, status = 200): void {
+  const title = page.caseId ? `Sag ${page.caseId}` : 'Ny sag';
+  res.status(status).render('audit/case', { title: `${title}: ${page.audit.title}`, heading: title, ...page, caseId: page.caseId, danishDate });
+}
+
+export function auditAdminRoutes(ctx: Context) {
+  const router = newRouter();
+  const settings = ctx.store.settings;
+  const signedIn = adminArea(settings);
+  const csrfToken = provideCsrfToken(settings);
+  const csrf = requireCsrf(settings);
+
+  router.get('/audits', signedIn, csrfToken, async (_req, res) => {
+    res.render('audit/index', { title: 'Journalanalyser', audits: await auditsOverview(ctx) });
+  });
+
+  const auditPage = async (res: Response, auditId: string, upload?: { file: string; outcome: ImportOutcome; text: string }) => {
+    const { audit, cases, events } = await auditRecords(ctx, auditId);
+    const eventCount = new Map<string, number>();
+    for (const e of events) eventCount.set(e.caseId, (eventCount.get(e.caseId) ?? 0) + 1);
+    res.status(upload && !upload.outcome.ok ? 400 : 200).render('audit/audit', { title: audit.title, audit, cases, eventCount, upload, imported: res.req.query.imported, danishDate });
+  };
+
+  router.get('/audits/:audit', signedIn, csrfToken, async (req, res) => auditPage(res, param(req, 'audit')));
+
+  for (const [kind, run] of [['cases', importCases], ['events', importEvents]] as const) {
+    router.post(`/audits/:audit/upload/${kind}`, signedIn, csrf, csrfToken, async (req, res) => {
+      const text = String(formBody(req.body).csv ?? '');
+      const outcome = await run(ctx, param(req, 'audit'), text);
+      if (outcome.ok) return res.redirect(303, `/admin/audits/${encodeURIComponent(param(req, 'audit'))}?imported=${kind}-${outcome.created}-${outcome.updated}-${outcome.events}`);
+      await auditPage(res, param(req, 'audit'), { file: `${kind}.csv`, outcome, text });
+    });
+  }
+
+  router.get('/audits/:audit/cases/new', signedIn, csrfToken, async (req, res) => renderCase(res, await casePage(ctx, param(req, 'audit'))));
+  router.get('/audits/:audit/cases/:case', signedIn, csrfToken, async (req, res) => renderCase(res, await casePage(ctx, param(req, 'audit'), param(req, 'case'))));
+
+  const submit = (existing: boolean) => async (req: Request, res: Response) => {
+    const result = await submitCasePage(ctx, param(req, 'audit'), formBody(req.body), existing ? param(req, 'case') : undefined);
+    if ('saved' in result) return res.redirect(303, `/admin/audits/${encodeURIComponent(param(req, 'audit'))}/cases/${encodeURIComponent(result.saved)}?saved=1`);
+    renderCase(res, result, result.problems.length > 0 ? 400 : 200);
+  };
+  router.post('/audits/:audit/cases', signedIn, csrf, csrfToken, submit(false));
+  router.post('/audits/:audit/cases/:case', signedIn, csrf, csrfToken, submit(true));
+
+  router.get('/audits/:audit/results', signedIn, csrfToken, async (req, res) => {
+    const { audit, data, results } = await resultsOf(ctx, param(req, 'audit'));
+    const figures = auditFigures(audit, results);
+    const tables = audit.measures
+      .filter((m) => m.kind !== 'mean_days' && !figures.some((f) => f.measure.id === m.id))
+      .map((m) => ({ measure: m, rows: results.rows.filter((r) => r.measure === m.id), rule: ruleText(audit, m) }));
+    res.render('audit/results', {
+      title: `Resultater: ${audit.title}`,
+      audit,
+      cases: data.cases.length,
+      municipalities: new Set(data.cases.map((c) => c.municipality)).size,
+      figures,
+      tables,
+      means: meanLines(audit, results),
+      survival: results.survival,
+      specs: figures.filter((f) => f.baseN > 0).map((f) => f.spec),
+      label: categoryLabel,
+      pct: danishPercent,
+      num: danishNumber,
+    });
+  });
+
+  router.get('/audits/:audit/figures/:figure.png', signedIn, async (req, res) => {
+    const { filename, png } = await figurePng(ctx, param(req, 'audit'), param(req, 'figure'));
+    res.setHeader('Content-Type', 'image/png');
+    res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
+    res.send(png);
+  });
+  router.get('/audits/:audit/results.csv', signedIn, async (req, res) => sendCsv(res, await resultsCsv(ctx, param(req, 'audit'), req.query)));
+  router.get('/audits/:audit/cases.csv', signedIn, async (req, res) => sendCsv(res, await casesCsv(ctx, param(req, 'audit'), req.query)));
+  router.get('/audits/:audit/events.csv', signedIn, async (req, res) => sendCsv(res, await eventsCsv(ctx, param(req, 'audit'), req.query)));
+
+  return router;
+}
