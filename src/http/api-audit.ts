@@ -1,10 +1,11 @@
 /**
  * JSON API, version 1, case-file audits: every endpoint needs `Authorization: Bearer <key>`.
- * Import of cases.csv / events.csv (text/csv bodies), the results and the import format back.
+ * Import of cases.csv / events.csv (text/csv bodies), the results, the figures as PNG and the
+ * import format back.
  */
 import type { Response } from 'express';
 import type { Context } from '../services/context.ts';
-import { casesCsv, eventsCsv, importCases, importEvents, resultsCsv, type ImportOutcome } from '../services/audit.ts';
+import { casesCsv, eventsCsv, figurePng, importCases, importEvents, resultsCsv, type ImportOutcome } from '../services/audit.ts';
 import { requireApiKey } from './auth.ts';
 import { newRouter, param, sendCsv } from './router.ts';
 
@@ -27,6 +28,12 @@ export function auditApiRoutes(ctx: Context) {
   router.get('/audits/:audit/results.csv', key, async (req, res) => sendCsv(res, await resultsCsv(ctx, param(req, 'audit'), req.query)));
   router.get('/audits/:audit/cases.csv', key, async (req, res) => sendCsv(res, await casesCsv(ctx, param(req, 'audit'), req.query)));
   router.get('/audits/:audit/events.csv', key, async (req, res) => sendCsv(res, await eventsCsv(ctx, param(req, 'audit'), req.query)));
+  router.get('/audits/:audit/figures/:figure.png', key, async (req, res) => {
+    const { filename, png } = await figurePng(ctx, param(req, 'audit'), param(req, 'figure'));
+    res.setHeader('Content-Type', 'image/png');
+    res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
+    res.send(png);
+  });
 
   return router;
 }
