@@ -5,7 +5,7 @@
  * new page.
  */
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD } from '../http/helpers.ts';
+import { ADMIN_PASSWORD, API_KEY } from '../http/helpers.ts';
 import { appAndBrowser, violationLines } from './browser.ts';
 import { fixture } from '../audit/helpers.ts';
 
@@ -57,7 +57,7 @@ describe('the audit in Chromium', { timeout: 120_000 }, () => {
     await check('saved case');
 
     // The results page draws its figures with the report's chart bundle.
-    await fetch(`${env.app.url}/api/v1/audits/journal_2016/cases`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: 'Bearer test-api-key-0123456789abcdef' }, body: fixture('cases.csv') });
+    await fetch(`${env.app.url}/api/v1/audits/journal_2016/cases`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${API_KEY}` }, body: fixture('cases.csv') });
     await page.goto(`${env.app.url}/admin/audits/journal_2016/results`);
     await page.waitForSelector('canvas[data-drawn="true"]');
     expect(await page.locator('canvas[data-drawn="true"]').count()).toBe(5);
