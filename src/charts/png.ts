@@ -23,6 +23,7 @@ export interface BarFigure {
 }
 
 export interface StepFigure {
+  /** "Figur 14", or empty for a figure without a number. */
   number: string;
   title: string;
   /** The curve's points (x ascending); drawn as steps. */
@@ -82,7 +83,7 @@ function render(config: ChartConfiguration, height: number): Buffer {
 }
 
 const titles = (number: string, title: string, caption: string) => ({
-  title: { display: true, text: `${number}. ${title}`, align: 'start' as const, color: '#1a1a1a', font: { family: FONT, size: 16, weight: 'bold' as const }, padding: { bottom: 14 } },
+  title: { display: true, text: number ? `${number}. ${title}` : title, align: 'start' as const, color: '#1a1a1a', font: { family: FONT, size: 16, weight: 'bold' as const }, padding: { bottom: 14 } },
   subtitle: { display: true, text: caption, position: 'bottom' as const, align: 'start' as const, color: '#3a3a3a', font: { family: FONT, size: 12 }, padding: { top: 12 } },
 });
 

@@ -204,7 +204,7 @@ export async function figurePng(ctx: Context, auditId: string, figure: string): 
 /** The Kaplan–Meier curve as a step figure (starting at day 0, 100 pct.). */
 export function kmFigure(audit: TAuditDefinition, km: SurvivalCurve) {
   return {
-    number: 'Figur',
+    number: '',
     title: audit.survival!.title,
     x: [0, ...km.time],
     y: [1, ...km.survival],
