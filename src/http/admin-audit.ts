@@ -1,6 +1,7 @@
 /**
  * The case-file audit in the evaluator area (session and CSRF as every admin page): the audits,
- * one audit's cases and CSV upload, one page per case, the results with figures, PNG and CSV.
+ * one audit's cases and CSV upload, one page per case, double entry and the agreement of the two
+ * entries, the results with figures, PNG and CSV.
  */
 import type { Request, Response } from 'express';
 import { danishDate } from '../audit/form.ts';
@@ -9,7 +10,6 @@ import { danishNumber, danishPercent } from '../report/figures.ts';
 import {
   auditRecords,
   auditsOverview,
-  casePage,
   casesCsv,
   eventsCsv,
   figurePng,
@@ -17,16 +17,15 @@ import {
   importEvents,
   resultsCsv,
   resultsOf,
-  submitCasePage,
-  type CasePage,
   type ImportOutcome,
 } from '../services/audit.ts';
+import { agreementOf, casePage, submitCasePage, type CasePage, type Entry } from '../services/audit-cases.ts';
 import type { Context } from '../services/context.ts';
 import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
 import { formBody, newRouter, param, sendCsv } from './router.ts';
 
 function renderCase(res: Response, page: CasePage, status = 200): void {
-  const title = page.caseId ? `Sag ${page.caseId}` : 'Ny sag';
+  const title = `${page.caseId ? `Sag ${page.caseId}` : 'Ny sag'}${page.entry === 'second' ? ' (dobbeltindtastning)' : ''}`;
   res.status(status).render('audit/case', { title: `${title}: ${page.audit.title}`, heading: title, ...page, caseId: page.caseId, danishDate });
 }
 
@@ -59,16 +58,23 @@ export function auditAdminRoutes(ctx: Context) {
     });
   }
 
-  router.get('/audits/:audit/cases/new', signedIn, csrfToken, async (req, res) => renderCase(res, await casePage(ctx, param(req, 'audit'))));
-  router.get('/audits/:audit/cases/:case', signedIn, csrfToken, async (req, res) => renderCase(res, await casePage(ctx, param(req, 'audit'), param(req, 'case'))));
+  // The case pages: `cases` (the first entry) and `second` (double entry, a second evaluator's own).
+  for (const [path, entry] of [['cases', 'first'], ['second', 'second']] as [string, Entry][]) {
+    router.get(`/audits/:audit/${path}/new`, signedIn, csrfToken, async (req, res) => renderCase(res, await casePage(ctx, param(req, 'audit'), undefined, entry)));
+    router.get(`/audits/:audit/${path}/:case`, signedIn, csrfToken, async (req, res) => renderCase(res, await casePage(ctx, param(req, 'audit'), param(req, 'case'), entry)));
+    const submit = (existing: boolean) => async (req: Request, res: Response) => {
+      const result = await submitCasePage(ctx, param(req, 'audit'), formBody(req.body), existing ? param(req, 'case') : undefined, entry);
+      if ('saved' in result) return res.redirect(303, `/admin/audits/${encodeURIComponent(param(req, 'audit'))}/${path}/${encodeURIComponent(result.saved)}`);
+      renderCase(res, result, result.problems.length > 0 ? 400 : 200);
+    };
+    router.post(`/audits/:audit/${path}`, signedIn, csrf, csrfToken, submit(false));
+    router.post(`/audits/:audit/${path}/:case`, signedIn, csrf, csrfToken, submit(true));
+  }
 
-  const submit = (existing: boolean) => async (req: Request, res: Response) => {
-    const result = await submitCasePage(ctx, param(req, 'audit'), formBody(req.body), existing ? param(req, 'case') : undefined);
-    if ('saved' in result) return res.redirect(303, `/admin/audits/${encodeURIComponent(param(req, 'audit'))}/cases/${encodeURIComponent(result.saved)}?saved=1`);
-    renderCase(res, result, result.problems.length > 0 ? 400 : 200);
-  };
-  router.post('/audits/:audit/cases', signedIn, csrf, csrfToken, submit(false));
-  router.post('/audits/:audit/cases/:case', signedIn, csrf, csrfToken, submit(true));
+  router.get('/audits/:audit/agreement', signedIn, csrfToken, async (req, res) => {
+    const { audit, agreement, secondCases } = await agreementOf(ctx, param(req, 'audit'));
+    res.render('audit/agreement', { title: `Dobbeltindtastning: ${audit.title}`, audit, agreement, secondCases, label: (id: string) => audit.fields.find((f) => f.id === id)?.label ?? audit.events.find((e) => e.id === id)?.label ?? (id === 'municipality' ? 'Kommune' : id), pct: danishPercent, num: danishNumber, danishDate });
+  });
 
   router.get('/audits/:audit/results', signedIn, csrfToken, async (req, res) => {
     const { audit, data, results } = await resultsOf(ctx, param(req, 'audit'));

@@ -16,8 +16,7 @@ import {
   type TAuditDefinition,
 } from '../audit/index.ts';
 import type { SurvivalCurve } from '../audit/kaplan-meier.ts';
-import { caseForm, checkCaseForm, readCaseForm, type CaseForm, type FormProblem } from '../audit/form.ts';
-import { auditFigures, caseOutcomes, type CaseOutcome } from '../audit/present.ts';
+import { auditFigures } from '../audit/present.ts';
 import type { AuditData } from '../audit/records.ts';
 import { barFigurePng, stepFigurePng } from '../charts/png.ts';
 import { issueDetails, problems, type Problem } from '../errors.ts';
@@ -58,7 +57,7 @@ export async function auditRecords(ctx: Context, auditId: string): Promise<{ aud
 export type ImportOutcome = { ok: true; created: number; updated: number; events: number } | { ok: false; problems: LineProblem[]; problem: Problem };
 
 /** Thrown inside a plan to refuse the change (the store then changes nothing). */
-class Refused extends Error {
+export class Refused extends Error {
   constructor(readonly problems: LineProblem[]) {
     super('refused');
   }
@@ -212,50 +211,4 @@ export function kmFigure(audit: TAuditDefinition, km: SurvivalCurve) {
     yLabel: 'Andel uden kontrakt',
     caption: `${audit.caption} (N=${km.n})`,
   };
-}
-
-export interface CasePage {
-  audit: TAuditDefinition;
-  form: CaseForm;
-  /** Set when editing a stored case (its id cannot change on the page). */
-  caseId?: string;
-  outcomes: CaseOutcome[];
-  problems: FormProblem[];
-}
-
-/** The case page: an empty form, or a stored case with its outcomes. */
-export async function casePage(ctx: Context, auditId: string, caseId?: string): Promise<CasePage> {
-  const { audit, cases, events } = await auditRecords(ctx, auditId);
-  if (caseId === undefined) return { audit, form: caseForm(audit), outcomes: [], problems: [] };
-  const kase = cases.find((c) => c.caseId === caseId);
-  if (!kase) throw problems.notFound(`The case "${caseId}"`);
-  const mine = events.filter((e) => e.caseId === caseId);
-  return { audit, form: caseForm(audit, kase, mine), caseId, outcomes: caseOutcomes(audit, kase, mine), problems: [] };
-}
-
-/**
- * A posted case form: saved (its events replace the stored ones), or the form again as typed,
- * with every problem by field, or with one more row (»add row«). A new case may not take the id
- * of a stored one.
- */
-export async function submitCasePage(ctx: Context, auditId: string, body: Record<string, unknown>, caseId?: string): Promise<{ saved: string } | CasePage> {
-  const audit = findAudit(ctx, auditId);
-  const { form, addRow } = readCaseForm(audit, body);
-  if (caseId !== undefined) form.caseId = caseId;
-  if (addRow) return { audit, form, outcomes: [], problems: [], ...(caseId !== undefined ? { caseId } : {}) };
-  const checked = checkCaseForm(audit, form);
-  const page = (list: FormProblem[]): CasePage => ({ audit, form, outcomes: [], problems: list, ...(caseId !== undefined ? { caseId } : {}) });
-  if (!checked.ok) return page(checked.problems);
-  try {
-    await ctx.store.audits.update(audit.id, (current) => {
-      const known = current.cases.some((c) => c.caseId === checked.kase.caseId);
-      if (caseId === undefined && known) throw new Refused([{ line: 0, column: 'case_id', message: `Der findes allerede en sag med id »${checked.kase.caseId}«. Åbn den fra listen for at rette den.` }]);
-      if (caseId !== undefined && !known) throw problems.notFound(`The case "${caseId}"`);
-      return { cases: [checked.kase], eventsOf: [checked.kase.caseId], events: checked.events };
-    });
-  } catch (error) {
-    if (error instanceof Refused) return page(error.problems.map((p) => ({ field: p.column ?? 'case_id', message: p.message })));
-    throw error;
-  }
-  return { saved: checked.kase.caseId };
 }

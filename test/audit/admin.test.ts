@@ -119,6 +119,27 @@ describe('the audit pages', () => {
     expect(html).toContain('<script type="application/json" id="figure-specs">');
   });
 
+  it('double entry: a second entry of a stored case, its disagreements per field, identical dates and kappa', async () => {
+    const unknown = await form('/admin/audits/journal_2016/second/new', { ...base, case_id: 'NOPE', takeover_date: '06-01-2014' });
+    expect(unknown.status).toBe(400);
+    expect(text(await unknown.text())).toMatch(/ingen sag med id »NOPE« i den første indtastning/);
+    // A01 of the fixture: takeover 06-01-2014, contract 25-08-2014 (late); the second evaluator reads 25-01-2014 (on time).
+    const a01 = fixture('cases.csv').split('\n').find((l) => l.startsWith('A01,'))!.split(',');
+    const res = await form('/admin/audits/journal_2016/second/new', {
+      case_id: 'A01', municipality: 'Kommune A', takeover_date: '06-01-2014', contract_date: '25-01-2014', on_benefits: a01[4]!, health_offer_date: '21-01-2014',
+      health_accepted: 'ja', health_request_date: '26-01-2014', health_delivered_date: '', review_date: '30-06-2015', rows_followup: '3', ev_followup_0: '09-10-2014', ev_followup_1: '30-11-2014', ev_followup_2: '',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin/audits/journal_2016/second/A01');
+    const page = await (await client.get('/admin/audits/journal_2016/agreement')).text();
+    const words = text(page);
+    expect(words).toMatch(/Sager indtastet to gange: 1 ?\. Identiske datoer: 83,3 pct\. \(5 af 6 datofelter\)/);
+    expect(text(/<table id="uenigheder">[\s\S]*?<\/table>/.exec(page)![0])).toMatch(/Anden indtastning A01 Integrationskontrakten underskrevet 25-08-2014 25-01-2014 ?$/);
+    expect(words).toMatch(/Kappa Integrationskontrakten senest 1 måned [^0-9]* 1 0 0,00 Tilbud om helbredsmæssig vurdering [^0-9]*3 måneder[^0-9]* 1 1 1,00/);
+    // The first entry and the results are untouched by the second.
+    expect(text(await (await client.get('/admin/audits/journal_2016/cases/A01')).text())).toMatch(/Sagen 06-02-2014 For sent/);
+  });
+
   it('serves each figure as a PNG', async () => {
     for (const n of ['11', '12', '13', '23', '24', 'km']) {
       const res = await client.get(`/admin/audits/journal_2016/figures/${n}.png`);

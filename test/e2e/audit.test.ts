@@ -55,6 +55,10 @@ describe('the audit in Chromium', { timeout: 120_000 }, () => {
     expect(outcomes).toMatch(/Opfølgningskontakt 1 \(10-05-2014\) 20-05-2014 Rettidigt/);
     expect(outcomes).toMatch(/Kan ikke vurderes/);
     await check('saved case');
+    await page.goto(`${env.app.url}/admin/audits/journal_2016/agreement`);
+    await check('double entry');
+    await page.goto(`${env.app.url}/admin/audits/journal_2016/second/new`);
+    await check('second entry form');
 
     // The results page draws its figures with the report's chart bundle.
     await fetch(`${env.app.url}/api/v1/audits/journal_2016/cases`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${API_KEY}` }, body: fixture('cases.csv') });
