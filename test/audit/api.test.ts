@@ -119,6 +119,14 @@ describe('the audit API', () => {
     expect(rows.find((r) => r.measure === 'company_offer_on_time' && r.category === 'on_time')).toMatchObject({ n: 1, base_n: 12 });
   });
 
+  it('serves a figure as PNG with the key', async () => {
+    await post('journal_2016/cases', fixture('cases.csv'));
+    const res = await get('journal_2016/figures/11.png');
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect([...new Uint8Array(await res.arrayBuffer()).slice(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+    expect((await fetch(`${app.url}/api/v1/audits/journal_2016/figures/11.png`)).status).toBe(401);
+  });
+
   it('cases.csv gives the import format back, and importing it again updates every case and changes no number', async () => {
     await post('journal_2016/cases', fixture('cases.csv'));
     await post('journal_2016/events', fixture('events.csv'));

@@ -41,7 +41,8 @@ afterEach(async () => {
 describe('migrations', () => {
   it('migrates an empty database at the first open and changes nothing at the next', async () => {
     const known = await readMigrations();
-    expect(known.map((m) => m.version)).toEqual(known.map((_, i) => i + 1));
+    // Numbers increase; gaps are allowed (parts of the schema are numbered apart).
+    expect(known.map((m) => m.version).every((v, i, all) => i === 0 || v > all[i - 1]!)).toBe(true);
     const first = await open();
     await first.responses.add(newResponse());
     await first.close();
@@ -70,7 +71,7 @@ describe('migrations', () => {
     await (await open()).close();
     opened = [];
     await pool().query(`INSERT INTO praksis_schema (version, name) VALUES (999, '999_future.sql')`);
-    const latest = (await readMigrations()).length;
+    const latest = (await readMigrations()).at(-1)!.version;
     await expect(open()).rejects.toThrow(new RegExp(`has schema version 999, newer than this praksis knows \\(${latest}\\)`));
   });
 

@@ -16,10 +16,10 @@ const LOCK_CLASS = 4_004;
 
 async function readAudit(db: pg.Pool | pg.PoolClient, audit: string): Promise<AuditData> {
   const cases = await db.query<{ case_id: string; municipality: string; cells: Record<string, string | null> }>(
-    'SELECT case_id, municipality, cells FROM audit_cases WHERE audit = $1 ORDER BY seq',
+    'SELECT case_id, municipality, cells FROM audit_cases WHERE audit = $1 ORDER BY position',
     [audit],
   );
-  const events = await db.query<{ case_id: string; event: string; date: string }>('SELECT case_id, event, date FROM audit_events WHERE audit = $1 ORDER BY seq', [audit]);
+  const events = await db.query<{ case_id: string; event: string; date: string }>('SELECT case_id, event, date FROM audit_events WHERE audit = $1 ORDER BY position', [audit]);
   // Validated as the file adapter's document is: a row changed by hand that no longer fits is refused with its reason.
   return ZAuditData.parse({
     cases: cases.rows.map((r) => ({ caseId: r.case_id, municipality: r.municipality, values: r.cells })),
@@ -44,22 +44,29 @@ export class PostgresAudits implements AuditPort {
       const change = checkAuditChange(plan(await readAudit(client, audit)));
       let created = 0;
       let updated = 0;
+      // Positions are numbered here (no sequence in the schema), under the audit's lock.
+      const next = async (table: 'audit_cases' | 'audit_events') =>
+        (await client.query<{ next: number }>(`SELECT coalesce(max(position), 0)::integer + 1 AS next FROM ${table} WHERE audit = $1`, [audit])).rows[0]!.next;
+      let position = await next('audit_cases');
       for (const c of change.cases) {
         const { rows } = await client.query<{ inserted: boolean }>(
-          `INSERT INTO audit_cases (audit, case_id, municipality, cells) VALUES ($1, $2, $3, $4::jsonb)
+          `INSERT INTO audit_cases (audit, case_id, position, municipality, cells) VALUES ($1, $2, $3, $4, $5::jsonb)
            ON CONFLICT (audit, case_id) DO UPDATE SET municipality = excluded.municipality, cells = excluded.cells
            RETURNING (xmax = 0) AS inserted`,
-          [audit, c.caseId, c.municipality, JSON.stringify(c.values)],
+          [audit, c.caseId, position, c.municipality, JSON.stringify(c.values)],
         );
-        if (rows[0]!.inserted) created += 1;
-        else updated += 1;
+        if (rows[0]!.inserted) {
+          created += 1;
+          position += 1;
+        } else updated += 1;
       }
       if (change.eventsOf.length > 0) await client.query('DELETE FROM audit_events WHERE audit = $1 AND case_id = ANY($2::text[])', [audit, change.eventsOf]);
       if (change.events.length > 0) {
+        const first = await next('audit_events');
         await client.query(
-          `INSERT INTO audit_events (audit, case_id, event, date)
-           SELECT $1, e.case_id, e.event, e.date FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(case_id, event, date, k) ORDER BY e.k`,
-          [audit, change.events.map((e) => e.caseId), change.events.map((e) => e.event), change.events.map((e) => e.date)],
+          `INSERT INTO audit_events (audit, case_id, position, event, date)
+           SELECT $1, e.case_id, $2 + e.k::integer - 1, e.event, e.date FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e(case_id, event, date, k)`,
+          [audit, first, change.events.map((e) => e.caseId), change.events.map((e) => e.event), change.events.map((e) => e.date)],
         );
       }
       return { created, updated, events: change.events.length };
