@@ -22,6 +22,7 @@ import {
 import { agreementOf, casePage, submitCasePage, type CasePage, type Entry } from '../services/audit-cases.ts';
 import type { Context } from '../services/context.ts';
 import { adminArea, provideCsrfToken, requireCsrf } from './auth.ts';
+import { multipartFields } from './multipart.ts';
 import { formBody, newRouter, param, sendCsv } from './router.ts';
 
 function renderCase(res: Response, page: CasePage, status = 200): void {
@@ -50,8 +51,11 @@ export function auditAdminRoutes(ctx: Context) {
   router.get('/audits/:audit', signedIn, csrfToken, async (req, res) => auditPage(res, param(req, 'audit')));
 
   for (const [kind, run] of [['cases', importCases], ['events', importEvents]] as const) {
-    router.post(`/audits/:audit/upload/${kind}`, signedIn, csrf, csrfToken, async (req, res) => {
-      const text = String(formBody(req.body).csv ?? '');
+    // A file chosen (multipart) or the text pasted: the file wins when one was chosen.
+    router.post(`/audits/:audit/upload/${kind}`, signedIn, ...multipartFields(), csrf, csrfToken, async (req, res) => {
+      const body = formBody(req.body);
+      const file = typeof body.file === 'string' ? body.file : '';
+      const text = file.trim() !== '' ? file : String(body.csv ?? '');
       const outcome = await run(ctx, param(req, 'audit'), text);
       if (outcome.ok) return res.redirect(303, `/admin/audits/${encodeURIComponent(param(req, 'audit'))}?imported=${kind}-${outcome.created}-${outcome.updated}-${outcome.events}`);
       await auditPage(res, param(req, 'audit'), { file: `${kind}.csv`, outcome, text });

@@ -107,6 +107,30 @@ describe('the audit pages', () => {
     expect(events.status).toBe(303);
   });
 
+  it('a CSV file chosen on the page (multipart upload, Danish Excel) is read like the pasted text; a bad one is refused by line', async () => {
+    const path = '/admin/audits/ankestyrelsen_2019';
+    const page = await (await client.get(path)).text();
+    const upload = (file: string, name = 'cases.csv') => {
+      const form = new FormData();
+      form.set('_csrf', csrfTokenOf(page));
+      form.set('file', new Blob([file], { type: 'text/csv' }), name);
+      form.set('csv', '');
+      return fetch(`${app.url}${path}/upload/cases`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    };
+    const header = 'case_id;municipality;takeover_date;review_date';
+    const bad = await upload(`\uFEFF${header}\r\nY1;Kommune Æ;31-04-2018;30-06-2019\r\n`);
+    expect(bad.status).toBe(400);
+    expect(text(await bad.text())).toMatch(/Linje 2 \(takeover_date\): "31-04-2018" is not a date/);
+    const good = await upload(`\uFEFF${header}\r\nY1;Kommune Æ;30-04-2018;30-06-2019\r\n`);
+    expect(good.status).toBe(303);
+    expect(valueOf(await (await client.get(`${path}/cases/Y1`)).text(), 'municipality')).toBe('Kommune Æ');
+    // Without the CSRF token the upload is refused.
+    const form = new FormData();
+    form.set('file', new Blob(['x']), 'cases.csv');
+    const forged = await fetch(`${app.url}${path}/upload/cases`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(forged.status).toBe(403);
+  });
+
   it('the results page: Figur 11, 12, 13, 23, 24 with caption, table, rule, mean days and the Kaplan–Meier curve; no municipality named', async () => {
     const html = await (await client.get('/admin/audits/journal_2016/results')).text();
     const words = text(html);
