@@ -29,7 +29,8 @@ const banner = [
   'const __filename = __praksisPath(import.meta.url);',
   'const __dirname = __praksisDirname(__filename);',
 ].join(' ');
-const node = { format: 'esm', platform: 'node', target: ['node20'], banner: { js: banner } };
+// @napi-rs/canvas (server-side PNG figures) loads a native binary: it stays in node_modules, loaded at run time.
+const node = { format: 'esm', platform: 'node', target: ['node20'], banner: { js: banner }, external: ['@napi-rs/canvas'] };
 
 /** What the build makes: output (relative to dist/) -> entry (relative to the root) and esbuild options. */
 export const outputs = {

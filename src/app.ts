@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
 import { problems } from './errors.ts';
 import { eligibilityAdminRoutes, eligibilityApiRoutes } from './http/admin-eligibility.ts';
+import { auditAdminRoutes } from './http/admin-audit.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { mailAdminRoutes } from './http/admin-mail.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
@@ -14,6 +15,7 @@ import { adminRoutes } from './http/admin.ts';
 import { usersAdminRoutes } from './http/admin-users.ts';
 import { usersApiRoutes } from './http/api-users.ts';
 import { authenticate, logDenied } from './http/auth.ts';
+import { auditApiRoutes } from './http/api-audit.ts';
 import { evaluatorApiRoutes } from './http/api-evaluator.ts';
 import { fieldworkApiRoutes } from './http/api-fieldwork.ts';
 import { apiRoutes } from './http/api.ts';
@@ -106,6 +108,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/api/v1', eligibilityApiRoutes(ctx));
   mount(app, '/api/v1', fieldworkApiRoutes(ctx));
   mount(app, '/api/v1', usersApiRoutes(ctx));
+  mount(app, '/api/v1', auditApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
@@ -120,6 +123,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
   mount(app, '/admin', eligibilityAdminRoutes(ctx));
   mount(app, '/admin', mailAdminRoutes(ctx));
+  mount(app, '/admin', auditAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 

@@ -103,6 +103,9 @@ export const problems = {
   eligibilityNeedsConfirmation: (names: string) =>
     new Problem(409.2, 409, `These municipalities already have answers: ${names}. Send "confirm": true to exclude them anyway (their answers stay stored).`),
   conflict: (message: string) => new Problem(409.1, 409, message),
+  /** A file (an audit's cases.csv / events.csv) refused whole; `details` name every problem by line. */
+  fileRefused: (file: string, details: ProblemDetail[]) =>
+    new Problem(400.17, 400, `${file} has ${details.length} problem(s); nothing was imported or changed.`, details),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

@@ -7,24 +7,13 @@
  * `ukendt` = not recorded; yes/no fields `ja` / `nej`. A file with any problem is refused whole:
  * the result lists every problem with its line number (the header is line 1) and no records.
  */
-import { parseDate, type IsoDate } from './dates.ts';
+import { parseDate } from './dates.ts';
 import type { DateCell } from './deadline.ts';
 import type { TAuditDefinition } from './schema.ts';
 
-export type YesNo = 'ja' | 'nej' | 'ukendt' | null;
+import type { AuditCase, AuditEvent, YesNo } from './records.ts';
 
-export interface AuditCase {
-  caseId: string;
-  municipality: string;
-  /** Per field id: a date cell for date fields, a yes/no cell for yes/no fields. */
-  values: Record<string, DateCell | YesNo>;
-}
-
-export interface AuditEvent {
-  caseId: string;
-  event: string;
-  date: IsoDate | 'ukendt';
-}
+export type { AuditCase, AuditEvent, YesNo } from './records.ts';
 
 export interface LineProblem {
   line: number;
@@ -32,7 +21,8 @@ export interface LineProblem {
   message: string;
 }
 
-export type ReadResult<T> = { ok: true; records: T[]; delimiter: ',' | ';' } | { ok: false; problems: LineProblem[] };
+/** `lines[k]`: the line record k starts on. */
+export type ReadResult<T> = { ok: true; records: T[]; lines: number[]; delimiter: ',' | ';' } | { ok: false; problems: LineProblem[] };
 
 interface Record_ {
   line: number;
@@ -125,12 +115,67 @@ function dateCell(raw: string): DateCell | undefined {
   return parseDate(t);
 }
 
+export interface FieldProblem {
+  column: string;
+  message: string;
+  /** Which rule: the date is after the review date, or before the date `other` (the rule's anchor). */
+  rule?: 'after_review' | 'before_anchor';
+  other?: string;
+}
+
+const known = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/**
+ * The rules a case's dates keep, wherever it is entered (the CSV, the case form): no date after
+ * the review date, and no deadline's target before its anchor (the contract not before the
+ * takeover, the doctor's delivery not before the request).
+ */
+export function caseProblems(definition: TAuditDefinition, values: AuditCase['values']): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const review = values[definition.reviewField];
+  if (known(review)) {
+    for (const f of definition.fields) {
+      const v = values[f.id];
+      if (f.type === 'date' && known(v) && v > review) out.push({ column: f.id, message: `${f.id} (${v}) is after the review date (${review})`, rule: 'after_review', other: definition.reviewField });
+    }
+  }
+  for (const r of definition.rules) {
+    if (r.kind !== 'deadline') continue;
+    const a = values[r.anchor];
+    const t = values[r.target];
+    if (known(a) && known(t) && t < a) out.push({ column: r.target, message: `${r.target} (${t}) is before ${r.anchor} (${a})`, rule: 'before_anchor', other: r.anchor });
+  }
+  return out;
+}
+
+/**
+ * The rules an event keeps against its case: not after the case's review date, and not before the
+ * date its rule counts from (a follow-up before the contract, an offer before the takeover).
+ */
+export function eventProblems(definition: TAuditDefinition, event: AuditEvent, owner: AuditCase): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  if (event.date === 'ukendt') return out;
+  const review = owner.values[definition.reviewField];
+  if (known(review) && event.date > review) out.push({ column: 'date', message: `the date (${event.date}) is after the case's review date (${review})`, rule: 'after_review', other: definition.reviewField });
+  for (const r of definition.rules) {
+    const from = r.kind === 'chain' ? r.start : r.kind === 'first_event' ? r.anchor : undefined;
+    if (r.kind === 'deadline' || r.event !== event.event || from === undefined) continue;
+    const start = owner.values[from];
+    if (known(start) && event.date < start) {
+      out.push({ column: 'date', message: `the ${event.event} (${event.date}) is before ${from} (${start})`, rule: 'before_anchor', other: from });
+      break;
+    }
+  }
+  return out;
+}
+
 /** Reads `cases.csv` for the definition. */
 export function readCases(definition: TAuditDefinition, text: string): ReadResult<AuditCase> {
   const columns = ['case_id', 'municipality', ...definition.fields.map((f) => f.id)];
   const { delimiter, rows, problems, index } = table(text, columns);
   if (problems.some((p) => p.line === 1)) return { ok: false, problems };
   const cases: AuditCase[] = [];
+  const lines: number[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) {
     if (row.fields.length !== columns.length) continue;
@@ -143,6 +188,7 @@ export function readCases(definition: TAuditDefinition, text: string): ReadResul
     else seen.set(caseId, row.line);
     const municipality = cell('municipality');
     if (municipality === '') bad('municipality', 'the municipality is empty');
+    else if (looksLikeCpr(municipality)) bad('municipality', 'the text contains what looks like a CPR number; remove it');
     const values: Record<string, DateCell | YesNo> = {};
     for (const f of definition.fields) {
       const raw = cell(f.id);
@@ -158,22 +204,11 @@ export function readCases(definition: TAuditDefinition, text: string): ReadResul
         else bad(f.id, `"${raw}" is not ja, nej, ukendt or empty`);
       }
     }
-    const review = values[definition.reviewField];
-    if (typeof review === 'string' && review !== 'ukendt') {
-      for (const f of definition.fields) {
-        const v = values[f.id];
-        if (f.type === 'date' && typeof v === 'string' && v !== 'ukendt' && v > review) bad(f.id, `${f.id} (${v}) is after the review date (${review})`);
-      }
-    }
-    for (const r of definition.rules) {
-      if (r.kind !== 'deadline') continue;
-      const a = values[r.anchor];
-      const t = values[r.target];
-      if (typeof a === 'string' && a !== 'ukendt' && typeof t === 'string' && t !== 'ukendt' && t < a) bad(r.target, `${r.target} (${t}) is before ${r.anchor} (${a})`);
-    }
+    for (const p of caseProblems(definition, values)) bad(p.column, p.message);
     cases.push({ caseId, municipality, values });
+    lines.push(row.line);
   }
-  return problems.length > 0 ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, records: cases, delimiter };
+  return problems.length > 0 ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, records: cases, lines, delimiter };
 }
 
 /** Reads `events.csv`; with `cases`, every event must belong to one of them and not be after its review date. */
@@ -183,6 +218,7 @@ export function readEvents(definition: TAuditDefinition, text: string, cases?: r
   const known = new Set(definition.events.map((e) => e.id));
   const byId = cases ? new Map(cases.map((c) => [c.caseId, c])) : undefined;
   const events: AuditEvent[] = [];
+  const lines: number[] = [];
   for (const row of rows) {
     if (row.fields.length !== 3) continue;
     const cell = (name: string) => row.fields[index.get(name)!]!.trim();
@@ -197,20 +233,11 @@ export function readEvents(definition: TAuditDefinition, text: string, cases?: r
     const date = dateCell(raw);
     if (date === undefined || date === null) bad('date', `"${raw}" is not a date (yyyy-mm-dd or dd-mm-yyyy) or ukendt`);
     else {
-      const review = byId?.get(caseId)?.values[definition.reviewField];
-      if (date !== 'ukendt' && typeof review === 'string' && date > review) bad('date', `the date (${date}) is after the case's review date (${review})`);
-      // Not before the date the rule counts from (a follow-up before the contract, an offer before the takeover).
-      for (const r of definition.rules) {
-        const from = r.kind === 'chain' ? r.start : r.kind === 'first_event' ? r.anchor : undefined;
-        if (r.kind === 'deadline' || r.event !== event || from === undefined) continue;
-        const start = byId?.get(caseId)?.values[from];
-        if (date !== 'ukendt' && typeof start === 'string' && /^\d{4}-/.test(start) && date < start) {
-          bad('date', `the ${event} (${date}) is before ${from} (${start})`);
-          break;
-        }
-      }
+      const owner = byId?.get(caseId);
+      if (owner) for (const p of eventProblems(definition, { caseId, event, date }, owner)) bad(p.column, p.message);
       events.push({ caseId, event, date });
+      lines.push(row.line);
     }
   }
-  return problems.length > 0 ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, records: events, delimiter };
+  return problems.length > 0 ? { ok: false, problems: problems.sort((a, b) => a.line - b.line) } : { ok: true, records: events, lines, delimiter };
 }

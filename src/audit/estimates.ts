@@ -80,6 +80,25 @@ export function estimateColumn(design: Design, column: MeasureColumn, level = 0.
   return result.categories.map((c) => ({ figure, measure, category: c.category, n: c.n, baseN, estimate: c.estimate, se: c.se, df: c.df, ciLow: c.ciLow, ciHigh: c.ciHigh }));
 }
 
+/**
+ * Counts and point estimates without a variance, for units from fewer than two municipalities
+ * (one cluster gives no variance: R's lonely PSU); SE, df and CI are NaN (shown as blank / "–").
+ */
+export function countColumn(column: MeasureColumn): ResultRow[] {
+  const figure = 'figure' in column.measure ? (column.measure.figure ?? '') : '';
+  const measure = column.measure.id;
+  const none = { se: NaN, df: NaN, ciLow: NaN, ciHigh: NaN };
+  if (column.kind === 'mean') {
+    const values = column.values.filter((v): v is number => v !== null);
+    return [{ figure, measure, category: 'mean', n: values.length, baseN: values.length, estimate: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN, ...none }];
+  }
+  const baseN = column.values.filter((v) => v !== null).length;
+  return column.categories.map((category) => {
+    const n = column.values.filter((v) => v === category).length;
+    return { figure, measure, category, n, baseN, estimate: baseN ? n / baseN : NaN, ...none };
+  });
+}
+
 export interface AuditResults {
   rows: ResultRow[];
   survival?: SurvivalCurve;
@@ -88,24 +107,28 @@ export interface AuditResults {
 /** Every measure of the definition estimated, and the Kaplan–Meier curve when the definition has one. */
 export function auditResults(definition: TAuditDefinition, cases: readonly AuditCase[], events: readonly AuditEvent[], level = 0.95): AuditResults {
   // One design over all cases; one per event kind over all its events (a chain rule's rows are every event of its kind).
-  const designs = new Map<string, Design>();
-  const designFor = (column: MeasureColumn): Design => {
+  const designs = new Map<string, Design | undefined>();
+  const designFor = (column: MeasureColumn): Design | undefined => {
     const rule = 'rule' in column.measure ? definition.rules.find((r) => r.id === (column.measure as { rule: string }).rule) : undefined;
     const key = column.unit === 'case' ? 'case' : `event:${rule && 'event' in rule ? rule.event : ''}`;
-    let d = designs.get(key);
-    if (!d) designs.set(key, (d = unitDesign(column.rows.map((r) => r.municipality))));
-    return d;
+    if (!designs.has(key)) {
+      const municipalities = column.rows.map((r) => r.municipality);
+      designs.set(key, new Set(municipalities).size >= 2 ? unitDesign(municipalities) : undefined);
+    }
+    return designs.get(key);
   };
   const rows = definition.measures.flatMap((m) => {
     const column = measureColumn(definition, m, cases, events);
-    return estimateColumn(designFor(column), column, level);
+    const design = designFor(column);
+    return design ? estimateColumn(design, column, level) : countColumn(column);
   });
-  return { rows, survival: definition.survival ? survivalCurve(definition, definition.survival.rule, cases) : undefined };
+  const survival = definition.survival ? survivalCurve(definition, definition.survival.rule, cases) : undefined;
+  return { rows, ...(survival ? { survival } : {}) };
 }
 
 /**
  * Days from the rule's anchor to its target: done units are events at their days; units not done
- * are censored at the review date; units with an unknown date are left out.
+ * are censored at the review date; units with an unknown date are left out. No units: an empty curve (n = 0).
  */
 export function survivalCurve(definition: TAuditDefinition, ruleId: string, cases: readonly AuditCase[]): SurvivalCurve {
   const rule = definition.rules.find((r) => r.id === ruleId);
@@ -125,5 +148,6 @@ export function survivalCurve(definition: TAuditDefinition, ruleId: string, case
       event.push(false);
     }
   });
+  if (time.length === 0) return { n: 0, time: [], nRisk: [], nEvent: [], nCensor: [], survival: [], stdErr: [], se: [] };
   return kaplanMeier(time, event);
 }

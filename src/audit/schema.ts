@@ -74,6 +74,11 @@ export const ZAuditDefinition = z
   .strictObject({
     id: ZId,
     title: z.string().min(1),
+    /**
+     * The study the audit is part of: its members (auditors, evaluators) may enter and see its
+     * cases. Without one, only admins may.
+     */
+    study: ZId.optional(),
     organisation: z.string().min(1),
     caption: z.string().min(1),
     /** Seeds and lines the definition follows. */

@@ -28,9 +28,14 @@ export function declaredBy(handler: unknown): Declared | undefined {
   return typeof handler === 'function' ? declared.get(handler) : undefined;
 }
 
-export function allow(rule: Rule, options: { study?: string } = {}): RequestHandler {
+/**
+ * `studyOf` maps the parameter's value to the study it belongs to (a case-file audit's study);
+ * when it has none, no membership lets in (admins only).
+ */
+export function allow(rule: Rule, options: { study?: string; studyOf?: (value: string) => string | undefined } = {}): RequestHandler {
   const handler: RequestHandler = (req, res, next) => {
-    const study = options.study === undefined ? undefined : String((req.params as Record<string, string | undefined>)[options.study] ?? '');
+    const value = options.study === undefined ? undefined : String((req.params as Record<string, string | undefined>)[options.study] ?? '');
+    const study = value === undefined || !options.studyOf ? value : (options.studyOf(value) ?? `\u0000no study of ${value}`);
     const decision = may(actorOf(res), rule, study);
     if (decision === 'allowed') return next();
     const api = req.originalUrl.startsWith('/api/');

@@ -1,9 +1,11 @@
 /**
- * Reads the study definitions (`<dir>/*.json`) and municipality frames (`<dir>/frames/*.json`).
+ * Reads the study definitions (`<dir>/*.json`), municipality frames (`<dir>/frames/*.json`) and
+ * case-file audit definitions (`<dir>/audits/*.json`).
  * Any invalid file stops loading with a Problem naming the file and the JSON paths.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAuditDefinition, type TAuditDefinition } from '../audit/schema.ts';
 import { problems } from '../errors.ts';
 import { assembleDefinitions, parseDefinitionFile, type DefinitionFile, type Definitions } from '../survey/load.ts';
 
@@ -37,5 +39,25 @@ export async function loadDefinitions(dir: string): Promise<Definitions> {
   if (definitions.studies.length === 0) {
     throw problems.invalidDefinition(dir, [{ path: '', message: 'no study definition (*.json) found in this directory' }]);
   }
-  return definitions;
+  return { ...definitions, audits: await loadAudits(join(dir, 'audits')) };
+}
+
+/** The audit definitions of a directory; an invalid one, or one id in two files, stops loading. */
+export async function loadAudits(dir: string): Promise<TAuditDefinition[]> {
+  const audits: TAuditDefinition[] = [];
+  const files = new Map<string, string>();
+  for (const file of await jsonFiles(dir)) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw problems.invalidDefinition(file, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }]);
+    }
+    const audit = parseAuditDefinition(text, file);
+    const earlier = files.get(audit.id);
+    if (earlier) throw problems.invalidDefinition(file, [{ path: 'id', message: `audit id "${audit.id}" is also used by ${earlier}` }]);
+    files.set(audit.id, file);
+    audits.push(audit);
+  }
+  return audits;
 }

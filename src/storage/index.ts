@@ -10,7 +10,7 @@ export { migrateDatabase } from './postgres/store.ts';
 export { isPostgresUrl, redactUrl } from './postgres/url.ts';
 import type { Store } from './ports.ts';
 
-export type { ContactsAdded, CreatedLinks, FieldworkPort, MailPort, IssuedLink, LinkUse, NewLink, NewResponse, ResponsesPort, SettingsPort, Store, Stored, TransferPort, UsersPort } from './ports.ts';
+export type { AuditChange, AuditPort, ContactsAdded, CreatedLinks, FieldworkPort, MailPort, IssuedLink, LinkUse, NewLink, NewResponse, ResponsesPort, SettingsPort, Store, Stored, TransferPort, UsersPort } from './ports.ts';
 export type { Settings } from './settings.ts';
 export type { FileIO } from './files/io.ts';
 export type { PostgresStoreOptions } from './postgres/store.ts';

@@ -12,6 +12,7 @@ import type { ResponseTable, RowFilter } from '../survey/table.ts';
 import type { TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
 import type { TActivity, TApiKey, TSession, TUser } from './accounts.ts';
+import type { AuditCase, AuditData, AuditEvent } from '../audit/records.ts';
 
 /** A response before the store gives it its id and submission day. */
 export type NewResponse = Omit<TResponse, 'id' | 'day'>;
@@ -203,6 +204,27 @@ export interface UsersPort {
   activity(): Promise<TActivity[]>;
 }
 
+/** One change of an audit's records, applied all or nothing. */
+export interface AuditChange {
+  /** Stored by case id: a new id is added (after the others), a known one replaced in its place. */
+  cases: readonly AuditCase[];
+  /** The cases whose events are replaced by those of `events` that belong to them. */
+  eventsOf: readonly string[];
+  /** Every event must belong to a case in `eventsOf`. */
+  events: readonly AuditEvent[];
+}
+
+export interface AuditPort {
+  /** The audit's cases (in the order first stored) and events (per case in the order stored); empty when none. */
+  read(audit: string): Promise<AuditData>;
+  /**
+   * Runs `plan` on the current records and applies the change it returns, durably and all or
+   * nothing, before it resolves; changes of one audit (on any instance) run one after another, so
+   * `plan` sees every change acknowledged before. When `plan` throws, nothing changes.
+   */
+  update(audit: string, plan: (current: AuditData) => AuditChange): Promise<{ created: number; updated: number; events: number }>;
+}
+
 export interface Store {
   /** Where the data is, for messages (a directory, or a database without its password). */
   readonly location: string;
@@ -212,5 +234,6 @@ export interface Store {
   readonly transfer: TransferPort;
   readonly mail: MailPort;
   readonly users: UsersPort;
+  readonly audits: AuditPort;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * JSON path that is wrong.
  */
 import { problems, type ProblemDetail } from '../errors.ts';
+import type { TAuditDefinition } from '../audit/schema.ts';
 import { ZFrame, type TFrame } from '../frame/schema.ts';
 import { ZStudyDefinition, issuesToDetails } from './refinements.ts';
 import type { TStudy } from './schema.ts';
@@ -12,6 +13,8 @@ export interface Definitions {
   studies: TStudy[];
   /** Frames by their `id`. */
   frames: Map<string, TFrame>;
+  /** The case-file audits (`<dir>/audits/*.json`, src/audit/schema.ts); none when the directory has none. */
+  audits?: TAuditDefinition[];
 }
 
 export type DefinitionFile = { kind: 'study'; study: TStudy } | { kind: 'frame'; frame: TFrame };

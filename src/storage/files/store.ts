@@ -7,6 +7,7 @@
  *   <dataDir>/mail.json         e-mail contacts, the outbox and the mail texts, apart from responses (./mail.ts)
  *   <dataDir>/accounts.json     users, key and session hashes, sign-in counters (./users.ts)
  *   <dataDir>/activity.jsonl    the activity log of evaluator actions, append-only (./activity.ts)
+ *   <dataDir>/audit.json        case-file audit records: cases and events per audit (./audit.ts)
  *   <dataDir>/praksis.lock      one server per directory (./lock.ts)
  *
  * The first open of an empty directory creates all of them. A later open refuses when settings.json
@@ -16,6 +17,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../ports.ts';
+import { FileAudits } from './audit.ts';
 import { removeStaleTemps } from './durable.ts';
 import { FileFieldwork } from './fieldwork.ts';
 import { FileMail } from './mail.ts';
@@ -31,6 +33,7 @@ export const FIELDWORK_FILE = 'fieldwork.json';
 export const MAIL_FILE = 'mail.json';
 export const ACCOUNTS_FILE = 'accounts.json';
 export const ACTIVITY_FILE = 'activity.jsonl';
+export const AUDIT_FILE = 'audit.json';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -89,7 +92,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
-    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, ACCOUNTS_FILE, OLD_SNAPSHOT_FILE]);
+    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, ACCOUNTS_FILE, AUDIT_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
     fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
@@ -102,6 +105,8 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(mail);
     const users = await FileUsers.open(join(dataDir, ACCOUNTS_FILE), join(dataDir, ACTIVITY_FILE), io);
     opened.push(users);
+    const audits = await FileAudits.open(join(dataDir, AUDIT_FILE), io);
+    opened.push(audits);
     let closing: Promise<void> | undefined;
     return {
       location: dataDir,
@@ -111,6 +116,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
       transfer: { fieldworkData: () => fieldwork.data(), loadFieldworkData: (data) => fieldwork.load(data) },
       mail,
       users,
+      audits,
       close() {
         closing ??= (async () => {
           try {

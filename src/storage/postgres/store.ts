@@ -6,6 +6,7 @@
  *   settings      one JSON document (./settings.ts)
  *   contacts, messages, mail_texts  e-mail fieldwork, apart from responses (./mail.ts)
  *   users, api_keys, sessions, login_attempts, activity   accounts and the activity log (./users.ts)
+ *   audit_cases, audit_events  case-file audit records (./audit.ts)
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
@@ -14,6 +15,7 @@
  */
 import pg from 'pg';
 import type { Store } from '../ports.ts';
+import { PostgresAudits } from './audit.ts';
 import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
 import { PostgresMail } from './mail.ts';
@@ -99,6 +101,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     transfer: guarded(new PostgresTransfer(pool)),
     mail: guarded(new PostgresMail(pool)),
     users: guarded(new PostgresUsers(pool)),
+    audits: guarded(new PostgresAudits(pool)),
     close() {
       closing ??= (async () => {
         responses.close();

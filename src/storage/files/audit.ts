@@ -1,0 +1,94 @@
+/**
+ * Audit records in `audit.json` (created by the first change): one JSON document (./document.ts: validated, written durably,
+ * changed through one chain), `{ audits: { <audit id>: { cases, events } } }`. An update plans on
+ * the current data and commits the whole document once, so a change is all or nothing and on
+ * disk before it resolves.
+ */
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { ZAuditData, type AuditData } from '../../audit/records.ts';
+import type { AuditChange, AuditPort } from '../ports.ts';
+import { checkAuditChange } from '../shared.ts';
+import { JsonDocument } from './document.ts';
+import type { FileIO } from './io.ts';
+
+const ZAuditFile = z.object({ audits: z.record(z.string(), ZAuditData).default({}) });
+type AuditFile = z.infer<typeof ZAuditFile>;
+const SCHEMA = ZAuditFile as z.ZodType<AuditFile>;
+
+/** The change applied to one audit's records in memory (the PostgreSQL adapter does the same in SQL). */
+function applyChange(current: AuditData, change: AuditChange): { next: AuditData; created: number; updated: number } {
+  const cases = [...current.cases];
+  const position = new Map(cases.map((c, i) => [c.caseId, i]));
+  let created = 0;
+  let updated = 0;
+  for (const c of change.cases) {
+    const at = position.get(c.caseId);
+    if (at === undefined) {
+      position.set(c.caseId, cases.length);
+      cases.push(structuredClone(c));
+      created += 1;
+    } else {
+      cases[at] = structuredClone(c);
+      updated += 1;
+    }
+  }
+  const replaced = new Set(change.eventsOf);
+  const events = [...current.events.filter((e) => !replaced.has(e.caseId)), ...change.events.map((e) => ({ ...e }))];
+  return { next: { cases, events }, created, updated };
+}
+
+export class FileAudits implements AuditPort {
+  readonly #file: string;
+  readonly #io: FileIO;
+  /** Opened at the store's open when audit.json exists, else at the first update (a store without audits has no audit.json). */
+  #doc: Promise<JsonDocument<AuditFile>> | undefined;
+
+  private constructor(file: string, io: FileIO, doc: JsonDocument<AuditFile> | undefined) {
+    this.#file = file;
+    this.#io = io;
+    this.#doc = doc ? Promise.resolve(doc) : undefined;
+  }
+
+  static async open(file: string, io: FileIO): Promise<FileAudits> {
+    const exists = await stat(file).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw new Error(`cannot read ${file} (${error.message}); check its permissions`, { cause: error });
+    });
+    return new FileAudits(file, io, exists ? await JsonDocument.open(file, SCHEMA, 'audit records', io) : undefined);
+  }
+
+  #document(): Promise<JsonDocument<AuditFile>> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed: the audit records cannot change'));
+    this.#doc ??= JsonDocument.open(this.#file, SCHEMA, 'audit records', this.#io);
+    // A failed first open is tried again by the next update.
+    this.#doc.catch(() => (this.#doc = undefined));
+    return this.#doc;
+  }
+
+  async read(audit: string): Promise<AuditData> {
+    if (!this.#doc) return { cases: [], events: [] };
+    const data = (await this.#doc).data.audits[audit];
+    return data ? structuredClone(data) : { cases: [], events: [] };
+  }
+
+  async update(audit: string, plan: (current: AuditData) => AuditChange): Promise<{ created: number; updated: number; events: number }> {
+    const doc = await this.#document();
+    return doc.serial(async () => {
+      const file = doc.data;
+      const current = file.audits[audit] ?? { cases: [], events: [] };
+      const change = checkAuditChange(plan(structuredClone(current)));
+      const { next, created, updated } = applyChange(current, change);
+      await doc.commit({ ...file, audits: { ...file.audits, [audit]: next } });
+      return { created, updated, events: change.events.length };
+    });
+  }
+
+  #closed = false;
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const doc = await this.#doc?.catch(() => undefined);
+    await doc?.close();
+  }
+}
