@@ -55,6 +55,52 @@ const TABLE: Record<string, Rule> = {
   'POST /admin/studies/:study/invitations': 'evaluator',
   'POST /admin/studies/:study/reminders': 'evaluator',
   'POST /admin/studies/:study/window': 'evaluator',
+  'GET /api/v1/studies/:study/exports/responses.R': 'evaluator',
+  'GET /api/v1/studies/:study/exports/responses.sps': 'evaluator',
+  'GET /api/v1/studies/:study/eligibility': 'evaluator',
+  'PUT /api/v1/studies/:study/eligibility': 'evaluator',
+  'POST /api/v1/studies/:study/contacts': 'evaluator',
+  'GET /api/v1/studies/:study/contacts': 'evaluator',
+  'DELETE /api/v1/studies/:study/contacts': 'evaluator',
+  'POST /api/v1/studies/:study/invitations/send': 'evaluator',
+  'POST /api/v1/studies/:study/reminders/send': 'evaluator',
+  'GET /api/v1/studies/:study/outbox': 'evaluator',
+  'GET /api/v1/studies/:study/invitations': 'evaluator',
+  'POST /api/v1/audits/:audit/cases': 'auditor',
+  'POST /api/v1/audits/:audit/events': 'auditor',
+  'GET /api/v1/audits/:audit/results.csv': 'auditor',
+  'GET /api/v1/audits/:audit/cases.csv': 'auditor',
+  'GET /api/v1/audits/:audit/events.csv': 'auditor',
+  'GET /api/v1/audits/:audit/figures/:figure.png': 'auditor',
+  'GET /admin/studies/:study/exports/responses.R': 'evaluator',
+  'GET /admin/studies/:study/exports/responses.sps': 'evaluator',
+  'GET /admin/studies/:study/links.csv': 'evaluator',
+  'POST /admin/studies/:study/links/replace': 'evaluator',
+  'GET /admin/studies/:study/eligibility': 'evaluator',
+  'POST /admin/studies/:study/eligibility': 'evaluator',
+  'POST /admin/studies/:study/contacts': 'evaluator',
+  'POST /admin/studies/:study/contacts/delete': 'evaluator',
+  'POST /admin/studies/:study/mail-texts': 'evaluator',
+  'POST /admin/studies/:study/invitations/send': 'evaluator',
+  'POST /admin/studies/:study/reminders/send': 'evaluator',
+  'GET /admin/audits': 'auditor',
+  'GET /admin/audits/:audit': 'auditor',
+  'POST /admin/audits/:audit/upload/cases': 'auditor',
+  'POST /admin/audits/:audit/upload/events': 'auditor',
+  'GET /admin/audits/:audit/cases/new': 'auditor',
+  'GET /admin/audits/:audit/cases/:case': 'auditor',
+  'POST /admin/audits/:audit/cases': 'auditor',
+  'POST /admin/audits/:audit/cases/:case': 'auditor',
+  'GET /admin/audits/:audit/second/new': 'auditor',
+  'GET /admin/audits/:audit/second/:case': 'auditor',
+  'POST /admin/audits/:audit/second': 'auditor',
+  'POST /admin/audits/:audit/second/:case': 'auditor',
+  'GET /admin/audits/:audit/agreement': 'auditor',
+  'GET /admin/audits/:audit/results': 'auditor',
+  'GET /admin/audits/:audit/figures/:figure.png': 'auditor',
+  'GET /admin/audits/:audit/results.csv': 'auditor',
+  'GET /admin/audits/:audit/cases.csv': 'auditor',
+  'GET /admin/audits/:audit/events.csv': 'auditor',
   'GET /i/:token': 'public',
   'GET /i/:token/p/1': 'public',
   'POST /i/:token/p/:n': 'public',
@@ -139,16 +185,16 @@ describe('the route × role table', () => {
       for (const role of ROLES) {
         const actor = actors.get(role)!;
         const own = route.path === '/api/v1/users/:id/keys' && actor.id ? actor.id : 'x';
-        const url = app.url + fillPath(route.path, { study, questionnaire, id: own });
+        const url = app.url + fillPath(route.path, { study, questionnaire, id: own, audit: 'journal_2016' });
         const api = route.path.startsWith('/api');
         let res: Response;
         if (api) {
           res = await fetch(url, { method: route.method, redirect: 'manual', headers: actor.key ? bearer(actor.key) : { 'content-type': 'application/json' }, body: route.method === 'GET' ? undefined : '{}' });
         } else if (route.method === 'GET') {
-          res = actor.client ? await actor.client.get(fillPath(route.path, { study, questionnaire, id: own })) : await fetch(url, { redirect: 'manual' });
+          res = actor.client ? await actor.client.get(fillPath(route.path, { study, questionnaire, id: own, audit: 'journal_2016' })) : await fetch(url, { redirect: 'manual' });
         } else {
           const form = { _csrf: actor.client ? await tokenOf(actor.client) : 'x', questionnaire };
-          res = actor.client ? await actor.client.postForm(fillPath(route.path, { study, questionnaire, id: own }), form) : await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+          res = actor.client ? await actor.client.postForm(fillPath(route.path, { study, questionnaire, id: own, audit: 'journal_2016' }), form) : await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
         }
         await res.arrayBuffer();
         const toLogin = res.status === 303 && (res.headers.get('location') ?? '').startsWith('/admin/login?next=');
