@@ -86,12 +86,20 @@ export async function ensureCredentials(store: Store, config: Pick<Config, 'admi
   const changes: { sessionSecret?: string; apiKeyHash?: string } = {};
   if (!current.sessionSecret) changes.sessionSecret = newSecret(32);
   if (config.apiKey !== undefined && !verifyApiKey(config.apiKey, current.apiKeyHash)) changes.apiKeyHash = sha256(config.apiKey);
-  if (Object.keys(changes).length > 0) await store.settings.update((s) => void Object.assign(s, changes));
+  // `??=`: an instance starting at the same moment on the same database may have made the secret first.
+  if (Object.keys(changes).length > 0) {
+    await store.settings.update((s) => {
+      if (changes.sessionSecret) s.sessionSecret ??= changes.sessionSecret;
+      if (changes.apiKeyHash) s.apiKeyHash = changes.apiKeyHash;
+    });
+  }
 
-  const admin = await store.users.findByLogin(FIRST_ADMIN);
   if (config.adminPassword !== undefined) {
-    if (!admin) await addFirstAdmin(store, await hashPassword(config.adminPassword));
-    else if (!(await verifyPassword(config.adminPassword, admin.passwordHash))) {
+    // Several instances may start at once on one database: the one that adds the admin wins; the
+    // others find it and only check its password.
+    const hash = await hashPassword(config.adminPassword);
+    const admin = (await store.users.findByLogin(FIRST_ADMIN)) ?? ((await addFirstAdmin(store, hash)) ? undefined : await store.users.findByLogin(FIRST_ADMIN));
+    if (admin && !(await verifyPassword(config.adminPassword, admin.passwordHash))) {
       await store.users.update(admin.id, { passwordHash: await hashPassword(config.adminPassword) });
       await store.users.endSessions(admin.id);
     }
@@ -105,19 +113,21 @@ export async function ensureCredentials(store: Store, config: Pick<Config, 'admi
   return { firstAdminPending: true };
 }
 
-async function addFirstAdmin(store: Store, passwordHash: string): Promise<TUser> {
+/** Adds the first admin; undefined when one exists already (another instance added it at the same moment). */
+async function addFirstAdmin(store: Store, passwordHash: string): Promise<TUser | undefined> {
   const user: TUser = { id: newId(), name: 'Administrator', login: FIRST_ADMIN, role: 'admin', studies: [], passwordHash, createdDay: danishDay() };
-  if (!(await store.users.add(user))) throw new Error(`a user "${FIRST_ADMIN}" exists already`);
-  return user;
+  return (await store.users.add(user)) ? user : undefined;
 }
 
 /**
  * Creates the first admin with a generated password and a personal API key, and returns both (print
  * them once). src/server.ts calls it only once the server listens.
  */
-export async function createFirstAdmin(store: Store): Promise<{ password: string; apiKey: string }> {
+export async function createFirstAdmin(store: Store): Promise<{ password: string; apiKey: string } | undefined> {
   const password = newPassword();
   const user = await addFirstAdmin(store, await hashPassword(password));
+  // Another instance on the same database created it at the same moment, and printed its password.
+  if (!user) return undefined;
   const apiKey = `pk_${newSecret(24)}`;
   await store.users.addKey({ id: newId(), userId: user.id, name: 'Første nøgle (første start)', hash: sha256(apiKey), createdDay: danishDay(), lastUsedDay: null });
   return { password, apiKey };
