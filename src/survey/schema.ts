@@ -99,6 +99,8 @@ const questionBase = {
   addition: z.string().min(1).optional(),
   /** Tabulated in the report's appendix under this title (e.g. the respondents' roles), unweighted. */
   appendixTitle: z.string().min(1).optional(),
+  /** Where the question is in the source documents, e.g. "seed 000 l. 370" (never shown to respondents). */
+  source: z.string().min(1).optional(),
 };
 
 export const ZSingleQuestion = z

@@ -40,7 +40,7 @@ export function contentHash(questionnaire: TQuestionnaire): string {
 }
 
 /** What a question's texts are: everything else of it is a rule. */
-const TEXT_FIELDS = new Set(['text', 'textEn', 'help', 'helpEn', 'label', 'labelEn', 'title', 'intro', 'placeholder']);
+const TEXT_FIELDS = new Set(['text', 'textEn', 'help', 'helpEn', 'label', 'labelEn', 'title', 'intro', 'placeholder', 'source']);
 
 function questions(q: TQuestionnaire): Map<string, TQuestion> {
   return new Map(q.sections.flatMap((s) => s.questions).map((x) => [x.id, x]));

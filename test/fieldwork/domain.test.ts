@@ -56,8 +56,12 @@ describe('response rates', () => {
   it('"invited" is the same set in the rates and the appendix figure', () => {
     expect(invitedMunicipalities(frame).map((m) => m.code)).toEqual(['101', '102', '201']);
     const [rates] = responseRates(study, frame, [], []);
-    const a3 = appendixTables(study, frame, [{ label: 'Ledere', n: 0, perMunicipality: new Map() } as never]).find((t) => t.id === 'a3')!;
-    expect(a3.caption).toContain(`(${rates!.invited} kommuner)`);
+    const share = (eligible?: ReadonlySet<string>) => appendixTables(study, frame, [{ label: 'Ledere', n: 0, perMunicipality: new Map(), tallies: [] } as never], eligible).find((t) => t.id.startsWith('andel-kommuner'))!;
+    expect(share().caption).toContain(`(af ${rates!.invited} inviterede)`);
+    // The study's own eligibility (the evaluator's choice) is "invited" in both.
+    const chosen = new Set(['101', '201']);
+    expect(invitedMunicipalities(frame, chosen).map((m) => m.code)).toEqual(['101', '201']);
+    expect(share(chosen).caption).toContain('(af 2 inviterede)');
   });
 });
 

@@ -75,7 +75,7 @@ describe('invitation links', () => {
     expect(third.status).toBe(410);
     expect(await app.store.responses.count()).toBe(2);
     const rates = (await (await fetch(api('/studies/integration_2016/response-rates'), { headers: bearer })).json()) as { questionnaires: { questionnaire: string; respondents: number; answered: number; invited: number }[] };
-    expect(rates.questionnaires.find((q) => q.questionnaire === 'praktikere')).toMatchObject({ invited: 87, withLink: 1, answered: 1, respondents: 2, linkRespondents: 2, openLinkRespondents: 0 });
+    expect(rates.questionnaires.find((q) => q.questionnaire === 'praktikere')).toMatchObject({ invited: 93, withLink: 1, answered: 1, respondents: 2, linkRespondents: 2, openLinkRespondents: 0 });
   });
 
   it('keeps a draft across a closed browser and a restart, and never shows it to the next person with the link', async () => {
@@ -146,7 +146,7 @@ describe('evaluator: dashboard, reminders, window', () => {
     const client = new Client(app.url);
     await signIn(client);
     const html = await (await client.get('/admin/studies/integration_2016/fieldwork')).text();
-    expect(html).toContain('<strong>1</strong> af 87 inviterede kommuner har svaret via deres link');
+    expect(html).toContain('<strong>1</strong> af 93 inviterede kommuner har svaret via deres link');
     expect(html).toContain('2 svar via det åbne link (tæller ikke med)');
     expect(html).toContain('Aalborg (851)');
     expect(html).toContain('Odense (461)');
