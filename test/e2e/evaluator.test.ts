@@ -48,7 +48,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     const csv = await readFile((await download.path())!, 'utf8');
     const url = /"147","Frederiksberg","Region Hovedstaden","ledere","([^"]+)"/.exec(csv)![1]!;
     await page.reload();
-    expect(await section.textContent()).toMatch(/0\s+af 87 inviterede kommuner har svaret via deres link/);
+    expect(await section.textContent()).toMatch(/0\s+af 93 inviterede kommuner har svaret via deres link/);
 
     // A leader answers through the link (API with the token); the rate moves.
     const qn = questionnaireByGroup(theStudy(env.app.definitions), /leder/i);
@@ -56,7 +56,7 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     const res = await fetch(`${env.app.url}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, answers: apiAnswers(qn, fullPlan('147')).answers }) });
     expect(res.status).toBe(201);
     await page.reload();
-    expect(await page.locator('section:has(h2#fw-ledere)').first().textContent()).toMatch(/1\s+af 87 inviterede kommuner har svaret via deres link/);
+    expect(await page.locator('section:has(h2#fw-ledere)').first().textContent()).toMatch(/1\s+af 93 inviterede kommuner har svaret via deres link/);
 
     // The report (with the demo responses added): every chart canvas has drawn bars.
     const study = theStudy(env.app.definitions);

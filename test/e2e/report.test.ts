@@ -17,6 +17,7 @@ async function signedInPage(options: { width: number; height: number; javaScript
   const context = await env.browser.newContext({ viewport: { width: options.width, height: options.height }, javaScriptEnabled: options.javaScriptEnabled ?? true });
   const page = await context.newPage();
   await page.goto(`${env.app.url}/admin/login`);
+  await page.fill('input[name="login"]', 'admin');
   await page.fill('input[name="password"]', ADMIN_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
   return page;
