@@ -127,6 +127,21 @@ export class FileMail implements MailPort {
     });
   }
 
+  /** The whole document, for `praksis copy` (TransferPort.mailData). */
+  async data(): Promise<TMailData> {
+    return structuredClone(this.#doc.data);
+  }
+
+  /** Replaces an EMPTY document with `data` (validated) in one durable write, for `praksis copy`. */
+  load(data: TMailData): Promise<void> {
+    const parsed = ZMailData.parse(data);
+    return this.#doc.serial(async () => {
+      const { contacts, messages, texts } = this.#doc.data;
+      if (contacts.length > 0 || messages.length > 0 || Object.keys(texts).length > 0) throw new Error(`${this.#doc.file} already holds e-mail data; it is not overwritten`);
+      await this.#doc.commit({ ...parsed, contacts: [...parsed.contacts].sort(byContact), messages: [...parsed.messages].sort(byMessage) });
+    });
+  }
+
   close(): Promise<void> {
     return this.#doc.close();
   }
