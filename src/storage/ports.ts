@@ -165,6 +165,14 @@ export const ZAuditDocument = z.strictObject({ audits: z.record(z.string(), ZAud
 export type TAuditDocument = z.infer<typeof ZAuditDocument>;
 export const ZActivityDocument = z.array(ZActivity);
 
+/** A document to load, validated: an Error naming the first wrong fields (and that nothing was stored) otherwise. */
+export function checkDocument<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new Error(`the ${what} to load are not valid (${issues.join('; ')}); nothing was stored`);
+}
+
 export interface TransferPort {
   /** Every invitation (with its token hash, live or revoked), draft and window, as one document. */
   fieldworkData(): Promise<TFieldworkData>;

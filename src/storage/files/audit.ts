@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { ZAuditData, type AuditData } from '../../audit/records.ts';
-import { ZAuditDocument, type AuditChange, type AuditPort, type TAuditDocument } from '../ports.ts';
+import { checkDocument, ZAuditDocument, type AuditChange, type AuditPort, type TAuditDocument } from '../ports.ts';
 import { checkAuditChange } from '../shared.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
@@ -93,7 +93,7 @@ export class FileAudits implements AuditPort {
 
   /** Stores every audit in one durable write (audit.json), into a store without audit records only. */
   async load(data: TAuditDocument): Promise<void> {
-    const parsed = ZAuditDocument.parse(data);
+    const parsed = checkDocument(ZAuditDocument, data, 'audit records');
     // A case id once per audit (the PostgreSQL adapter's key is the same).
     for (const records of Object.values(parsed.audits)) checkAuditChange({ cases: records.cases, eventsOf: records.events.map((e) => e.caseId), events: records.events });
     const doc = await this.#document();

@@ -7,7 +7,7 @@
  * at most the one message in flight is sent twice.
  */
 import { ZContact, ZMailData, ZMailTexts, type NewMessage, type TContact, type TMailData, type TMailTexts, type TMessage } from '../../mail/schema.ts';
-import type { ContactsAdded, MailPort } from '../ports.ts';
+import { checkDocument, type ContactsAdded, type MailPort } from '../ports.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
@@ -133,8 +133,8 @@ export class FileMail implements MailPort {
   }
 
   /** Replaces an EMPTY document with `data` (validated) in one durable write, for `praksis copy`. */
-  load(data: TMailData): Promise<void> {
-    const parsed = ZMailData.parse(data);
+  async load(data: TMailData): Promise<void> {
+    const parsed = checkDocument(ZMailData, data, 'e-mail data');
     return this.#doc.serial(async () => {
       const { contacts, messages, texts } = this.#doc.data;
       if (contacts.length > 0 || messages.length > 0 || Object.keys(texts).length > 0) throw new Error(`${this.#doc.file} already holds e-mail data; it is not overwritten`);

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ZApiKey, ZSession, ZUser, type TActivity, type TApiKey, type TSession, type TUser } from '../accounts.ts';
 import { FileActivity } from './activity.ts';
-import { ZAccountsDocument, type TAccountsDocument, type UsersPort } from '../ports.ts';
+import { checkDocument, ZAccountsDocument, type TAccountsDocument, type UsersPort } from '../ports.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
@@ -169,8 +169,8 @@ export class FileUsers implements UsersPort {
   }
 
   /** Stores users and keys in one durable write, into accounts without a user, key or session only. */
-  load(data: TAccountsDocument): Promise<void> {
-    const parsed = ZAccountsDocument.parse(data);
+  async load(data: TAccountsDocument): Promise<void> {
+    const parsed = checkDocument(ZAccountsDocument, data, 'accounts');
     return this.#doc.serial(async () => {
       const { users, keys, sessions } = this.#data;
       if (users.length > 0 || keys.length > 0 || sessions.length > 0) throw new Error(`${this.#doc.file} already holds accounts; they are not overwritten`);

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { ZMailData, ZMailTexts, type TMailData } from '../../mail/schema.ts';
 import type { TActivity } from '../accounts.ts';
-import { ZAccountsDocument, ZActivityDocument, ZAuditDocument, type TAccountsDocument, type TAuditDocument } from '../ports.ts';
+import { checkDocument, ZAccountsDocument, ZActivityDocument, ZAuditDocument, type TAccountsDocument, type TAuditDocument } from '../ports.ts';
 import { checkAuditChange } from '../shared.ts';
 import { MESSAGE, contactOf, messageOf } from './mail.ts';
 import { transaction } from './transaction.ts';
@@ -25,11 +25,11 @@ export function snapshot<R>(pool: pg.Pool, read: (client: pg.PoolClient) => Prom
  * Runs `load` in one transaction that holds `tables` exclusively, after checking that none of them
  * has a row: otherwise nothing is written and the error names `what` the database holds.
  */
-export function intoEmpty(pool: pg.Pool, tables: readonly string[], what: string, load: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+export function intoEmpty(pool: pg.Pool, tables: readonly string[], what: { what: string; they?: boolean }, load: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   return transaction(pool, async (client) => {
     await client.query(`LOCK TABLE ${tables.join(', ')} IN EXCLUSIVE MODE`);
     const { rows } = await client.query<{ n: number }>(`SELECT (${tables.map((t) => `(SELECT count(*) FROM ${t})`).join(' + ')})::integer AS n`);
-    if (rows[0]!.n > 0) throw new Error(`the database already holds ${what}; it is not overwritten`);
+    if (rows[0]!.n > 0) throw new Error(`the database already holds ${what.what}; ${what.they ? 'they are' : 'it is'} not overwritten`);
     await load(client);
   });
 }
@@ -54,8 +54,8 @@ export function mailData(pool: pg.Pool): Promise<TMailData> {
 }
 
 export async function loadMailData(pool: pg.Pool, data: TMailData): Promise<void> {
-  const { contacts, messages, texts } = ZMailData.parse(data);
-  await intoEmpty(pool, ['contacts', 'messages', 'mail_texts'], 'e-mail data', async (client) => {
+  const { contacts, messages, texts } = checkDocument(ZMailData, data, 'e-mail data');
+  await intoEmpty(pool, ['contacts', 'messages', 'mail_texts'], { what: 'e-mail data' }, async (client) => {
     await client.query(
       `INSERT INTO contacts (study, questionnaire, municipality, email, name)
        SELECT study, questionnaire, municipality, email, name
@@ -87,8 +87,8 @@ export function accountsData(pool: pg.Pool): Promise<TAccountsDocument> {
 }
 
 export async function loadAccountsData(pool: pg.Pool, data: TAccountsDocument): Promise<void> {
-  const { users, keys } = ZAccountsDocument.parse(data);
-  await intoEmpty(pool, ['users', 'api_keys', 'sessions'], 'accounts', async (client) => {
+  const { users, keys } = checkDocument(ZAccountsDocument, data, 'accounts');
+  await intoEmpty(pool, ['users', 'api_keys', 'sessions'], { what: 'accounts', they: true }, async (client) => {
     await client.query(
       `INSERT INTO users (id, login, name, role, studies, password_hash, created_day)
        SELECT id, login, name, role, studies, "passwordHash", "createdDay"
@@ -110,8 +110,8 @@ export async function activityData(pool: pg.Pool): Promise<TActivity[]> {
 }
 
 export async function loadActivityData(pool: pg.Pool, entries: readonly TActivity[]): Promise<void> {
-  const valid = ZActivityDocument.parse(entries);
-  await intoEmpty(pool, ['activity'], 'an activity log', async (client) => {
+  const valid = checkDocument(ZActivityDocument, entries, 'activity log entries');
+  await intoEmpty(pool, ['activity'], { what: 'an activity log' }, async (client) => {
     // seq numbers the entries in their order, as `log` does (max + 1).
     await client.query(
       `INSERT INTO activity (seq, at, who, action, study, detail)
@@ -134,7 +134,7 @@ export function auditData(pool: pg.Pool): Promise<TAuditDocument> {
 }
 
 export async function loadAuditData(pool: pg.Pool, data: TAuditDocument): Promise<void> {
-  const { audits } = ZAuditDocument.parse(data);
+  const { audits } = checkDocument(ZAuditDocument, data, 'audit records');
   const cases: object[] = [];
   const events: object[] = [];
   for (const [audit, records] of Object.entries(audits)) {
@@ -143,7 +143,7 @@ export async function loadAuditData(pool: pg.Pool, data: TAuditDocument): Promis
     records.cases.forEach((c, i) => cases.push({ audit, caseId: c.caseId, position: i + 1, municipality: c.municipality, cells: c.values }));
     records.events.forEach((e, i) => events.push({ audit, caseId: e.caseId, position: i + 1, event: e.event, date: e.date }));
   }
-  await intoEmpty(pool, ['audit_cases', 'audit_events'], 'audit records', async (client) => {
+  await intoEmpty(pool, ['audit_cases', 'audit_events'], { what: 'audit records', they: true }, async (client) => {
     await client.query(
       `INSERT INTO audit_cases (audit, case_id, position, municipality, cells) SELECT audit, "caseId", position, municipality, cells
        FROM jsonb_to_recordset($1::jsonb) AS x(audit text, "caseId" text, position integer, municipality text, cells jsonb)`,

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { ZDraft, ZFieldworkData, ZWindow, type TFieldworkData } from '../../fieldwork/index.ts';
 import type { TMailData } from '../../mail/schema.ts';
 import type { TActivity } from '../accounts.ts';
-import type { TAccountsDocument, TAuditDocument, TransferPort } from '../ports.ts';
+import { checkDocument, type TAccountsDocument, type TAuditDocument, type TransferPort } from '../ports.ts';
 import { INVITATION, invitationOf } from './fieldwork.ts';
 import { accountsData, activityData, auditData, intoEmpty, loadAccountsData, loadActivityData, loadAuditData, loadMailData, mailData, snapshot } from './transfer-more.ts';
 
@@ -36,8 +36,8 @@ export class PostgresTransfer implements TransferPort {
   }
 
   async loadFieldworkData(data: TFieldworkData): Promise<void> {
-    const { invitations, drafts, windows } = ZFieldworkData.parse(data);
-    await intoEmpty(this.#pool, ['invitations', 'drafts', 'windows'], 'fieldwork data', async (client) => {
+    const { invitations, drafts, windows } = checkDocument(ZFieldworkData, data, 'fieldwork data');
+    await intoEmpty(this.#pool, ['invitations', 'drafts', 'windows'], { what: 'fieldwork data' }, async (client) => {
       await client.query(
         `INSERT INTO invitations (token_hash, study, questionnaire, municipality, uses, used, completions, created_day, reminders, revoked, generation, opened_day)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::jsonb[], $8::date[], $9::integer[], $10::boolean[], $11::integer[], $12::date[])`,
