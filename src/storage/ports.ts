@@ -158,7 +158,18 @@ export interface SettingsPort {
  * none of that kind yet (refused otherwise, changing nothing). Sessions and sign-in counters are
  * not moved: everyone signs in again after a move.
  */
-export const ZAccountsDocument = z.strictObject({ users: z.array(ZUser), keys: z.array(ZApiKey) });
+/** A value given twice in `list` (by `key`), for the document checks. */
+const twice = <T>(list: readonly T[], key: (x: T) => string) => list.map(key).find((k, i, all) => all.indexOf(k) !== i);
+export const ZAccountsDocument = z
+  .strictObject({ users: z.array(ZUser), keys: z.array(ZApiKey) })
+  .superRefine((d, ctx) => {
+    const ids = new Set(d.users.map((u) => u.id));
+    for (const [what, value] of [['user id', twice(d.users, (u) => u.id)], ['login', twice(d.users, (u) => u.login)], ['key id', twice(d.keys, (k) => k.id)], ['key hash', twice(d.keys, (k) => k.hash)]] as const) {
+      if (value !== undefined) ctx.addIssue({ code: 'custom', message: `the ${what} ${what === 'key hash' ? '' : `"${value}" `}is given twice` });
+    }
+    const stray = d.keys.find((k) => !ids.has(k.userId));
+    if (stray) ctx.addIssue({ code: 'custom', path: ['keys'], message: `the key "${stray.id}" belongs to no user given` });
+  });
 export type TAccountsDocument = z.infer<typeof ZAccountsDocument>;
 /** Per audit id (a double entry's is `<audit>/second`): its cases and events; an audit with neither is left out. */
 export const ZAuditDocument = z.strictObject({ audits: z.record(z.string(), ZAuditData) });

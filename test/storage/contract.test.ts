@@ -488,6 +488,7 @@ describe.each(adapters)('the $name store', (adapter) => {
       expect(data.keys).toEqual([{ id: 'key-1-00000', userId: 'user-b-0000', name: 'Nøgle', hash: 'a'.repeat(64), createdDay: '2026-12-01', lastUsedDay: '2026-12-02' }]);
       await inAnother(async (copy) => {
         await expect(copy.transfer.loadAccountsData({ users: [{ ...user('x', 'Not A Login!') }], keys: [] })).rejects.toThrow(/the accounts to load are not valid \(users.0.login: may hold only .*\); nothing was stored/);
+        await expect(copy.transfer.loadAccountsData({ users: [...data.users, { ...data.users[0]!, id: 'user-z-0000' }], keys: [] })).rejects.toThrow(/the login "anna" is given twice\); nothing was stored/);
         await copy.transfer.loadAccountsData(data);
         expect(await copy.transfer.accountsData()).toEqual(data);
         expect(await copy.users.findByLogin('bo')).toEqual(await store.users.findByLogin('bo'));
