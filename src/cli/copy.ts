@@ -1,15 +1,16 @@
 /**
  * `praksis copy --from <where> --to <where>`: moves all of a store's data (responses, invitations
- * with their token hashes, drafts, windows, settings with the credential hashes and secrets)
- * between a data directory and a PostgreSQL database (or two of either). `<where>` is a directory
- * or a postgres:// URL. The target must be empty (no response, no fieldwork data, no settings: a
- * new directory, or a database that is new or only migrated); nothing is ever overwritten. Counts
- * and contents are compared after the copy. No server may run on either while it copies (the file
+ * with their token hashes, drafts, windows, e-mail contacts, messages and texts, users with their
+ * password hashes, API-key hashes, the activity log, audit records, settings with the credential
+ * hashes and secrets) between a data directory and a PostgreSQL database (or two of either).
+ * Sessions and sign-in counters are not moved (everyone signs in again). `<where>` is a directory
+ * or a postgres:// URL. The target must be empty (none of those kinds: a new directory, or a
+ * database that is new or only migrated); nothing is ever overwritten. Counts and contents of
+ * every kind are compared after the copy. No server may run on either while it copies (the file
  * store's lock refuses one; stop the PostgreSQL instances yourself).
  * Exit 1 on a refused or failed copy; 2 on usage errors.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { TFieldworkData } from '../fieldwork/index.ts';
 import { isPostgresUrl, openStore, type Store } from '../storage/index.ts';
 import type { CliIo } from './main.ts';
 
@@ -21,28 +22,64 @@ function open(where: string): Promise<Store> {
   return isUrl(where) ? openStore({ databaseUrl: where }) : openStore(where);
 }
 
-/** The fieldwork document in one order, to compare two stores'. */
-function canonical(data: TFieldworkData): TFieldworkData {
-  const key = (x: object) => JSON.stringify(x);
+const sortedBy = <T>(list: readonly T[], key: (x: T) => string = (x) => JSON.stringify(x)) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+/** Everything a store holds but its responses: one document per kind (TransferPort), and the settings. */
+async function documents(store: Store) {
   return {
-    invitations: [...data.invitations].sort((a, b) => (key(a) < key(b) ? -1 : 1)),
-    drafts: [...data.drafts].sort((a, b) => (key(a) < key(b) ? -1 : 1)),
-    windows: Object.fromEntries(Object.entries(data.windows).sort(([a], [b]) => (a < b ? -1 : 1))),
+    fieldwork: await store.transfer.fieldworkData(),
+    mail: await store.transfer.mailData(),
+    accounts: await store.transfer.accountsData(),
+    activity: await store.transfer.activityData(),
+    audits: await store.transfer.auditData(),
+    settings: { ...(await store.settings.read()) },
+  };
+}
+type Documents = Awaited<ReturnType<typeof documents>>;
+
+/**
+ * The documents with every list whose order carries no meaning in one order, to compare two stores'
+ * (the activity log and an audit's cases and events keep theirs: it is part of the data).
+ */
+function canonical(d: Documents): Documents {
+  return {
+    fieldwork: { invitations: sortedBy(d.fieldwork.invitations), drafts: sortedBy(d.fieldwork.drafts), windows: d.fieldwork.windows },
+    mail: { contacts: sortedBy(d.mail.contacts), messages: sortedBy(d.mail.messages, (m) => m.id), texts: d.mail.texts },
+    accounts: { users: sortedBy(d.accounts.users, (u) => u.id), keys: sortedBy(d.accounts.keys, (k) => k.id) },
+    activity: d.activity,
+    audits: d.audits,
+    settings: d.settings,
   };
 }
 
-/** What the target holds, or undefined when it is empty. */
-async function contents(store: Store): Promise<string | undefined> {
-  const responses = await store.responses.count();
-  const fieldwork = await store.transfer.fieldworkData();
-  const settings = Object.keys(await store.settings.read());
-  const held = [
-    responses > 0 ? `${responses} response(s)` : '',
-    fieldwork.invitations.length + fieldwork.drafts.length + Object.keys(fieldwork.windows).length > 0 ? 'fieldwork data' : '',
-    settings.length > 0 ? `settings (${settings.join(', ')})` : '',
+/** What the documents hold, kind by kind, in words (only the kinds that hold something). */
+function counts(d: Documents): string[] {
+  const audits = Object.values(d.audits.audits);
+  const n = (count: number, one: string, many = `${one}s`) => (count > 0 ? `${count} ${count === 1 ? one : many}` : '');
+  return [
+    n(d.fieldwork.invitations.length, 'invitation'),
+    n(d.fieldwork.drafts.length, 'draft'),
+    n(Object.keys(d.fieldwork.windows).length, 'window'),
+    n(d.mail.contacts.length, 'contact'),
+    n(d.mail.messages.length, 'e-mail message'),
+    n(Object.keys(d.mail.texts).length, 'set of mail texts', 'sets of mail texts'),
+    n(d.accounts.users.length, 'user'),
+    n(d.accounts.keys.length, 'API key'),
+    n(d.activity.length, 'activity log entry', 'activity log entries'),
+    audits.length > 0 ? `${n(audits.length, 'audit')} (${audits.reduce((s, a) => s + a.cases.length, 0)} case(s), ${audits.reduce((s, a) => s + a.events.length, 0)} event(s))` : '',
+    Object.keys(d.settings).length > 0 ? `settings (${Object.keys(d.settings).join(', ')})` : '',
   ].filter(Boolean);
-  return held.length > 0 ? held.join(', ') : undefined;
 }
+
+/** The kinds whose documents differ between two stores. */
+function differences(copied: Documents, source: Documents): string[] {
+  const a = canonical(copied);
+  const b = canonical(source);
+  const names: Record<keyof Documents, string> = { fieldwork: 'fieldwork data', mail: 'e-mail data', accounts: 'users and keys', activity: 'the activity log', audits: 'audit records', settings: 'settings' };
+  return (Object.keys(names) as (keyof Documents)[]).filter((k) => !isDeepStrictEqual(a[k], b[k])).map((k) => `${names[k]} differ${k === 'activity' ? 's' : ''}`);
+}
+
+const NOT_COPIED = 'Sessions and sign-in counters are not copied: everyone signs in again.';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -80,29 +117,38 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     source = await open(from);
     target = await open(to);
-    const held = await contents(target);
-    if (held !== undefined) throw new Error(`${target.location} is not empty (it holds ${held}); praksis copy never overwrites: give a new directory or an empty database`);
-    const [responses, fieldwork, settings] = [await source.responses.list(), await source.transfer.fieldworkData(), await source.settings.read()];
-    io.out(`Copying ${responses.length} response(s), ${fieldwork.invitations.length} invitation(s), ${fieldwork.drafts.length} draft(s) and the settings from ${source.location} to ${target.location} …`);
+    const responsesHeld = await target.responses.count();
+    const held = [responsesHeld > 0 ? `${responsesHeld} response(s)` : '', ...counts(await documents(target))].filter(Boolean);
+    if (held.length > 0) throw new Error(`${target.location} is not empty (it holds ${held.join(', ')}); praksis copy never overwrites: give a new directory or an empty database`);
+    const responses = await source.responses.list();
+    const data = await documents(source);
+    const what = [`${responses.length} response(s)`, ...counts(data)].join(', ');
+    io.out(`Copying ${what} from ${source.location} to ${target.location} …`);
     try {
-      await target.settings.update((s) => Object.assign(s, structuredClone(settings)));
-      await target.transfer.loadFieldworkData(fieldwork);
+      await target.settings.update((s) => Object.assign(s, structuredClone(data.settings)));
+      await target.transfer.loadFieldworkData(data.fieldwork);
+      await target.transfer.loadMailData(data.mail);
+      await target.transfer.loadAccountsData(data.accounts);
+      await target.transfer.loadActivityData(data.activity);
+      await target.transfer.loadAuditData(data.audits);
       await target.responses.addMany(responses);
     } catch (error) {
       throw new Error(`the copy failed part way (${(error as Error).message}); ${target.location} now holds part of the data: delete it (or drop the database) before trying again`, { cause: error });
     }
-    // Checked after: the same responses (ids and content), fieldwork and settings.
+    // Checked after: the same responses (ids and content) and the same documents of every kind.
     const copied = await target.responses.list();
     const byId = (list: typeof responses) => [...list].sort((a, b) => (a.id < b.id ? -1 : 1));
     const checks: string[] = [];
     if (copied.length !== responses.length) checks.push(`responses: ${copied.length} in the target, ${responses.length} in the source`);
     else if (!isDeepStrictEqual(byId(copied), byId(responses))) checks.push('responses: the same number but not the same content');
-    if (!isDeepStrictEqual(canonical(await target.transfer.fieldworkData()), canonical(fieldwork))) checks.push('fieldwork data differs');
-    if (!isDeepStrictEqual({ ...(await target.settings.read()) }, { ...settings })) checks.push('settings differ');
+    const copiedData = await documents(target);
+    const [counted, expected] = [counts(copiedData).join(', '), counts(data).join(', ')];
+    if (counted !== expected) checks.push(`counts: ${counted || 'nothing'} in the target, ${expected || 'nothing'} in the source`);
+    else checks.push(...differences(copiedData, data));
     if (checks.length > 0) throw new Error(`the copy in ${target.location} does not match the source: ${checks.join('; ')}`);
     io.out(
-      `Copied and checked: ${copied.length} response(s), ${fieldwork.invitations.length} invitation(s), ${fieldwork.drafts.length} draft(s), ` +
-        `${Object.keys(fieldwork.windows).length} window(s) and the settings. Point praksis at ${target.location} (retries of submissions sent before the copy are not recognised there).`,
+      `Copied and checked: ${[`${copied.length} response(s)`, ...counts(copiedData)].join(', ')}. ${NOT_COPIED} ` +
+        `Point praksis at ${target.location} (retries of submissions sent before the copy are not recognised there).`,
     );
     return 0;
   } catch (error) {

@@ -6,13 +6,14 @@
  * The contract every adapter keeps is test/storage/contract.test.ts.
  */
 import type { TDraft, TFieldworkData, TInvitation, TWindow } from '../fieldwork/index.ts';
-import type { NewMessage, TContact, TMailTexts, TMessage } from '../mail/schema.ts';
+import { z } from 'zod';
+import type { NewMessage, TContact, TMailData, TMailTexts, TMessage } from '../mail/schema.ts';
 import type { TResponse } from '../survey/schema.ts';
 import type { ResponseTable, RowFilter } from '../survey/table.ts';
 import type { TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
-import type { TActivity, TApiKey, TSession, TUser } from './accounts.ts';
-import type { AuditCase, AuditData, AuditEvent } from '../audit/records.ts';
+import { ZActivity, ZApiKey, ZUser, type TActivity, type TApiKey, type TSession, type TUser } from './accounts.ts';
+import { ZAuditData, type AuditCase, type AuditData, type AuditEvent } from '../audit/records.ts';
 
 /** A response before the store gives it its id and submission day. */
 export type NewResponse = Omit<TResponse, 'id' | 'day'>;
@@ -150,12 +151,60 @@ export interface SettingsPort {
   update(mutate: (settings: Settings) => void): Promise<Settings>;
 }
 
-/** Moving a store's data to another store (`praksis copy`); responses move through ResponsesPort.list / addMany. */
+/**
+ * Moving a store's data to another store (`praksis copy`); responses move through ResponsesPort.list /
+ * addMany, settings through SettingsPort. Every other kind of data is one document (zod, below):
+ * read whole, and loaded in ONE durable write (a file, or a transaction) into a store that holds
+ * none of that kind yet (refused otherwise, changing nothing). Sessions and sign-in counters are
+ * not moved: everyone signs in again after a move.
+ */
+/** A value given twice in `list` (by `key`), for the document checks. */
+const twice = <T>(list: readonly T[], key: (x: T) => string) => list.map(key).find((k, i, all) => all.indexOf(k) !== i);
+export const ZAccountsDocument = z
+  .strictObject({ users: z.array(ZUser), keys: z.array(ZApiKey) })
+  .superRefine((d, ctx) => {
+    const ids = new Set(d.users.map((u) => u.id));
+    for (const [what, value] of [['user id', twice(d.users, (u) => u.id)], ['login', twice(d.users, (u) => u.login)], ['key id', twice(d.keys, (k) => k.id)], ['key hash', twice(d.keys, (k) => k.hash)]] as const) {
+      if (value !== undefined) ctx.addIssue({ code: 'custom', message: `the ${what} ${what === 'key hash' ? '' : `"${value}" `}is given twice` });
+    }
+    const stray = d.keys.find((k) => !ids.has(k.userId));
+    if (stray) ctx.addIssue({ code: 'custom', path: ['keys'], message: `the key "${stray.id}" belongs to no user given` });
+  });
+export type TAccountsDocument = z.infer<typeof ZAccountsDocument>;
+/** Per audit id (a double entry's is `<audit>/second`): its cases and events; an audit with neither is left out. */
+export const ZAuditDocument = z.strictObject({ audits: z.record(z.string(), ZAuditData) });
+export type TAuditDocument = z.infer<typeof ZAuditDocument>;
+export const ZActivityDocument = z.array(ZActivity);
+
+/** A document to load, validated: an Error naming the first wrong fields (and that nothing was stored) otherwise. */
+export function checkDocument<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new Error(`the ${what} to load are not valid (${issues.join('; ')}); nothing was stored`);
+}
+
 export interface TransferPort {
   /** Every invitation (with its token hash, live or revoked), draft and window, as one document. */
   fieldworkData(): Promise<TFieldworkData>;
   /** Stores that document in one durable write; refused unless this store has no fieldwork data yet. */
   loadFieldworkData(data: TFieldworkData): Promise<void>;
+  /** Every contact, message (with its status, days, attempts and last error) and mail text, of every study. */
+  mailData(): Promise<TMailData>;
+  /** Refused unless this store has no contact, message or mail text yet. */
+  loadMailData(data: TMailData): Promise<void>;
+  /** Every user (with the password hash) and API key (hashes). */
+  accountsData(): Promise<TAccountsDocument>;
+  /** Refused unless this store has no user, key or session yet. */
+  loadAccountsData(data: TAccountsDocument): Promise<void>;
+  /** The whole activity log, oldest first. */
+  activityData(): Promise<TActivity[]>;
+  /** Refused unless this store's activity log is empty (the only way entries are added other than `log`). */
+  loadActivityData(entries: readonly TActivity[]): Promise<void>;
+  /** Every audit's cases and events. */
+  auditData(): Promise<TAuditDocument>;
+  /** Refused unless this store has no audit records yet. */
+  loadAuditData(data: TAuditDocument): Promise<void>;
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
  * `praksis migrate` and `praksis copy` (the build, as a user runs them): migrating by hand, and
- * moving all data from a data directory to PostgreSQL and back, refusing a non-empty target and
- * checking what it copied.
+ * moving all data (responses, fieldwork, e-mail fieldwork, accounts, the activity log, audits,
+ * settings) from a data directory to PostgreSQL and back, refusing a target that holds any of it
+ * and checking what it copied.
  */
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoResponses } from '../../src/demo/generate.ts';
 import { hashSecret } from '../../src/fieldwork/index.ts';
-import { ensureCredentials } from '../../src/services/credentials.ts';
+import { ensureCredentials, sha256 } from '../../src/services/credentials.ts';
+import { defaultTexts } from '../../src/mail/texts.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { ADMIN_PASSWORD, API_KEY, surveysDir } from '../http/helpers.ts';
@@ -36,22 +38,33 @@ const dir = async () => {
   return d;
 };
 
-/** Everything a store holds, comparable between stores. */
-async function everything(store: Store) {
+const byKey = <T>(list: T[], key: (x: T) => string) => list.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+
+/** Everything a store holds, comparable between stores (read through the ports the app uses). */
+async function everything(store: Store, study = 'integration_2016', audit = 'journal_2016') {
   const fieldwork = await store.transfer.fieldworkData();
+  const users = await store.users.list();
   return {
-    responses: (await store.responses.list()).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    invitations: fieldwork.invitations.sort((a, b) => (a.tokenHash < b.tokenHash ? -1 : 1)),
+    responses: byKey(await store.responses.list(), (r) => r.id),
+    invitations: byKey(fieldwork.invitations, (i) => i.tokenHash),
     drafts: fieldwork.drafts,
     windows: fieldwork.windows,
     settings: { ...(await store.settings.read()) },
+    users,
+    keys: await Promise.all(users.map((u) => store.users.keys(u.id))),
+    activity: await store.users.activity(),
+    contacts: await store.mail.contacts(study),
+    messages: await store.mail.messages(study),
+    texts: await store.mail.texts(study, 'ledere'),
+    audit: await store.audits.read(audit),
+    second: await store.audits.read(`${audit}/second`),
   };
 }
 
-async function snapshot(where: string | { databaseUrl: string }) {
+async function snapshot(where: string | { databaseUrl: string }, study?: string) {
   const store = await openStore(where);
   try {
-    return await everything(store);
+    return await everything(store, study);
   } finally {
     await store.close();
   }
@@ -95,7 +108,18 @@ describe('praksis copy', () => {
     await store.fieldwork.useLink(hashSecret(link!.token), '2016-05-02', () => store.responses.add({ study: study.id, questionnaire: study.questionnaires[1]!.id, version: 1, municipality: '101', answers: {} }));
     await store.fieldwork.saveDraft({ tokenHash: hashSecret(link!.token), resumeHash: hashSecret('resume'), state: 'a draft', page: 2, updatedDay: '2016-05-03' }, 5);
     await store.fieldwork.setWindow(study.id, study.questionnaires[0]!.id, { mode: 'closed', openLinks: false });
-    const original = await everything(store);
+    // E-mail fieldwork, accounts and an audit (ensureCredentials made the first admin).
+    await store.users.log({ at: '2026-12-01T10:00:00Z', who: 'admin', action: 'export', study: study.id, detail: 'svar.csv' });
+    await store.mail.addContacts([{ study: study.id, questionnaire: 'ledere', municipality: '101', email: 'leder@kommune.dk', name: 'Leder' }]);
+    await store.mail.queue([{ id: 'message-0000000001', study: study.id, questionnaire: 'ledere', municipality: '101', kind: 'invitation', recipient: 'leder@kommune.dk', subject: 'Invitation', body: 'Brug linket', queuedDay: '2016-05-01', nextAttemptAt: 1_480_000_000_123, dedupe: 'inv|leder@kommune.dk' }], '2016-05-01');
+    await store.mail.setTexts(study.id, 'ledere', { ...defaultTexts(study.title), schedule: [7] });
+    await store.audits.update('journal_2016', () => ({ cases: [{ caseId: 'sag-1', municipality: 'Kommune A', values: { takeover_date: '2014-01-31', on_benefits: 'ja' } }], eventsOf: ['sag-1'], events: [{ caseId: 'sag-1', event: 'followup', date: '2014-03-01' }] }));
+    await store.audits.update('journal_2016/second', () => ({ cases: [{ caseId: 'sag-1', municipality: 'Kommune A', values: { takeover_date: 'ukendt', on_benefits: null } }], eventsOf: [], events: [] }));
+    const admin = (await store.users.list())[0]!;
+    await store.users.addKey({ id: 'key-0000001', userId: admin.id, name: 'Nøgle til R', hash: sha256('pk_a-personal-key'), createdDay: '2026-12-01', lastUsedDay: null });
+    const session = 'd'.repeat(64);
+    await store.users.addSession({ hash: session, userId: admin.id, expires: Date.now() + 3_600_000 });
+    const original = await everything(store, study.id);
     await store.close();
     const n = original.responses.length;
     expect(n).toBeGreaterThan(100);
@@ -104,15 +128,29 @@ describe('praksis copy', () => {
     const toDb = await runCli(['copy', '--from', source, '--to', db.url]);
     expect(toDb.stderr).toBe('');
     expect(toDb.code).toBe(0);
-    expect(toDb.stdout).toContain(`Copied and checked: ${n} response(s), 2 invitation(s), 1 draft(s), 1 window(s) and the settings.`);
+    expect(toDb.stdout).toContain(
+      `Copied and checked: ${n} response(s), 2 invitations, 1 draft, 1 window, 1 contact, 1 e-mail message, 1 set of mail texts, 1 user, 1 API key, ` +
+        `1 activity log entry, 2 audits (2 case(s), 1 event(s)), settings (`,
+    );
+    expect(toDb.stdout).toContain('Sessions and sign-in counters are not copied: everyone signs in again.');
     expect(toDb.stdout).not.toContain('praksis-test@');
-    expect(await snapshot({ databaseUrl: db.url })).toEqual(original);
+    expect(original).toMatchObject({ users: [{ login: 'admin' }], keys: [[{ lastUsedDay: null }]], messages: [{ status: 'queued', attempts: 0 }], second: { cases: [{ caseId: 'sag-1' }] } });
+    expect(await snapshot({ databaseUrl: db.url }, study.id)).toEqual(original);
+    const moved = await openStore({ databaseUrl: db.url });
+    try {
+      // The key works there; the session does not (everyone signs in again).
+      expect(await moved.users.useKey(sha256('pk_a-personal-key'), '2026-12-02')).toMatchObject({ user: { login: 'admin' } });
+      expect(await moved.users.session(session, Date.now())).toBeUndefined();
+    } finally {
+      await moved.close();
+    }
+    original.keys[0]![0]!.lastUsedDay = '2026-12-02';
 
     const back = await dir();
     await rm(back, { recursive: true });
     const toFiles = await runCli(['copy', '--from', db.url, '--to', back]);
     expect(toFiles.code).toBe(0);
-    expect(await snapshot(back)).toEqual(original);
+    expect(await snapshot(back, study.id)).toEqual(original);
   }, 60_000);
 
   it('refuses a target that holds data, changing nothing', async () => {
@@ -135,6 +173,45 @@ describe('praksis copy', () => {
     expect(other.stderr).toContain(`${source} is not empty`);
     expect((await snapshot(source)).responses.map((r) => r.municipality)).toEqual(['101']);
   });
+
+  it('refuses a target that holds any one kind of data (a database or a data directory), changing nothing', async () => {
+    const source = await dir();
+    const filled = await openStore(source);
+    await filled.responses.add({ study: 's', questionnaire: 'q', version: 1, municipality: '101', answers: { a: 'x' } });
+    await filled.close();
+    const user = { id: 'user-0000001', name: 'Eva', login: 'eva', role: 'evaluator' as const, studies: ['integration_2016'], passwordHash: 'scrypt$x', createdDay: '2026-12-01' };
+    const kinds: [string, (store: Store) => Promise<unknown>][] = [
+      ['1 contact', (t) => t.mail.addContacts([{ study: 'integration_2016', questionnaire: 'ledere', municipality: '101', email: 'a@kommune.dk' }])],
+      ['1 e-mail message', (t) => t.mail.queue([{ id: 'message-0000000001', study: 'integration_2016', questionnaire: 'ledere', municipality: '101', kind: 'invitation', recipient: 'a@kommune.dk', subject: 'S', body: 'B', queuedDay: '2016-05-01', nextAttemptAt: 1, dedupe: 'd' }], '2016-05-01')],
+      ['1 set of mail texts', (t) => t.mail.setTexts('integration_2016', 'ledere', defaultTexts('Integration'))],
+      ['1 user', (t) => t.users.add(user)],
+      ['1 activity log entry', (t) => t.users.log({ at: '2026-12-01T10:00:00Z', who: 'eva', action: 'export', study: null, detail: 'x' })],
+      ['1 audit (1 case(s), 0 event(s))', (t) => t.audits.update('journal_2016/second', () => ({ cases: [{ caseId: 'sag-1', municipality: 'A', values: {} }], eventsOf: [], events: [] }))],
+    ];
+    for (const [held, put] of kinds) {
+      const db = await database();
+      const target = await openStore({ databaseUrl: db.url });
+      await put(target);
+      const before = await everything(target);
+      await target.close();
+      const refused = await runCli(['copy', '--from', source, '--to', db.url]);
+      expect(refused.code, held).toBe(1);
+      expect(refused.stderr).toContain(`is not empty (it holds ${held}); praksis copy never overwrites`);
+      expect(await snapshot({ databaseUrl: db.url })).toEqual(before);
+    }
+    // A data directory holding only audit records (or only an activity log) is no target either.
+    for (const [held, put] of kinds.slice(4)) {
+      const target = await dir();
+      const store = await openStore(target);
+      await put(store);
+      const before = await everything(store);
+      await store.close();
+      const refused = await runCli(['copy', '--from', source, '--to', target]);
+      expect(refused.code, held).toBe(1);
+      expect(refused.stderr).toContain(`${target} is not empty (it holds ${held}); praksis copy never overwrites`);
+      expect(await snapshot(target)).toEqual(before);
+    }
+  }, 120_000);
 
   it('explains its usage', async () => {
     expect(await runCli(['copy', '--from', 'x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('both --from and --to are needed') });

@@ -7,6 +7,7 @@ import { hashSecret, type TDraft } from '../../src/fieldwork/index.ts';
 import type { Settings, Store } from '../../src/storage/index.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
 import { tallyTable } from '../../src/survey/tallies.ts';
+import { defaultTexts } from '../../src/mail/texts.ts';
 import { adapters, newResponse, type Place, issueLinks } from './adapters.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -398,27 +399,141 @@ describe.each(adapters)('the $name store', (adapter) => {
   });
 
   describe('transfer (praksis copy)', () => {
+    /** Runs `work` on a new, empty store of this adapter (closed and removed after). */
+    const inAnother = async (work: (copy: Store) => Promise<void>) => {
+      const other = await adapter.place();
+      const copy = await other.open();
+      try {
+        await work(copy);
+      } finally {
+        await copy.close();
+        await other.remove();
+      }
+    };
+
     it('gives all fieldwork data as one document, and loads it into an empty store only', async () => {
       const store = await open();
       const hash = await link(store, 3);
       await store.fieldwork.useLink(hash, '2016-05-02', async () => ({ created: true }));
       await store.fieldwork.saveDraft(draftOf(hash, 'r1'), 5);
       await store.fieldwork.setWindow('integration', 'ledere', { mode: 'open', openLinks: false });
+      // A link replaced by hand (its generation) and opened (its day) keeps both.
+      await link(store, 1, '101');
+      await store.fieldwork.replace('integration', 'praktikere', '101', { tokenHash: hashSecret('replaced'), generation: 2 });
+      await store.fieldwork.markOpened(hashSecret('replaced'), '2016-05-04');
       const data = await store.transfer.fieldworkData();
-      expect(data.invitations).toMatchObject([{ tokenHash: hash, used: 1, completions: { '2016-05-02': 1 } }]);
+      expect(data.invitations).toMatchObject([
+        { municipality: '101', generation: 2, openedDay: '2016-05-04' },
+        { tokenHash: hash, used: 1, completions: { '2016-05-02': 1 } },
+      ]);
       expect(data.drafts).toHaveLength(1);
       expect(data.windows).toEqual({ 'integration/ledere': { mode: 'open', openLinks: false } });
-      const other = await adapter.place();
-      try {
-        const copy = await other.open();
+      await inAnother(async (copy) => {
         await copy.transfer.loadFieldworkData(data);
         expect(await copy.transfer.fieldworkData()).toEqual(data);
         expect(await copy.fieldwork.findByTokenHash(hash)).toMatchObject({ used: 1 });
+        expect(await copy.fieldwork.findByTokenHash(hashSecret('replaced'))).toMatchObject({ generation: 2, openedDay: '2016-05-04' });
         await expect(copy.transfer.loadFieldworkData(data)).rejects.toThrow(/already holds fieldwork data; it is not overwritten/);
-        await copy.close();
-      } finally {
-        await other.remove();
-      }
+      });
+    });
+
+    it('moves every contact, message (status, days, attempts, last error) and mail text, into a store without e-mail data only', async () => {
+      const store = await open();
+      await store.mail.addContacts([
+        { study: 'integration', questionnaire: 'ledere', municipality: '851', email: 'a@kommune.dk', name: 'Anna' },
+        { study: 'other', questionnaire: 'ledere', municipality: '101', email: 'b@kommune.dk' },
+      ]);
+      const message = (recipient: string, id: string) => ({
+        id: `message-${id}-0000000000`, study: 'integration', questionnaire: 'ledere', municipality: '851', kind: 'invitation' as const,
+        recipient, subject: 'Invitation', body: 'Brug linket', queuedDay: '2016-05-01', nextAttemptAt: 1_480_000_000_123, dedupe: `inv|${recipient}`,
+      });
+      await store.mail.queue([message('a@kommune.dk', 'a'), message('c@kommune.dk', 'c')], '2016-05-01');
+      const claimed = await store.mail.claim(1_480_000_000_200, 60_000);
+      await store.mail.settle(claimed!.id, { status: 'queued', day: '2016-05-02', error: '451 try again later', nextAttemptAt: 1_480_000_030_200 });
+      await store.mail.settle((await store.mail.claim(1_480_000_000_300, 60_000))!.id, { status: 'sent', day: '2016-05-03' });
+      await store.mail.setTexts('integration', 'ledere', { ...defaultTexts('Integration'), schedule: [7, 14] });
+      const data = await store.transfer.mailData();
+      expect(data.contacts).toHaveLength(2);
+      expect(data.messages.map((m) => [m.status, m.statusDay, m.attempts, m.lastError])).toEqual(expect.arrayContaining([
+        ['queued', '2016-05-02', 1, '451 try again later'],
+        ['sent', '2016-05-03', 1, undefined],
+      ]));
+      expect(Object.keys(data.texts)).toEqual(['integration/ledere']);
+      await inAnother(async (copy) => {
+        await copy.mail.setTexts('x', 'y', defaultTexts('X'));
+        await expect(copy.transfer.loadMailData(data)).rejects.toThrow(/already holds e-mail data; it is not overwritten/);
+        expect(await copy.mail.contacts('integration')).toEqual([]);
+      });
+      await inAnother(async (copy) => {
+        await copy.transfer.loadMailData(data);
+        expect(await copy.transfer.mailData()).toEqual(data);
+        expect(await copy.mail.messages('integration')).toEqual(await store.mail.messages('integration'));
+        expect(await copy.mail.texts('integration', 'ledere')).toEqual(await store.mail.texts('integration', 'ledere'));
+        // The queued message is due again at its time, on the copy.
+        expect(await copy.mail.claim(1_480_000_030_200, 60_000)).toMatchObject({ recipient: expect.stringMatching(/@kommune\.dk$/), attempts: 2 });
+      });
+    });
+
+    it('moves users and keys but no session or sign-in counter, into a store without accounts only; refuses an invalid user', async () => {
+      const store = await open();
+      const user = (id: string, login: string) => ({ id: `user-${id}-0000`, name: `Navn ${login}`, login, role: 'auditor' as const, studies: ['integration', 'journal_2016'], passwordHash: 'scrypt$x', createdDay: '2026-12-01' });
+      await store.users.add(user('b', 'bo'));
+      await store.users.add({ ...user('a', 'anna'), role: 'admin', studies: [] });
+      await store.users.addKey({ id: 'key-1-00000', userId: 'user-b-0000', name: 'Nøgle', hash: 'a'.repeat(64), createdDay: '2026-12-01', lastUsedDay: null });
+      await store.users.useKey('a'.repeat(64), '2026-12-02');
+      await store.users.addSession({ hash: 'b'.repeat(64), userId: 'user-b-0000', expires: Date.now() + 3_600_000 });
+      await store.users.countAttempts(['c'.repeat(64)], Date.now(), 60_000);
+      const data = await store.transfer.accountsData();
+      expect(data.users.map((u) => u.login)).toEqual(['anna', 'bo']);
+      expect(data.keys).toEqual([{ id: 'key-1-00000', userId: 'user-b-0000', name: 'Nøgle', hash: 'a'.repeat(64), createdDay: '2026-12-01', lastUsedDay: '2026-12-02' }]);
+      await inAnother(async (copy) => {
+        await expect(copy.transfer.loadAccountsData({ users: [{ ...user('x', 'Not A Login!') }], keys: [] })).rejects.toThrow(/the accounts to load are not valid \(users.0.login: may hold only .*\); nothing was stored/);
+        await expect(copy.transfer.loadAccountsData({ users: [...data.users, { ...data.users[0]!, id: 'user-z-0000' }], keys: [] })).rejects.toThrow(/the login "anna" is given twice\); nothing was stored/);
+        await copy.transfer.loadAccountsData(data);
+        expect(await copy.transfer.accountsData()).toEqual(data);
+        expect(await copy.users.findByLogin('bo')).toEqual(await store.users.findByLogin('bo'));
+        expect(await copy.users.useKey('a'.repeat(64), '2026-12-03')).toMatchObject({ user: { login: 'bo' } });
+        expect(await copy.users.session('b'.repeat(64), Date.now())).toBeUndefined();
+        expect(await copy.users.countAttempts(['c'.repeat(64)], Date.now(), 60_000)).toEqual([1]);
+        await expect(copy.transfer.loadAccountsData(data)).rejects.toThrow(/already holds accounts; they are not overwritten/);
+      });
+    });
+
+    it('moves the activity log in its order, into an empty log only; later entries follow it', async () => {
+      const store = await open();
+      const entry = (i: number, study: string | null) => ({ at: `2026-12-01T10:00:0${i}Z`, who: 'eva', action: 'export' as const, study, detail: `fil ${i}` });
+      for (const e of [entry(3, 'integration'), entry(1, null), entry(2, 'integration')]) await store.users.log(e);
+      const entries = await store.transfer.activityData();
+      expect(entries.map((e) => e.detail)).toEqual(['fil 3', 'fil 1', 'fil 2']);
+      await inAnother(async (copy) => {
+        await copy.transfer.loadActivityData(entries);
+        await copy.users.log(entry(4, null));
+        expect(await copy.users.activity()).toEqual([...entries, entry(4, null)]);
+        await expect(copy.transfer.loadActivityData(entries)).rejects.toThrow(/already holds (activity|an activity log); it is not overwritten/);
+        expect(await copy.transfer.activityData()).toHaveLength(4);
+      });
+    });
+
+    it('moves every audit (a double entry too) with its cases and events in their order, into a store without audit records only', async () => {
+      const store = await open();
+      const kase = (caseId: string) => ({ caseId, municipality: 'Kommune A', values: { takeover_date: '2014-01-31', contract_date: null, on_benefits: 'ja' as const } });
+      const event = (caseId: string, date: string) => ({ caseId, event: 'followup', date });
+      await store.audits.update('journal_2016', () => ({ cases: [kase('k2'), kase('k1')], eventsOf: ['k2', 'k1'], events: [event('k2', '2014-03-01'), event('k1', 'ukendt'), event('k2', '2014-02-01')] }));
+      await store.audits.update('journal_2016/second', () => ({ cases: [kase('k1')], eventsOf: [], events: [] }));
+      const data = await store.transfer.auditData();
+      expect(Object.keys(data.audits).sort()).toEqual(['journal_2016', 'journal_2016/second']);
+      await inAnother(async (copy) => {
+        await copy.transfer.loadAuditData(data);
+        expect(await copy.transfer.auditData()).toEqual(data);
+        expect(await copy.audits.read('journal_2016')).toEqual(await store.audits.read('journal_2016'));
+        expect(await copy.audits.read('journal_2016/second')).toEqual({ cases: [kase('k1')], events: [] });
+        // A later change of the copy adds after the copied cases and events.
+        await copy.audits.update('journal_2016', () => ({ cases: [kase('k3')], eventsOf: ['k3'], events: [event('k3', '2014-04-01')] }));
+        const after = await copy.audits.read('journal_2016');
+        expect(after.cases.map((c) => c.caseId)).toEqual(['k2', 'k1', 'k3']);
+        expect(after.events.map((e) => e.date)).toEqual(['2014-03-01', 'ukendt', '2014-02-01', '2014-04-01']);
+        await expect(copy.transfer.loadAuditData(data)).rejects.toThrow(/already holds audit records; they are not overwritten/);
+      });
     });
   });
 

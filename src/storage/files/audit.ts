@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { ZAuditData, type AuditData } from '../../audit/records.ts';
-import type { AuditChange, AuditPort } from '../ports.ts';
+import { checkDocument, ZAuditDocument, type AuditChange, type AuditPort, type TAuditDocument } from '../ports.ts';
 import { checkAuditChange } from '../shared.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
@@ -81,6 +81,25 @@ export class FileAudits implements AuditPort {
       const { next, created, updated } = applyChange(current, change);
       await doc.commit({ ...file, audits: { ...file.audits, [audit]: next } });
       return { created, updated, events: change.events.length };
+    });
+  }
+
+  /** Every audit with cases or events, for `praksis copy`. */
+  async data(): Promise<TAuditDocument> {
+    if (!this.#doc) return { audits: {} };
+    const { audits } = (await this.#doc).data;
+    return structuredClone({ audits: Object.fromEntries(Object.entries(audits).filter(([, a]) => a.cases.length > 0 || a.events.length > 0)) });
+  }
+
+  /** Stores every audit in one durable write (audit.json), into a store without audit records only. */
+  async load(data: TAuditDocument): Promise<void> {
+    const parsed = checkDocument(ZAuditDocument, data, 'audit records');
+    // A case id once per audit (the PostgreSQL adapter's key is the same).
+    for (const records of Object.values(parsed.audits)) checkAuditChange({ cases: records.cases, eventsOf: records.events.map((e) => e.caseId), events: records.events });
+    const doc = await this.#document();
+    await doc.serial(async () => {
+      if (Object.values(doc.data.audits).some((a) => a.cases.length > 0 || a.events.length > 0)) throw new Error(`${this.#file} already holds audit records; they are not overwritten`);
+      await doc.commit({ audits: parsed.audits });
     });
   }
 

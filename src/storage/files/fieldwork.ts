@@ -8,7 +8,7 @@
  * were issued or used, so the file says nothing about when anyone answered. Readers get copies.
  */
 import { ZDraft, ZFieldworkData, ZWindow, sameHash, type TDraft, type TFieldworkData, type TInvitation, type TPlace, type TWindow } from '../../fieldwork/index.ts';
-import type { CreatedLinks, FieldworkPort, LinkUse, NewLink } from '../ports.ts';
+import { checkDocument, type CreatedLinks, type FieldworkPort, type LinkUse, type NewLink } from '../ports.ts';
 import { danishDay } from '../../time.ts';
 import { JsonDocument } from './document.ts';
 import { MaybeWritten } from '../shared.ts';
@@ -193,8 +193,8 @@ export class FileFieldwork implements FieldworkPort {
   }
 
   /** Replaces an EMPTY document with `data` (validated), for `praksis copy`. */
-  load(data: TFieldworkData): Promise<void> {
-    const parsed = ZFieldworkData.parse(data);
+  async load(data: TFieldworkData): Promise<void> {
+    const parsed = checkDocument(ZFieldworkData, data, 'fieldwork data');
     return this.#doc.serial(async () => {
       const { invitations, drafts, windows } = this.#doc.data;
       if (invitations.length > 0 || drafts.length > 0 || Object.keys(windows).length > 0) throw new Error(`${this.#doc.file} already holds fieldwork data; it is not overwritten`);

@@ -7,7 +7,7 @@
  * at most the one message in flight is sent twice.
  */
 import { ZContact, ZMailData, ZMailTexts, type NewMessage, type TContact, type TMailData, type TMailTexts, type TMessage } from '../../mail/schema.ts';
-import type { ContactsAdded, MailPort } from '../ports.ts';
+import { checkDocument, type ContactsAdded, type MailPort } from '../ports.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
@@ -124,6 +124,21 @@ export class FileMail implements MailPort {
     const next = ZMailTexts.parse(texts);
     await this.#doc.change((data) => {
       data.texts[textsKey(study, questionnaire)] = next;
+    });
+  }
+
+  /** The whole document, for `praksis copy` (TransferPort.mailData). */
+  async data(): Promise<TMailData> {
+    return structuredClone(this.#doc.data);
+  }
+
+  /** Replaces an EMPTY document with `data` (validated) in one durable write, for `praksis copy`. */
+  async load(data: TMailData): Promise<void> {
+    const parsed = checkDocument(ZMailData, data, 'e-mail data');
+    return this.#doc.serial(async () => {
+      const { contacts, messages, texts } = this.#doc.data;
+      if (contacts.length > 0 || messages.length > 0 || Object.keys(texts).length > 0) throw new Error(`${this.#doc.file} already holds e-mail data; it is not overwritten`);
+      await this.#doc.commit({ ...parsed, contacts: [...parsed.contacts].sort(byContact), messages: [...parsed.messages].sort(byMessage) });
     });
   }
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ZApiKey, ZSession, ZUser, type TActivity, type TApiKey, type TSession, type TUser } from '../accounts.ts';
 import { FileActivity } from './activity.ts';
-import type { UsersPort } from '../ports.ts';
+import { checkDocument, ZAccountsDocument, type TAccountsDocument, type UsersPort } from '../ports.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
@@ -161,6 +161,26 @@ export class FileUsers implements UsersPort {
 
   async activity(): Promise<TActivity[]> {
     return this.#activity.entries();
+  }
+
+  /** Users and keys, for `praksis copy` (sessions and sign-in counters stay behind). */
+  async transferData(): Promise<TAccountsDocument> {
+    return structuredClone({ users: [...this.#data.users].sort(byLogin), keys: this.#data.keys });
+  }
+
+  /** Stores users and keys in one durable write, into accounts without a user, key or session only. */
+  async load(data: TAccountsDocument): Promise<void> {
+    const parsed = checkDocument(ZAccountsDocument, data, 'accounts');
+    return this.#doc.serial(async () => {
+      const { users, keys, sessions } = this.#data;
+      if (users.length > 0 || keys.length > 0 || sessions.length > 0) throw new Error(`${this.#doc.file} already holds accounts; they are not overwritten`);
+      await this.#doc.commit({ ...this.#data, users: [...parsed.users].sort(byLogin), keys: parsed.keys });
+    });
+  }
+
+  /** The activity log's entries are appended in one durable write, into an empty log only. */
+  loadActivity(entries: readonly TActivity[]): Promise<void> {
+    return this.#activity.loadAll(entries);
   }
 
   async close(): Promise<void> {

@@ -14,12 +14,12 @@ import { danishDay } from '../../time.ts';
 import { MaybeWritten } from '../shared.ts';
 import { transaction } from './transaction.ts';
 
-const INVITATION = `token_hash AS "tokenHash", study, questionnaire, municipality, uses, used, completions,
+export const INVITATION = `token_hash AS "tokenHash", study, questionnaire, municipality, uses, used, completions,
   to_char(created_day, 'YYYY-MM-DD') AS "createdDay", reminders, revoked, generation,
   to_char(opened_day, 'YYYY-MM-DD') AS "openedDay"`;
 const DRAFT = `token_hash AS "tokenHash", resume_hash AS "resumeHash", state, page, to_char(updated_day, 'YYYY-MM-DD') AS "updatedDay"`;
 
-const invitationOf = (row: unknown): TInvitation => {
+export const invitationOf = (row: unknown): TInvitation => {
   const { openedDay, ...rest } = row as { openedDay: string | null };
   return ZInvitation.parse(openedDay === null ? rest : row);
 };

@@ -13,19 +13,19 @@ import { ZIsoDate } from '../../survey/schema.ts';
 import type { ContactsAdded, MailPort } from '../ports.ts';
 import { transaction } from './transaction.ts';
 
-const MESSAGE = `id, study, questionnaire, municipality, kind, recipient, name, subject, body, status,
+export const MESSAGE = `id, study, questionnaire, municipality, kind, recipient, name, subject, body, status,
   to_char(queued_day, 'YYYY-MM-DD') AS "queuedDay", to_char(status_day, 'YYYY-MM-DD') AS "statusDay", attempts,
   (extract(epoch FROM next_attempt_at) * 1000)::bigint AS "nextAttemptAt",
   (extract(epoch FROM lease_until) * 1000)::bigint AS "leaseUntil", last_error AS "lastError", dedupe`;
 
 /** A row as the schema has it (NULL columns left out, epoch ms as numbers). */
-function messageOf(row: Record<string, unknown>): TMessage {
+export function messageOf(row: Record<string, unknown>): TMessage {
   const clean = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null));
   for (const key of ['nextAttemptAt', 'leaseUntil']) if (clean[key] !== undefined) clean[key] = Number(clean[key]);
   return ZMessage.parse(clean);
 }
 
-function contactOf(row: Record<string, unknown>): TContact {
+export function contactOf(row: Record<string, unknown>): TContact {
   return ZContact.parse(Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)));
 }
 

@@ -8,7 +8,7 @@ import { ZActivity, ZApiKey, ZSession, ZUser, type TActivity, type TApiKey, type
 import type { UsersPort } from '../ports.ts';
 import { transaction } from './transaction.ts';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   login: string;
   name: string;
@@ -17,7 +17,7 @@ interface UserRow {
   password_hash: string;
   created_day: string;
 }
-interface KeyRow {
+export interface KeyRow {
   id: string;
   user_id: string;
   name: string;
@@ -27,11 +27,11 @@ interface KeyRow {
 }
 
 const userColumns = (t = '') => `${t}id, ${t}login, ${t}name, ${t}role, ${t}studies, ${t}password_hash, to_char(${t}created_day, 'YYYY-MM-DD') AS created_day`;
-const USER = userColumns();
-const KEY = `id, user_id, name, hash, to_char(created_day, 'YYYY-MM-DD') AS created_day, to_char(last_used_day, 'YYYY-MM-DD') AS last_used_day`;
+export const USER = userColumns();
+export const KEY = `id, user_id, name, hash, to_char(created_day, 'YYYY-MM-DD') AS created_day, to_char(last_used_day, 'YYYY-MM-DD') AS last_used_day`;
 
-const userOf = (r: UserRow): TUser => ZUser.parse({ id: r.id, login: r.login, name: r.name, role: r.role, studies: r.studies, passwordHash: r.password_hash, createdDay: r.created_day });
-const keyOf = (r: KeyRow): TApiKey => ZApiKey.parse({ id: r.id, userId: r.user_id, name: r.name, hash: r.hash, createdDay: r.created_day, lastUsedDay: r.last_used_day });
+export const userOf = (r: UserRow): TUser => ZUser.parse({ id: r.id, login: r.login, name: r.name, role: r.role, studies: r.studies, passwordHash: r.password_hash, createdDay: r.created_day });
+export const keyOf = (r: KeyRow): TApiKey => ZApiKey.parse({ id: r.id, userId: r.user_id, name: r.name, hash: r.hash, createdDay: r.created_day, lastUsedDay: r.last_used_day });
 
 export class PostgresUsers implements UsersPort {
   readonly #pool: pg.Pool;
