@@ -93,6 +93,15 @@ describe.each(adapters)('the $name mail store', (adapter) => {
     ]);
   });
 
+  it('settles a claimed reminder as cancelled (its link was used meanwhile), and never claims it again', async () => {
+    const store = await open();
+    await store.mail.queue([message('a@kommune.dk')], '2016-05-01');
+    const claimed = await store.mail.claim(2_000, 60_000);
+    await store.mail.settle(claimed!.id, { status: 'cancelled', day: '2016-05-02' });
+    expect(await store.mail.claim(200_000, 60_000)).toBeUndefined();
+    expect((await store.mail.messages('integration')).map((m) => [m.status, m.statusDay])).toEqual([['cancelled', '2016-05-02']]);
+  });
+
   it('gives each of 20 messages to exactly one of many concurrent claims', async () => {
     const store = await open();
     await store.mail.queue(Array.from({ length: 20 }, (_, i) => message(`p${i}@kommune.dk`)), '2016-05-01');

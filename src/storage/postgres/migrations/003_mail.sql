@@ -28,7 +28,7 @@ CREATE TABLE messages (
   subject text NOT NULL,
   body text NOT NULL,
   -- queued, sending (claimed by one instance until lease_until), sent, failed (permanent)
-  status text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+  status text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
   queued_day date NOT NULL,
   status_day date NOT NULL,
   attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
