@@ -42,6 +42,8 @@ export function linkRoutes(ctx: Context) {
   router.post('/i/:token/p/:n', allow('public'), noStore, async (req, res) => {
     const { step, resume } = await postLinkPage(ctx, param(req, 'token'), param(req, 'n'), formBody(req.body), presented(req));
     keepResume(req, res, resume, ctx.draftDays);
+    // The page shown names its own address (see respondent.ts): its form posts there.
+    if (step.kind === 'page') res.setHeader('Content-Location', step.locals.action);
     sendFlowStep(res, step);
   });
 

@@ -2,6 +2,10 @@
  * Respondent pages in open-link mode: the front page, a questionnaire's landing page, one page per
  * section (services/respond.ts: every step checks the questionnaire's status), the thank-you page.
  * The pages carry earlier answers in a hidden field, so they are never cached.
+ *
+ * A valid POST of page n answers with the next page itself, not a redirect: its state (earlier
+ * answers) cannot travel in a GET without putting answers in URLs (history, access logs). The page
+ * shown names its own address: its form posts to it and `Content-Location` says so.
  */
 import type { RequestHandler } from 'express';
 import type { Context } from '../services/context.ts';
@@ -34,7 +38,9 @@ export function respondentRoutes(ctx: Context) {
   });
 
   router.post('/s/:study/:questionnaire/p/:n', allow('public'), noStore, async (req, res) => {
-    sendFlowStep(res, await postOpenLinkPage(ctx, param(req, 'study'), param(req, 'questionnaire'), param(req, 'n'), formBody(req.body)));
+    const step = await postOpenLinkPage(ctx, param(req, 'study'), param(req, 'questionnaire'), param(req, 'n'), formBody(req.body));
+    if (step.kind === 'page') res.setHeader('Content-Location', step.locals.action);
+    sendFlowStep(res, step);
   });
 
   router.get('/s/:study/:questionnaire/tak', allow('public'), (req, res) => {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateSubmission } from '../../src/survey/answers.ts';
 import { Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
-import { fillForm, fullPlan } from './walk.ts';
+import { fillForm, fullPlan, walk } from './walk.ts';
 
 let app: Running;
 beforeEach(async () => {
@@ -82,5 +82,41 @@ describe('respondent details', () => {
     const closed = await fetch(`${app.url}/s/integration_2016/ledere`);
     expect(closed.status).toBe(410);
     expect(closed.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('the page shown names its own address: its form posts to it and Content-Location says so; a later page is never rebuilt by a GET', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const client = new Client(app.url);
+    const first = parsePage(await (await client.get('/s/integration_2016/praktikere/p/1')).text());
+    expect(first.action).toBe('/s/integration_2016/praktikere/p/1');
+    const res = await client.postForm(first.action, fillForm(qn, first, fullPlan('147')));
+    expect(res.status).toBe(200);
+    const second = parsePage(await res.text());
+    expect(second.heading).toBe(qn.sections[1]!.title);
+    expect(second.action).toBe('/s/integration_2016/praktikere/p/2');
+    expect(res.headers.get('content-location')).toBe('/s/integration_2016/praktikere/p/2');
+    // An error shows the same page at its own address.
+    const wrong = await client.postForm(second.action, { state: second.state, action: 'next' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get('content-location')).toBe('/s/integration_2016/praktikere/p/2');
+    expect(parsePage(await wrong.text()).heading).toBe(qn.sections[1]!.title);
+    // Page 2 cannot be shown without the answers of page 1: its GET leads to the landing page.
+    const direct = await client.get('/s/integration_2016/praktikere/p/2');
+    expect(direct.status).toBe(303);
+    expect(direct.headers.get('location')).toBe('/s/integration_2016/praktikere');
+  });
+
+  it('counts in the progress bar only the pages this respondent will see', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const hiddenSection = qn.sections.findIndex((s) => s.questions.every((q) => q.showIf !== undefined));
+    expect(hiddenSection).toBeGreaterThan(0);
+    const labels = async (deadline: string) => {
+      const { pages } = await walk(new Client(app.url), qn, '/s/integration_2016/praktikere/p/1', fullPlan('147', { kontrakt_frist: deadline }));
+      return pages.map((p) => p.pageLabel);
+    };
+    // "Altid" hides the section on delays: five pages, counted as five.
+    expect(await labels('altid')).toEqual(['Side 1 af 5', 'Side 2 af 5', 'Side 3 af 5', 'Side 4 af 5', 'Side 5 af 5']);
+    // "Næsten altid" opens it once answered: six pages from then on.
+    expect(await labels('naesten_altid')).toEqual(['Side 1 af 5', 'Side 2 af 5', 'Side 3 af 6', 'Side 4 af 6', 'Side 5 af 6', 'Side 6 af 6']);
   });
 });
