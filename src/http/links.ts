@@ -8,6 +8,7 @@ import type { Context } from '../services/context.ts';
 import { linkLanding, linkStartPage, linkThanks, postLinkPage, type ResumeCode } from '../services/links.ts';
 import { parseCookies } from './cookies.ts';
 import { allow } from './allow.ts';
+import { markSubmitted, wasSubmitted } from './respondent.ts';
 import { formBody, newRouter, sendFlowStep, param } from './router.ts';
 
 function presented(req: Request): ReadonlyMap<string, string> {
@@ -44,11 +45,13 @@ export function linkRoutes(ctx: Context) {
     keepResume(req, res, resume, ctx.draftDays);
     // The page shown names its own address (see respondent.ts): its form posts there.
     if (step.kind === 'page') res.setHeader('Content-Location', step.locals.action);
+    if (step.kind === 'done') markSubmitted(req, res, step.location);
     sendFlowStep(res, step);
   });
 
-  router.get('/i/:token/tak', allow('public'), async (req, res) => {
+  router.get('/i/:token/tak', allow('public'), noStore, async (req, res) => {
     const at = await linkThanks(ctx, param(req, 'token'));
+    if (!wasSubmitted(req)) return res.redirect(303, `/i/${encodeURIComponent(param(req, 'token'))}`);
     res.render('thanks', { title: 'Tak for dine svar', questionnaire: at.questionnaire, study: at.study });
   });
 

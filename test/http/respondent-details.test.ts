@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateSubmission } from '../../src/survey/answers.ts';
-import { Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
+import { API_KEY, Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
 import { fillForm, fullPlan, walk } from './walk.ts';
 
 let app: Running;
@@ -118,5 +118,33 @@ describe('respondent details', () => {
     expect(await labels('altid')).toEqual(['Side 1 af 5', 'Side 2 af 5', 'Side 3 af 5', 'Side 4 af 5', 'Side 5 af 5']);
     // "Næsten altid" opens it once answered: six pages from then on.
     expect(await labels('naesten_altid')).toEqual(['Side 1 af 5', 'Side 2 af 5', 'Side 3 af 6', 'Side 4 af 6', 'Side 5 af 6', 'Side 6 af 6']);
+  });
+
+  it('shows the thank-you page only after a submission: visited directly, /s/…/tak and /i/…/tak lead to the landing page', async () => {
+    const study = theStudy(app.definitions);
+    const qn = questionnaireByGroup(study, /praktiker/i);
+    const created = await fetch(`${app.url}/api/v1/studies/${study.id}/invitations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionnaire: qn.id, municipalities: ['147'], uses: 3 }),
+    });
+    expect(created.status).toBe(201);
+    const linkPath = new URL(((await created.json()) as { url: string }[])[0]!.url).pathname;
+    for (const [start, landing] of [
+      ['/s/integration_2016/praktikere/p/1', '/s/integration_2016/praktikere'],
+      [`${linkPath}/p/1`, linkPath],
+    ] as const) {
+      const direct = await new Client(app.url).get(`${landing}/tak`);
+      expect(direct.status, landing).toBe(303);
+      expect(direct.headers.get('location')).toBe(landing);
+      expect(await direct.text()).not.toContain('Tak for dine svar');
+
+      const client = new Client(app.url);
+      const { final } = await walk(client, qn, start, fullPlan('147'));
+      expect(final.headers.get('location')).toBe(`${landing}/tak`);
+      const thanks = await client.get(`${landing}/tak`);
+      expect(thanks.status).toBe(200);
+      expect(await thanks.text()).toContain('Tak for dine svar');
+    }
   });
 });
