@@ -147,4 +147,22 @@ describe('respondent details', () => {
       expect(await thanks.text()).toContain('Tak for dine svar');
     }
   });
+
+  it('a dead link\'s page leads to a page about personal links, never to the front page where any municipality can be picked', async () => {
+    const dead = await fetch(`${app.url}/i/AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(dead.status).toBe(404);
+    const html = await dead.text();
+    expect(html).not.toContain('href="/"');
+    expect(html).toContain('<a href="/i">Om personlige links</a>');
+    const about = await fetch(`${app.url}/i`);
+    expect(about.status).toBe(200);
+    const text = await about.text();
+    expect(text).toContain('Virker dit link ikke længere');
+    expect(text).not.toMatch(/href="\/(s\/[^"]*)?"/);
+    expect(text).not.toContain('<select');
+    // The front page, for comparison, offers open links whose first page lets anyone pick a municipality.
+    expect(await (await fetch(`${app.url}/`)).text()).toContain('href="/s/integration_2016/');
+    // Elsewhere the error page still leads to the front page.
+    expect(await (await fetch(`${app.url}/s/integration_2016/findes-ikke`)).text()).toContain('<a href="/">Til forsiden</a>');
+  });
 });
