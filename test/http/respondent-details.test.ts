@@ -165,4 +165,13 @@ describe('respondent details', () => {
     // Elsewhere the error page still leads to the front page.
     expect(await (await fetch(`${app.url}/s/integration_2016/findes-ikke`)).text()).toContain('<a href="/">Til forsiden</a>');
   });
+
+  it('writes ranges on the pages with en dashes: "60–80 pct.", "40–60 pct.", "1–3 måneder"', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const client = new Client(app.url);
+    const first = parsePage(await (await client.get('/s/integration_2016/praktikere/p/1')).text());
+    const html = await (await client.postForm(first.action, fillForm(qn, first, fullPlan('147')))).text();
+    for (const range of ['Ofte (60–80 pct.)', 'Sommetider (40–60 pct.)', '1–3 måneder efter fristens udløb']) expect(html).toContain(range);
+    expect(html).not.toMatch(/\d-\d+ (pct|måned)/);
+  });
 });
