@@ -69,6 +69,21 @@ function nearestShown(options: FlowOptions, from: number, step: 1 | -1, answers:
   return undefined;
 }
 
+/**
+ * Page `index`'s place among the pages this respondent sees: the earlier sections shown by the answers
+ * so far, this one, and the later ones the answers so far leave shown (a later answer may still change them).
+ */
+function progressOf(options: FlowOptions, index: number, answers: TAnswers): { pageNumber: number; pageCount: number } {
+  let before = 0;
+  let after = 0;
+  for (let i = 0; i < options.at.questionnaire.sections.length; i += 1) {
+    if (i === index || !shown(options, i, answers)) continue;
+    if (i < index) before += 1;
+    else after += 1;
+  }
+  return { pageNumber: before + 1, pageCount: before + 1 + after };
+}
+
 /** Page `index` (0-based) with the given state, form values and problems (status 400 when there are problems). */
 function pageStep(options: FlowOptions, index: number, state: FlowState, values?: Record<string, RawValue>, problems: FieldProblem[] = []): FlowStep {
   const { at } = options;
@@ -83,6 +98,7 @@ function pageStep(options: FlowOptions, index: number, state: FlowState, values?
     values: values ?? valuesFromState(at.questionnaire.sections[index]!, state),
     problems,
     municipalities: eligibleMunicipalities(at.frame),
+    progress: progressOf(options, index, state.a),
   });
   return { kind: 'page', status: problems.length > 0 ? 400 : 200, locals };
 }

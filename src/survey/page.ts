@@ -169,6 +169,8 @@ export function buildPage(args: {
   values: Record<string, RawValue>;
   problems: FieldProblem[];
   municipalities: TMunicipality[];
+  /** The progress as this respondent sees it (pages whose questions are all hidden are not counted); default: every section. */
+  progress?: { pageNumber: number; pageCount: number };
 }): PageModel {
   const { studyId, questionnaire, sectionIndex, state, earlier, values, problems } = args;
   const section = args.section ?? questionnaire.sections[sectionIndex]!;
@@ -204,8 +206,8 @@ export function buildPage(args: {
     studyId,
     questionnaire,
     section,
-    pageNumber: sectionIndex + 1,
-    pageCount: questionnaire.sections.length,
+    pageNumber: args.progress?.pageNumber ?? sectionIndex + 1,
+    pageCount: args.progress?.pageCount ?? questionnaire.sections.length,
     action: `${base}/p/${sectionIndex + 1}`,
     backAllowed: sectionIndex > 0,
     questions,

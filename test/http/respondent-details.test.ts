@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateSubmission } from '../../src/survey/answers.ts';
-import { Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
-import { fillForm, fullPlan } from './walk.ts';
+import { API_KEY, Client, parsePage, questionnaireByGroup, startApp, theStudy, type Running } from './helpers.ts';
+import { fillForm, fullPlan, walk } from './walk.ts';
 
 let app: Running;
 beforeEach(async () => {
@@ -82,5 +82,96 @@ describe('respondent details', () => {
     const closed = await fetch(`${app.url}/s/integration_2016/ledere`);
     expect(closed.status).toBe(410);
     expect(closed.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('the page shown names its own address: its form posts to it and Content-Location says so; a later page is never rebuilt by a GET', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const client = new Client(app.url);
+    const first = parsePage(await (await client.get('/s/integration_2016/praktikere/p/1')).text());
+    expect(first.action).toBe('/s/integration_2016/praktikere/p/1');
+    const res = await client.postForm(first.action, fillForm(qn, first, fullPlan('147')));
+    expect(res.status).toBe(200);
+    const second = parsePage(await res.text());
+    expect(second.heading).toBe(qn.sections[1]!.title);
+    expect(second.action).toBe('/s/integration_2016/praktikere/p/2');
+    expect(res.headers.get('content-location')).toBe('/s/integration_2016/praktikere/p/2');
+    // An error shows the same page at its own address.
+    const wrong = await client.postForm(second.action, { state: second.state, action: 'next' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get('content-location')).toBe('/s/integration_2016/praktikere/p/2');
+    expect(parsePage(await wrong.text()).heading).toBe(qn.sections[1]!.title);
+    // Page 2 cannot be shown without the answers of page 1: its GET leads to the landing page.
+    const direct = await client.get('/s/integration_2016/praktikere/p/2');
+    expect(direct.status).toBe(303);
+    expect(direct.headers.get('location')).toBe('/s/integration_2016/praktikere');
+  });
+
+  it('counts in the progress bar only the pages this respondent will see', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const hiddenSection = qn.sections.findIndex((s) => s.questions.every((q) => q.showIf !== undefined));
+    expect(hiddenSection).toBeGreaterThan(0);
+    const labels = async (deadline: string) => {
+      const { pages } = await walk(new Client(app.url), qn, '/s/integration_2016/praktikere/p/1', fullPlan('147', { kontrakt_frist: deadline }));
+      return pages.map((p) => p.pageLabel);
+    };
+    // "Altid" hides the section on delays: five pages, counted as five.
+    expect(await labels('altid')).toEqual(['Side 1 af 5', 'Side 2 af 5', 'Side 3 af 5', 'Side 4 af 5', 'Side 5 af 5']);
+    // "Næsten altid" opens it once answered: six pages from then on.
+    expect(await labels('naesten_altid')).toEqual(['Side 1 af 5', 'Side 2 af 5', 'Side 3 af 6', 'Side 4 af 6', 'Side 5 af 6', 'Side 6 af 6']);
+  });
+
+  it('shows the thank-you page only after a submission: visited directly, /s/…/tak and /i/…/tak lead to the landing page', async () => {
+    const study = theStudy(app.definitions);
+    const qn = questionnaireByGroup(study, /praktiker/i);
+    const created = await fetch(`${app.url}/api/v1/studies/${study.id}/invitations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ questionnaire: qn.id, municipalities: ['147'], uses: 3 }),
+    });
+    expect(created.status).toBe(201);
+    const linkPath = new URL(((await created.json()) as { url: string }[])[0]!.url).pathname;
+    for (const [start, landing] of [
+      ['/s/integration_2016/praktikere/p/1', '/s/integration_2016/praktikere'],
+      [`${linkPath}/p/1`, linkPath],
+    ] as const) {
+      const direct = await new Client(app.url).get(`${landing}/tak`);
+      expect(direct.status, landing).toBe(303);
+      expect(direct.headers.get('location')).toBe(landing);
+      expect(await direct.text()).not.toContain('Tak for dine svar');
+
+      const client = new Client(app.url);
+      const { final } = await walk(client, qn, start, fullPlan('147'));
+      expect(final.headers.get('location')).toBe(`${landing}/tak`);
+      const thanks = await client.get(`${landing}/tak`);
+      expect(thanks.status).toBe(200);
+      expect(await thanks.text()).toContain('Tak for dine svar');
+    }
+  });
+
+  it('a dead link\'s page leads to a page about personal links, never to the front page where any municipality can be picked', async () => {
+    const dead = await fetch(`${app.url}/i/AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(dead.status).toBe(404);
+    const html = await dead.text();
+    expect(html).not.toContain('href="/"');
+    expect(html).toContain('<a href="/i">Om personlige links</a>');
+    const about = await fetch(`${app.url}/i`);
+    expect(about.status).toBe(200);
+    const text = await about.text();
+    expect(text).toContain('Virker dit link ikke længere');
+    expect(text).not.toMatch(/href="\/(s\/[^"]*)?"/);
+    expect(text).not.toContain('<select');
+    // The front page, for comparison, offers open links whose first page lets anyone pick a municipality.
+    expect(await (await fetch(`${app.url}/`)).text()).toContain('href="/s/integration_2016/');
+    // Elsewhere the error page still leads to the front page.
+    expect(await (await fetch(`${app.url}/s/integration_2016/findes-ikke`)).text()).toContain('<a href="/">Til forsiden</a>');
+  });
+
+  it('writes ranges on the pages with en dashes: "60–80 pct.", "40–60 pct.", "1–3 måneder"', async () => {
+    const qn = questionnaireByGroup(theStudy(app.definitions), /praktiker/i);
+    const client = new Client(app.url);
+    const first = parsePage(await (await client.get('/s/integration_2016/praktikere/p/1')).text());
+    const html = await (await client.postForm(first.action, fillForm(qn, first, fullPlan('147')))).text();
+    for (const range of ['Ofte (60–80 pct.)', 'Sommetider (40–60 pct.)', '1–3 måneder efter fristens udløb']) expect(html).toContain(range);
+    expect(html).not.toMatch(/\d-\d+ (pct|måned)/);
   });
 });

@@ -31,7 +31,7 @@ describe('surveys/', () => {
     const q = figuresOf('ledere').get(1)!;
     expect(q.type).toBe('scale');
     if (q.type !== 'scale') return;
-    expect(q.options.map((o) => o.label)).toEqual(['Altid', 'Næsten altid (mere end 80 pct.)', 'Ofte (60-80 pct.)', 'Sommetider (40-60 pct.)', 'Sjældent (under 40 pct.)', 'Aldrig', 'Ved ikke']);
+    expect(q.options.map((o) => o.label)).toEqual(['Altid', 'Næsten altid (mere end 80 pct.)', 'Ofte (60–80 pct.)', 'Sommetider (40–60 pct.)', 'Sjældent (under 40 pct.)', 'Aldrig', 'Ved ikke']);
     expect(q.options.filter((o) => o.nonSubstantive).map((o) => o.code)).toEqual(['ved_ikke']);
     expect(q.figure!.combined.map((c) => c.label)).toContain('Altid eller næsten altid');
   });
