@@ -101,6 +101,7 @@ const TABLE: Record<string, Rule> = {
   'GET /admin/audits/:audit/results.csv': 'auditor',
   'GET /admin/audits/:audit/cases.csv': 'auditor',
   'GET /admin/audits/:audit/events.csv': 'auditor',
+  'GET /i': 'public',
   'GET /i/:token': 'public',
   'GET /i/:token/p/1': 'public',
   'POST /i/:token/p/:n': 'public',
