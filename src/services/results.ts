@@ -10,7 +10,7 @@ import { codebookCsv, identifiesMunicipalities, responsesCsv, tableRows, tablesC
 import { rSyntax, spssSyntax } from '../export/syntax.ts';
 import { reportFigureImage } from '../charts/report-png.ts';
 import { reportDocx } from '../export/docx.ts';
-import { reportSpecs } from '../report/figures.ts';
+import { reportSpecs, type FigureSpec } from '../report/figures.ts';
 import { reportTallySpec } from '../report/inputs.ts';
 import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
@@ -128,7 +128,12 @@ export async function reportFigurePng(ctx: Context, studyId: string, figureId: s
 export async function reportDocxExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<BinaryFile> {
   const { study, report } = await studyReport(ctx, studyId, query);
   const demo = (await ctx.store.settings.read()).demo !== undefined;
-  const bytes = await reportDocx({ title: study.title, report, demo }, (spec) => reportFigureImage(spec, { bare: true }));
+  // Between figures the server answers other requests (drawing one takes a fraction of a second).
+  const render = async (spec: FigureSpec) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return reportFigureImage(spec, { bare: true });
+  };
+  const bytes = await reportDocx({ title: study.title, report, demo }, render);
   return { filename: `${study.id}-rapport${weightingSuffix(study, report)}.docx`, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes };
 }
 

@@ -4,7 +4,7 @@
  * read back from its zip.
  */
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDemo } from '../../src/services/demo.ts';
 import { studyReport } from '../../src/services/results.ts';
 import { danishNumber, danishPercent, reportSpecs } from '../../src/report/figures.ts';
@@ -18,6 +18,8 @@ const study = 'integration_2016';
 const base = `/admin/studies/${study}`;
 const api = `/api/v1/studies/${study}`;
 const bearer = { authorization: `Bearer ${API_KEY}` };
+// Each test draws up to 25 figures; on a loaded machine that takes a while (nothing here asserts a time).
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 const PUBLISHED = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 19, 20, 21, 22];
 
 beforeAll(async () => {
@@ -138,6 +140,10 @@ describe('the report as a Word document', () => {
     const media = Object.keys(zip.files).filter((f) => f.startsWith('word/media/'));
     expect(media).toHaveLength(drawn);
     for (const f of media) pngSize(await zip.file(f)!.async('uint8array'));
+    // Written to the activity log like the CSV downloads.
+    const logged = (await app.store.users.activity()).filter((e) => e.action === 'export' && e.study === study).map((e) => e.detail);
+    expect(logged).toContain(`${study}-rapport.docx`);
+    expect(logged).toContain(`${study}-figur-7.png`);
   });
 
   it('is linked from the report page and follows the weighting; a store without demo data has no demo label', async () => {
