@@ -1,13 +1,13 @@
 /**
  * Figures as PNG, drawn on the server with chart.js on @napi-rs/canvas (no browser): a generic
  * horizontal-bar figure (its number and title above, the bars with "pct." labels, the caption with
- * N below) and a step curve (a Kaplan–Meier curve). Plain data in, PNG bytes out; the survey
- * report can use the same module for its figures.
+ * N below) and a step curve (a Kaplan–Meier curve). Plain data in, PNG bytes out. The survey
+ * report's figures are drawn by ./report-png.ts with the page's own chart configuration.
  */
 import { createCanvas } from '@napi-rs/canvas';
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, SubTitle, Title, type ChartConfiguration, type Plugin } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, SubTitle, Title, type ChartConfiguration, type Plugin } from 'chart.js';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Title, SubTitle);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Title, SubTitle, Legend);
 
 export interface BarFigure {
   /** "Figur 11" */
@@ -85,6 +85,7 @@ function render(config: ChartConfiguration, height: number): Buffer {
 const titles = (number: string, title: string, caption: string) => ({
   title: { display: true, text: number ? `${number}. ${title}` : title, align: 'start' as const, color: '#1a1a1a', font: { family: FONT, size: 16, weight: 'bold' as const }, padding: { bottom: 14 } },
   subtitle: { display: true, text: caption, position: 'bottom' as const, align: 'start' as const, color: '#3a3a3a', font: { family: FONT, size: 12 }, padding: { top: 12 } },
+  legend: { display: false },
 });
 
 /** A horizontal-bar figure as PNG. */

@@ -93,3 +93,8 @@ export function appendixSpec(table: AppendixTable, index: number, report?: Repor
     notes: [],
   };
 }
+
+/** Every figure of the report in page order: Figur 1–22 (those the study has), then the appendix's. */
+export function reportSpecs(report: Report): FigureSpec[] {
+  return [...report.figures.map((f) => figureSpec(report, f)), ...report.appendix.map((a, i) => appendixSpec(a, i, report))];
+}

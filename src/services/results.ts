@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { issueDetails, problems } from '../errors.ts';
 import { codebookCsv, identifiesMunicipalities, responsesCsv, tableRows, tablesCsv } from '../export/exports.ts';
 import { rSyntax, spssSyntax } from '../export/syntax.ts';
+import { reportFigureImage } from '../charts/report-png.ts';
+import { reportDocx } from '../export/docx.ts';
+import { reportSpecs, type FigureSpec } from '../report/figures.ts';
 import { reportTallySpec } from '../report/inputs.ts';
 import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
@@ -102,6 +105,36 @@ export async function tablesExport(ctx: Context, studyId: string, query: TResult
   const { study, report } = await studyReport(ctx, studyId, query);
   if (query.figure !== undefined && !report.figures.some((f) => f.figure === query.figure)) throw problems.notFound(`Figure ${query.figure}`);
   return { filename: csvName(study.id, `tables${query.figure ? `-figur-${query.figure}` : ''}`, query.dialect), text: tablesCsv(report, query.dialect ?? 'standard', query.figure) };
+}
+
+export interface BinaryFile {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** `-<weighting>` in a download's name when it is not the study's own weighting (so two never overwrite each other). */
+const weightingSuffix = (study: TStudy, report: Report) => (report.weighting === study.weighting ? '' : `-${report.weighting}`);
+
+/** One figure of the report as PNG, by its id (`figur-7`, `bilag-rolle-ledere`), as on the report page. */
+export async function reportFigurePng(ctx: Context, studyId: string, figureId: string, query: TResultsQuery): Promise<BinaryFile> {
+  const { study, report } = await studyReport(ctx, studyId, query);
+  const spec = reportSpecs(report).find((s) => s.id === figureId);
+  if (!spec) throw problems.notFound(`Figure "${figureId}" of the study "${study.id}"`);
+  return { filename: `${study.id}-${spec.id}${weightingSuffix(study, report)}.png`, contentType: 'image/png', bytes: reportFigureImage(spec).png };
+}
+
+/** The whole report as a Word document, its figures drawn by the same renderer as the PNGs. */
+export async function reportDocxExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<BinaryFile> {
+  const { study, report } = await studyReport(ctx, studyId, query);
+  const demo = (await ctx.store.settings.read()).demo !== undefined;
+  // Between figures the server answers other requests (drawing one takes a fraction of a second).
+  const render = async (spec: FigureSpec) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return reportFigureImage(spec, { bare: true });
+  };
+  const bytes = await reportDocx({ title: study.title, report, demo }, render);
+  return { filename: `${study.id}-rapport${weightingSuffix(study, report)}.docx`, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes };
 }
 
 /** The R or SPSS syntax that reads this study's responses.csv (standard dialect) with labels and the design. */
