@@ -85,9 +85,9 @@ describe('evaluator in Chromium', { timeout: 120_000 }, () => {
     await page.locator('#figur-7').screenshot({ path: `${screenshotsDir}/figur-7.png` });
 
     // Download a figure as PNG and a table as CSV.
-    const [png] = await Promise.all([page.waitForEvent('download'), page.click('button.download-png[data-figure="figur-7"]')]);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('a.download-png[data-figure="figur-7"]')]);
     const bytes = await readFile((await png.path())!);
-    expect(png.suggestedFilename()).toBe('figur-7.png');
+    expect(png.suggestedFilename()).toBe('integration_2016-figur-7.png');
     expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const [table] = await Promise.all([page.waitForEvent('download'), page.click('#figur-7 a:has-text("Hent CSV")')]);
     expect(await readFile((await table.path())!, 'utf8')).toMatch(/^"figure","question","group"/);
