@@ -44,7 +44,7 @@ async function allFiles(dir: string): Promise<string> {
 }
 
 describe('respondent privacy', () => {
-  it('answering through the forms and the API sets no cookie and stores no address, user agent or time of day', async () => {
+  it('answering through the forms and the API sets no cookie but the thank-you flag, and stores no address, user agent or time of day', async () => {
     const headers = { 'user-agent': USER_AGENT, 'x-forwarded-for': ADDRESS };
     class ProbeClient extends Client {
       override get(path: string) {
@@ -74,7 +74,8 @@ describe('respondent privacy', () => {
     } finally {
       globalThis.fetch = original;
     }
-    expect(seenCookies).toEqual([]);
+    // The one cookie: the thank-you page's flag, with no id (the same value for everyone), scoped to that page, short-lived.
+    expect(seenCookies).toEqual([`sendt=1; Path=/s/${study.id}/${caseworkers.id}/tak; HttpOnly; SameSite=Lax; Max-Age=1800`]);
     expect(await app.store.responses.count()).toBe(2);
 
     const everything = (await allFiles(app.dataDir)) + '\n' + logged.join('\n');
