@@ -3,10 +3,10 @@
  * sessions, sign-in counters and the activity log, as the app notices it, including across a
  * reopen and, for PostgreSQL, between two stores open on one database at once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TActivity, TUser } from '../../src/storage/accounts.ts';
 import type { Store } from '../../src/storage/index.ts';
-import { adapters, type Place } from './adapters.ts';
+import { adapters, storesPerTest } from './adapters.ts';
 
 const HASH = (c: string) => c.repeat(64).slice(0, 64);
 const user = (id: string, login: string, overrides: Partial<TUser> = {}): TUser => ({
@@ -22,22 +22,7 @@ const user = (id: string, login: string, overrides: Partial<TUser> = {}): TUser 
 const entry = (i: number): TActivity => ({ at: `2026-12-01T10:00:0${i}Z`, who: 'eva', action: 'export', study: 'integration', detail: `fil ${i}` });
 
 describe.each(adapters)('the $name store: accounts', (adapter) => {
-  let place: Place;
-  let opened: Store[] = [];
-  const open = async () => {
-    const store = await place.open();
-    opened.push(store);
-    return store;
-  };
-  beforeEach(async () => {
-    place = await adapter.place();
-  });
-  afterEach(async () => {
-    for (const store of opened) await store.close();
-    opened = [];
-    await place.remove();
-  });
-
+  const { open } = storesPerTest(adapter);
   it('adds users (a taken login or id is refused, nothing stored), finds them by id and login, lists them by login', async () => {
     const store = await open();
     expect(await store.users.add(user('b', 'bo'))).toBe(true);

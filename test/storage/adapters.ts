@@ -90,3 +90,31 @@ export async function issueLinks(store: Store, study: string, questionnaire: str
   const { created } = await store.fieldwork.create(study, questionnaire, links.map((l) => ({ municipality: l.municipality, tokenHash: hashSecret(l.token) })), uses);
   return links.filter((l) => created.includes(l.municipality));
 }
+
+/**
+ * A fresh place of `adapter` for every test of the calling `describe`, and the stores opened on it
+ * (closed, and the place removed, after each test). `open()` opens a store there; `reopen(store)`
+ * closes it and opens another on the same data.
+ */
+export function storesPerTest(adapter: Adapter) {
+  let place: Place;
+  let opened: Store[] = [];
+  beforeEach(async () => {
+    place = await adapter.place();
+  });
+  afterEach(async () => {
+    for (const store of opened) await store.close();
+    opened = [];
+    await place.remove();
+  });
+  const open = async (): Promise<Store> => {
+    const store = await place.open();
+    opened.push(store);
+    return store;
+  };
+  const reopen = async (store: Store): Promise<Store> => {
+    await store.close();
+    return open();
+  };
+  return { open, reopen };
+}

@@ -2,10 +2,10 @@
  * The audit part of the storage contract (AuditPort), run against every adapter in ./adapters.ts:
  * upsert by case id, events replaced per case, all or nothing, durable, one change after another.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditCase, AuditEvent } from '../../src/audit/records.ts';
 import type { Store } from '../../src/storage/index.ts';
-import { adapters, type Place } from './adapters.ts';
+import { adapters, storesPerTest } from './adapters.ts';
 
 const kase = (caseId: string, overrides: Partial<AuditCase['values']> = {}, municipality = 'Kommune A'): AuditCase => ({
   caseId,
@@ -15,22 +15,7 @@ const kase = (caseId: string, overrides: Partial<AuditCase['values']> = {}, muni
 const followup = (caseId: string, date: string): AuditEvent => ({ caseId, event: 'followup', date });
 
 describe.each(adapters)('the $name store: audits', (adapter) => {
-  let place: Place;
-  let opened: Store[] = [];
-  const open = async () => {
-    const store = await place.open();
-    opened.push(store);
-    return store;
-  };
-
-  beforeEach(async () => {
-    place = await adapter.place();
-  });
-  afterEach(async () => {
-    for (const store of opened) await store.close();
-    opened = [];
-    await place.remove();
-  });
+  const { open } = storesPerTest(adapter);
 
   it('an audit without records reads as empty', async () => {
     const store = await open();

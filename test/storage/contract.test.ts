@@ -2,13 +2,13 @@
  * The storage contract: what every adapter of src/storage/ports.ts does, as a user of the store
  * would notice it. Runs once per adapter in ./adapters.ts; file-only behaviour is in files.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashSecret, type TDraft } from '../../src/fieldwork/index.ts';
 import type { Settings, Store } from '../../src/storage/index.ts';
 import type { TResponse } from '../../src/survey/schema.ts';
 import { tallyTable } from '../../src/survey/tallies.ts';
 import { defaultTexts } from '../../src/mail/texts.ts';
-import { adapters, newResponse, type Place, issueLinks } from './adapters.ts';
+import { adapters, issueLinks, newResponse, storesPerTest } from './adapters.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -33,31 +33,12 @@ const draftOf = (tokenHash: string, resume: string, overrides: Partial<TDraft> =
 });
 
 describe.each(adapters)('the $name store', (adapter) => {
-  let place: Place;
-  let opened: Store[] = [];
-  const open = async () => {
-    const store = await place.open();
-    opened.push(store);
-    return store;
-  };
-  const reopen = async (store: Store) => {
-    await store.close();
-    return open();
-  };
+  const { open, reopen } = storesPerTest(adapter);
   /** Issues one link and returns its token hash. */
   const link = async (store: Store, uses: number, municipality = '851', questionnaire = 'praktikere') => {
     const [issued] = await issueLinks(store, 'integration', questionnaire, [municipality], uses);
     return hashSecret(issued!.token);
   };
-
-  beforeEach(async () => {
-    place = await adapter.place();
-  });
-  afterEach(async () => {
-    for (const store of opened) await store.close();
-    opened = [];
-    await place.remove();
-  });
 
   describe('responses', () => {
     it('keeps a response across a reopen, with a random id and only the day of submission', async () => {

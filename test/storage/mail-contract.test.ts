@@ -2,11 +2,11 @@
  * The storage contract of MailPort (contacts, the outbox, the texts): what every adapter in
  * ./adapters.ts does, as the use cases and the sender notice it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageId, type NewMessage, type TContact } from '../../src/mail/schema.ts';
 import { defaultTexts } from '../../src/mail/texts.ts';
 import type { Store } from '../../src/storage/index.ts';
-import { adapters, type Place } from './adapters.ts';
+import { adapters, storesPerTest } from './adapters.ts';
 
 const contact = (municipality: string, email: string, overrides: Partial<TContact> = {}): TContact => ({ study: 'integration', questionnaire: 'ledere', municipality, email, ...overrides });
 
@@ -26,26 +26,7 @@ const message = (recipient: string, overrides: Partial<NewMessage> = {}): NewMes
 });
 
 describe.each(adapters)('the $name mail store', (adapter) => {
-  let place: Place;
-  let opened: Store[] = [];
-  const open = async () => {
-    const store = await place.open();
-    opened.push(store);
-    return store;
-  };
-  const reopen = async (store: Store) => {
-    await store.close();
-    return open();
-  };
-
-  beforeEach(async () => {
-    place = await adapter.place();
-  });
-  afterEach(async () => {
-    for (const store of opened) await store.close();
-    opened = [];
-    await place.remove();
-  });
+  const { open, reopen } = storesPerTest(adapter);
 
   it('adds contacts once (a new name counts as added), sorted, kept across a reopen', async () => {
     let store = await open();
