@@ -5,6 +5,7 @@
  * report's figures are drawn by ./report-png.ts with the page's own chart configuration.
  */
 import { createCanvas } from '@napi-rs/canvas';
+import { figureValue, whiteBackground } from './figure-config.ts';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, SubTitle, Title, type ChartConfiguration, type Plugin } from 'chart.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Title, SubTitle, Legend);
@@ -38,18 +39,7 @@ const WIDTH = 900;
 const FONT = 'DejaVu Sans, sans-serif';
 const COLOURS = ['#1d3f66', '#8db6dd', '#5a5a5a', '#d0d0d0'];
 
-const label = (value: number, unit: BarFigure['unit']) => (unit === 'share' ? `${Math.round(value * 100)} pct.` : String(value));
 
-const whiteBackground: Plugin = {
-  id: 'whiteBackground',
-  beforeDraw(chart) {
-    const { ctx } = chart;
-    ctx.save();
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, chart.width, chart.height);
-    ctx.restore();
-  },
-};
 
 const valueLabels = (unit: BarFigure['unit']): Plugin => ({
   id: 'valueLabels',
@@ -64,7 +54,7 @@ const valueLabels = (unit: BarFigure['unit']): Plugin => ({
         const value = dataset.data[i];
         if (typeof value !== 'number' || !Number.isFinite(value)) return;
         const { x, y } = bar.getProps(['x', 'y'], true) as { x: number; y: number };
-        ctx.fillText(label(value, unit), x + 5, y);
+        ctx.fillText(figureValue(value, unit), x + 5, y);
       });
     });
     ctx.restore();
@@ -107,7 +97,7 @@ export function barFigurePng(figure: BarFigure): Buffer {
         devicePixelRatio: 1,
         layout: { padding: { left: 12, right: 70, top: 12, bottom: 8 } },
         scales: {
-          x: { beginAtZero: true, ...(max !== undefined ? { max } : {}), ticks: { font: { family: FONT, size: 12 }, callback: (v) => label(Number(v), figure.unit) } },
+          x: { beginAtZero: true, ...(max !== undefined ? { max } : {}), ticks: { font: { family: FONT, size: 12 }, callback: (v) => figureValue(Number(v), figure.unit) } },
           y: { ticks: { autoSkip: false, font: { family: FONT, size: 13 }, color: '#1a1a1a' } },
         },
         plugins: titles(figure.number, figure.title, figure.caption),

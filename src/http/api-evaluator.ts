@@ -5,12 +5,11 @@
 import { problems, issueDetails } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { createInvitations, linkUrl, parseWindowRequest, responseRatesOf, ZInvitationRequest } from '../services/fieldwork.ts';
-import { codebookExport, parseResultsQuery, reportDocxExport, reportFigurePng, responseCount, responsesExport, syntaxExport, tablesExport, tablesJson } from '../services/results.ts';
+import { parseResultsQuery, responseCount, tablesJson } from '../services/results.ts';
 import { setWindow } from '../services/status.ts';
-import { sendLoggedFile } from './admin-report.ts';
 import { allow } from './allow.ts';
 import { record, signedInActor } from './auth.ts';
-import { sendLoggedCsv } from './exports.ts';
+import { reportDownloadRoutes } from './exports.ts';
 import { newRouter, param } from './router.ts';
 
 export function evaluatorApiRoutes(ctx: Context) {
@@ -48,13 +47,7 @@ export function evaluatorApiRoutes(ctx: Context) {
     res.json(await tablesJson(ctx, param(req, 'study'), parseResultsQuery(req.query)));
   });
 
-  router.get('/studies/:study/figures/:figure.png', allow('viewer', { study: 'study' }), async (req, res) => sendLoggedFile(ctx, req, res, reportFigurePng(ctx, param(req, 'study'), param(req, 'figure'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/report.docx', allow('viewer', { study: 'study' }), async (req, res) => sendLoggedFile(ctx, req, res, reportDocxExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/responses.csv', allow('evaluator', { study: 'study' }), async (req, res) => sendLoggedCsv(ctx, req, res, await responsesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/tables.csv', allow('viewer', { study: 'study' }), async (req, res) => sendLoggedCsv(ctx, req, res, await tablesExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/codebook.csv', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, codebookExport(ctx, param(req, 'study'), parseResultsQuery(req.query))));
-  router.get('/studies/:study/exports/responses.R', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, syntaxExport(ctx, param(req, 'study'), 'R')));
-  router.get('/studies/:study/exports/responses.sps', allow('evaluator', { study: 'study' }), (req, res) => sendLoggedCsv(ctx, req, res, syntaxExport(ctx, param(req, 'study'), 'sps')));
 
+  reportDownloadRoutes(router, ctx);
   return router;
 }
