@@ -1,0 +1,101 @@
+/**
+ * The report's coding of answers (pure): a group of respondents (one questionnaire's rows with their
+ * design) and, per question, each row's category in the base (−1 outside it), read from the
+ * response table's columns in one pass. tables.ts estimates from these codes.
+ */
+import { problems } from '../errors.ts';
+import type { Design } from '../estimation/index.ts';
+import type { TAnswerValue, TQuestion, TQuestionnaire } from '../survey/schema.ts';
+import type { ColumnView, ResponseTable } from '../survey/table.ts';
+
+export interface Group {
+  questionnaire: TQuestionnaire;
+  /** The group's rows in the table. */
+  rows: Int32Array;
+  /** Municipality of each of the group's rows. */
+  municipality: string[];
+  /** Respondents per municipality (the municipalities with any). */
+  perMunicipality: Map<string, number>;
+  /** Undefined with no responses or fewer than two municipalities: then everything is suppressed. */
+  design?: Design;
+  weights: number[];
+  /** Base codes of choice questions already computed (a figure's summary and its difference share them). */
+  choice: Map<string, Int32Array>;
+}
+
+/** The table's codes of one answer column for the group's rows (0 = no answer), with the column's values. */
+export function columnOf(table: ResponseTable, g: Group, id: string): { codes: Int32Array; values: readonly TAnswerValue[] } {
+  const column: ColumnView<TAnswerValue> | undefined = table.answers(id);
+  const codes = new Int32Array(g.rows.length);
+  if (!column) return { codes, values: [] };
+  for (let k = 0; k < g.rows.length; k += 1) codes[k] = column.codes[g.rows[k]!]!;
+  return { codes, values: column.values };
+}
+
+export type ChoiceQuestion = Extract<TQuestion, { type: 'single' | 'scale' }>;
+export type MultiQuestion = Extract<TQuestion, { type: 'multi' }>;
+
+/** The options a figure shows (all, or all but the non-substantive ones such as "Ved ikke"), and the codes it leaves out. */
+export function baseOptions<Q extends ChoiceQuestion | MultiQuestion>(q: Q, includeNonSubstantive: boolean): { options: Q['options']; excluded: Set<string> } {
+  return {
+    options: q.options.filter((o) => includeNonSubstantive || !o.nonSubstantive) as Q['options'],
+    excluded: new Set(q.options.filter((o) => o.nonSubstantive && !includeNonSubstantive).map((o) => o.code)),
+  };
+}
+
+/** Per group row: `mapValue` of its answer (worked out once per distinct stored value), or −1 without an answer; one pass. */
+export function mappedColumn(table: ResponseTable, g: Group, id: string, mapValue: (v: TAnswerValue) => number): Int32Array {
+  const column = table.answers(id);
+  if (!column) return new Int32Array(g.rows.length).fill(-1);
+  // Indexed by the column's code: code 0 (no answer) gives −1.
+  const map = new Int32Array(column.values.length + 1);
+  map[0] = -1;
+  column.values.forEach((v, k) => (map[k + 1] = mapValue(v)));
+  const { codes } = column;
+  const rows = g.rows;
+  const out = new Int32Array(rows.length);
+  for (let k = 0; k < rows.length; k += 1) out[k] = map[codes[rows[k]!]!]!;
+  return out;
+}
+
+/**
+ * Base codes of a single/scale question: per group row, the index of its answer in the base
+ * options, or −1 outside the base (not shown, no answer, a non-substantive answer left out).
+ */
+export function choiceCodes(table: ResponseTable, q: ChoiceQuestion, g: Group, includeNonSubstantive: boolean): Int32Array {
+  const key = `${q.id}\u0000${includeNonSubstantive}`;
+  const cached = g.choice.get(key);
+  if (cached) return cached;
+  const { options, excluded } = baseOptions(q, includeNonSubstantive);
+  const out = mappedColumn(table, g, q.id, (v) => {
+    if (typeof v !== 'string' || excluded.has(v)) return -1;
+    const index = options.findIndex((o) => o.code === v);
+    if (index < 0) throw problems.invalidInput(`question "${q.id}": the stored answer "${v}" is not one of the categories (${options.map((o) => o.code).join(', ')})`);
+    return index;
+  });
+  g.choice.set(key, out);
+  return out;
+}
+
+/** Base entries of a multi-select question: per group row −1 or an index into `entries` (the option indices chosen). */
+export function multiCodes(table: ResponseTable, q: MultiQuestion, g: Group, includeNonSubstantive: boolean): { code: Int32Array; entries: number[][] } {
+  const { options, excluded } = baseOptions(q, includeNonSubstantive);
+  const entries: number[][] = [];
+  const code = mappedColumn(table, g, q.id, (v) => {
+    if (!Array.isArray(v) || v.length === 0 || v.some((c) => excluded.has(c))) return -1;
+    const chosen = new Set<number>();
+    for (const c of v) {
+      const k = options.findIndex((o) => o.code === c);
+      if (k < 0) throw problems.invalidInput(`question "${q.id}": the stored option "${c}" is not one of ${options.map((o) => o.code).join(', ')}`);
+      chosen.add(k);
+    }
+    return entries.push([...chosen]) - 1;
+  });
+  return { code, entries };
+}
+
+export function countBase(code: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < code.length; i += 1) n += 1 + (code[i]! >> 31); // 1 for a code ≥ 0, 0 for −1
+  return n;
+}
