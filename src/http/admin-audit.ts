@@ -22,7 +22,8 @@ import {
 import { agreementOf, casePage, submitCasePage, type CasePage, type Entry } from '../services/audit-cases.ts';
 import type { Context } from '../services/context.ts';
 import { allow } from './allow.ts';
-import { actorOf, provideCsrfToken, record, requireCsrf } from './auth.ts';
+import { actorOf, record } from './auth.ts';
+import { provideCsrfToken, requireCsrf } from './csrf.ts';
 import { may } from '../services/access.ts';
 import { multipartFields } from './multipart.ts';
 import { formBody, newRouter, param, sendCsv } from './router.ts';

@@ -8,7 +8,7 @@ import { problems } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { eligibilityView, setEligibility } from '../services/studies.ts';
 import { allow } from './allow.ts';
-import { provideCsrfToken, requireCsrf } from './auth.ts';
+import { provideCsrfToken, requireCsrf } from './csrf.ts';
 import { formBody, newRouter, param } from './router.ts';
 
 const ZEligibilityForm = z.object({

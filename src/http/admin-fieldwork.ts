@@ -12,7 +12,8 @@ import { createInvitations, currentLinks, fieldworkOverview, invitationsCsv, rem
 import { ContactProblems, mailOverview } from '../services/mail.ts';
 import { setWindow } from '../services/status.ts';
 import { allow } from './allow.ts';
-import { provideCsrfToken, record, requireCsrf } from './auth.ts';
+import { record } from './auth.ts';
+import { provideCsrfToken, requireCsrf } from './csrf.ts';
 import { formBody, newRouter, param, sendCsv } from './router.ts';
 
 const ZWindowForm = z.object({ questionnaire: z.string().min(1), mode: z.enum(['dates', 'open', 'closed']), openLinks: z.enum(['on', 'off']) });

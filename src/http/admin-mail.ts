@@ -9,7 +9,8 @@ import type { Context } from '../services/context.ts';
 import { addContacts, deleteContacts, previewTexts, queueInvitations, queueReminders, saveTexts } from '../services/mail.ts';
 import { doneUrl, parseForm, renderFieldwork, withForm } from './admin-fieldwork.ts';
 import { allow } from './allow.ts';
-import { provideCsrfToken, record, requireCsrf } from './auth.ts';
+import { record } from './auth.ts';
+import { provideCsrfToken, requireCsrf } from './csrf.ts';
 import { newRouter, param } from './router.ts';
 
 const ZContactsForm = z.object({ contacts: z.string().max(1_000_000).default('') });

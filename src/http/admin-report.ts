@@ -4,7 +4,7 @@ import { parseResultsQuery, studyReport } from '../services/results.ts';
 import { appendixSpec, danishNumber, danishP, danishPercent, figureSpec } from '../report/figures.ts';
 import { weightingLabels } from '../report/weighting.ts';
 import { allow } from './allow.ts';
-import { provideCsrfToken } from './auth.ts';
+import { provideCsrfToken } from './csrf.ts';
 import { reportDownloadRoutes } from './exports.ts';
 import { newRouter, param } from './router.ts';
 

@@ -10,7 +10,8 @@ import type { Context } from '../services/context.ts';
 import { addKey, addUser, changeOwnPassword, changeUser, keysOf, listUsers, removeUser, resetPassword, revokeKey } from '../services/users.ts';
 import { ROLES } from '../storage/accounts.ts';
 import { allow } from './allow.ts';
-import { provideCsrfToken, requireCsrf, sessionOfResponse, signedInActor } from './auth.ts';
+import { sessionOfResponse, signedInActor } from './auth.ts';
+import { provideCsrfToken, requireCsrf } from './csrf.ts';
 import { formBody, newRouter, param, sendCsv } from './router.ts';
 
 const ROLE_NAMES: Record<string, string> = { admin: 'Administrator', evaluator: 'Evaluator', auditor: 'Journalauditor', viewer: 'Læser' };
