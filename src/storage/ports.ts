@@ -14,6 +14,8 @@ import type { TTallySpec } from '../survey/tallies.ts';
 import type { Settings } from './settings.ts';
 import { ZActivity, ZApiKey, ZUser, type TActivity, type TApiKey, type TSession, type TUser } from './accounts.ts';
 import { ZAuditData, type AuditCase, type AuditData, type AuditEvent } from '../audit/records.ts';
+import type { TCatalogDocument, TPublishedVersion, TQuestionnaireHead, TStoredStudy, TTestResponse } from '../survey/catalog.ts';
+import type { TQuestionnaire } from '../survey/schema.ts';
 
 /** A response before the store gives it its id and submission day. */
 export type NewResponse = Omit<TResponse, 'id' | 'day'>;
@@ -274,6 +276,57 @@ export interface AuditPort {
   update(audit: string, plan: (current: AuditData) => AuditChange): Promise<{ created: number; updated: number; events: number }>;
 }
 
+/**
+ * The studies made in praksis (src/survey/catalog.ts): settings, drafts and published versions.
+ * Several instances share it: every change is a compare-and-set on a revision, so of two changes
+ * made from the same revision exactly one is stored and the other gets 'conflict'.
+ */
+export interface CatalogPort {
+  /** Every stored study (archived ones too), sorted by id. */
+  studies(): Promise<TStoredStudy[]>;
+  study(id: string): Promise<TStoredStudy | undefined>;
+  /**
+   * Adds a study (revision 1) with the first draft of each of its questionnaires (heads at
+   * revision 1), in one durable write; false (and nothing stored) when the id is taken.
+   */
+  addStudy(study: TStoredStudy, drafts: readonly TQuestionnaire[]): Promise<boolean>;
+  /**
+   * Changes a study's settings, questionnaire list or archived flag when its revision is still
+   * `expectedRevision` (the revision then rises by one): the changed study, 'conflict', or
+   * undefined when there is no such study.
+   */
+  updateStudy(id: string, expectedRevision: number, change: Partial<Pick<TStoredStudy, 'settings' | 'questionnaires' | 'archived'>>): Promise<TStoredStudy | 'conflict' | undefined>;
+  /** The head of a questionnaire, or undefined. */
+  head(study: string, questionnaire: string): Promise<TQuestionnaireHead | undefined>;
+  /** Every head of a study. */
+  heads(study: string): Promise<TQuestionnaireHead[]>;
+  /**
+   * Stores `draft` (null removes the draft) when the head's revision is `expectedRevision` (0:
+   * there is no head yet, one is made): the new head (revision + 1), or 'conflict' and nothing changes.
+   */
+  saveDraft(study: string, questionnaire: string, draft: TQuestionnaire | null, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'>;
+  /** The published versions of a study (optionally one questionnaire), by questionnaire and version ascending. */
+  versions(study: string, questionnaire?: string): Promise<TPublishedVersion[]>;
+  /**
+   * Publishes: when the head's revision is `expectedRevision` and `version.version` is one more
+   * than the latest stored (1 for the first), stores the version, removes the draft and raises the
+   * head's revision, all at once and durably. The new head, or 'conflict' and nothing changes.
+   */
+  publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'>;
+
+  /** Stores a test answer (preview / test mode) apart from the responses; returns its id. */
+  addTest(response: TTestResponse): Promise<void>;
+  /** The test answers of a study (optionally one questionnaire). */
+  tests(study: string, questionnaire?: string): Promise<TTestResponse[]>;
+  /** Deletes the test answers of a study (optionally one questionnaire); returns how many. */
+  clearTests(study: string, questionnaire?: string): Promise<number>;
+
+  /** Everything above, for `praksis copy`. */
+  data(): Promise<TCatalogDocument>;
+  /** Refused unless this store has no study, head, version or test answer yet. */
+  load(data: TCatalogDocument): Promise<void>;
+}
+
 export interface Store {
   /** Where the data is, for messages (a directory, or a database without its password). */
   readonly location: string;
@@ -284,5 +337,6 @@ export interface Store {
   readonly mail: MailPort;
   readonly users: UsersPort;
   readonly audits: AuditPort;
+  readonly catalog: CatalogPort;
   close(): Promise<void>;
 }

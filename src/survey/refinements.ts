@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { TCondition, TQuestion, TQuestionnaire, TStudy } from './schema.ts';
-import { ZStudy } from './schema.ts';
+import { ZQuestionnaire, ZStudy, ZStudyInput } from './schema.ts';
 
 type Path = (string | number)[];
 type Report = (path: Path, message: string) => void;
@@ -133,6 +133,16 @@ export function checkStudy(study: TStudy, report: Report): void {
 /** The study schema with every cross-field rule: use this to load a definition. */
 export const ZStudyDefinition = ZStudy.superRefine((study, ctx) => {
   checkStudy(study, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+});
+
+/** A study as `POST /api/v1/studies` takes it (questionnaire versions optional), with every cross-field rule. */
+export const ZStudyInputDefinition = ZStudyInput.superRefine((study, ctx) => {
+  checkStudy(study as TStudy, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+});
+
+/** One questionnaire (a draft, or a published version) with every cross-field rule of a questionnaire. */
+export const ZQuestionnaireDefinition = ZQuestionnaire.superRefine((qn, ctx) => {
+  checkQuestionnaire(qn, [], (path, message) => ctx.addIssue({ code: 'custom', path, message }));
 });
 
 /** Formats a zod path as JSON-path-like text: `questionnaires[0].sections[1].id`. */

@@ -177,12 +177,23 @@ export type TWeighting = z.infer<typeof ZWeighting>;
 
 export const ZIsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
+/** The person respondents and recipients of e-mails can ask about the study (shown on the landing pages and in e-mails). */
+export const ZContact = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email('must be an e-mail address').max(254).optional(),
+    phone: z.string().trim().min(1).max(40).optional(),
+  })
+  .strict();
+export type TContact = z.infer<typeof ZContact>;
+
 export const ZStudy = z
   .object({
     id: ZId,
     title: z.string().min(1),
     /** Used in captions: "Kilde: <organisation> (…)". */
     organisation: z.string().min(1),
+    contact: ZContact.optional(),
     /** Id of the municipality frame file in surveys/frames/<frame>.json. */
     frame: ZId,
     questionnaires: z.array(ZQuestionnaire).min(1),
@@ -204,6 +215,18 @@ export const ZStudy = z
   })
   .strict();
 export type TStudy = z.infer<typeof ZStudy>;
+
+/** A study's settings: the definition without its questionnaires (what the study settings page edits). */
+export const ZStudySettings = ZStudy.omit({ questionnaires: true });
+export type TStudySettings = z.infer<typeof ZStudySettings>;
+
+/**
+ * A questionnaire as an editor or an import gives it: `version` is assigned when it is published
+ * (a value given is replaced), so it may be left out.
+ */
+export const ZQuestionnaireInput = ZQuestionnaire.extend({ version: z.number().int().positive().optional() });
+/** A new study as `POST /api/v1/studies` takes it: a study whose questionnaires need no version. */
+export const ZStudyInput = ZStudy.extend({ questionnaires: z.array(ZQuestionnaireInput).min(1) });
 
 /** A response's answers: option code, list of codes (multi), number or text, keyed by question id. */
 export const ZAnswerValue = z.union([z.string(), z.number(), z.array(z.string())]);

@@ -18,6 +18,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { FileAudits } from './audit.ts';
+import { FileCatalog } from './catalog.ts';
 import { removeStaleTemps } from './durable.ts';
 import { FileFieldwork } from './fieldwork.ts';
 import { FileMail } from './mail.ts';
@@ -34,6 +35,7 @@ export const MAIL_FILE = 'mail.json';
 export const ACCOUNTS_FILE = 'accounts.json';
 export const ACTIVITY_FILE = 'activity.jsonl';
 export const AUDIT_FILE = 'audit.json';
+export const CATALOG_FILE = 'catalog.json';
 /** A cache of earlier versions (the response table); the log is the truth, so a leftover one is removed. */
 const OLD_SNAPSHOT_FILE = 'responses.snapshot';
 
@@ -92,7 +94,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   let fresh = false;
   try {
     // Leftovers of a crash (temp files of a write) and of earlier versions: none holds data the files lack.
-    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, ACCOUNTS_FILE, AUDIT_FILE, OLD_SNAPSHOT_FILE]);
+    await removeStaleTemps(dataDir, [SETTINGS_FILE, FIELDWORK_FILE, MAIL_FILE, ACCOUNTS_FILE, AUDIT_FILE, CATALOG_FILE, OLD_SNAPSHOT_FILE]);
     await rm(join(dataDir, OLD_SNAPSHOT_FILE), { force: true });
     fresh = await refuseMissing(dataDir);
     const responses = await FileResponses.open(join(dataDir, RESPONSES_FILE), io);
@@ -107,6 +109,8 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
     opened.push(users);
     const audits = await FileAudits.open(join(dataDir, AUDIT_FILE), io);
     opened.push(audits);
+    const catalog = await FileCatalog.open(join(dataDir, CATALOG_FILE), io);
+    opened.push(catalog);
     let closing: Promise<void> | undefined;
     return {
       location: dataDir,
@@ -128,6 +132,7 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
       mail,
       users,
       audits,
+      catalog,
       close() {
         closing ??= (async () => {
           try {

@@ -1,0 +1,180 @@
+/**
+ * The catalog (studies made in praksis, their drafts and published versions, and test answers) in
+ * `catalog.json`: one JSON document (./document.ts: validated, written durably, changed through
+ * one chain). Every change is a compare-and-set on a revision inside that chain, so of two changes
+ * from one revision exactly one is stored. The file is created by the first change.
+ */
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { ZPublishedVersion, ZQuestionnaireHead, ZStoredStudy, ZTestResponse, ZCatalogDocument, type TCatalogDocument, type TPublishedVersion, type TQuestionnaireHead, type TStoredStudy, type TTestResponse } from '../../survey/catalog.ts';
+import type { TQuestionnaire } from '../../survey/schema.ts';
+import { checkDocument, type CatalogPort } from '../ports.ts';
+import { JsonDocument } from './document.ts';
+import type { FileIO } from './io.ts';
+
+const ZCatalogFile = z.object({
+  studies: z.array(ZStoredStudy).default([]),
+  heads: z.array(ZQuestionnaireHead).default([]),
+  versions: z.array(ZPublishedVersion).default([]),
+  tests: z.array(ZTestResponse).default([]),
+});
+type CatalogFile = z.infer<typeof ZCatalogFile>;
+const SCHEMA = ZCatalogFile as z.ZodType<CatalogFile>;
+const EMPTY: CatalogFile = { studies: [], heads: [], versions: [], tests: [] };
+
+const sameHead = (study: string, questionnaire: string) => (h: TQuestionnaireHead) => h.study === study && h.questionnaire === questionnaire;
+
+export class FileCatalog implements CatalogPort {
+  readonly #file: string;
+  readonly #io: FileIO;
+  #doc: Promise<JsonDocument<CatalogFile>> | undefined;
+  #closed = false;
+
+  private constructor(file: string, io: FileIO, doc: JsonDocument<CatalogFile> | undefined) {
+    this.#file = file;
+    this.#io = io;
+    this.#doc = doc ? Promise.resolve(doc) : undefined;
+  }
+
+  static async open(file: string, io: FileIO): Promise<FileCatalog> {
+    const exists = await stat(file).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw new Error(`cannot read ${file} (${error.message}); check its permissions`, { cause: error });
+    });
+    return new FileCatalog(file, io, exists ? await JsonDocument.open(file, SCHEMA, 'studies and questionnaires', io) : undefined);
+  }
+
+  #document(): Promise<JsonDocument<CatalogFile>> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed: the studies cannot change'));
+    this.#doc ??= JsonDocument.open(this.#file, SCHEMA, 'studies and questionnaires', this.#io);
+    this.#doc.catch(() => (this.#doc = undefined));
+    return this.#doc;
+  }
+
+  async #data(): Promise<CatalogFile> {
+    return this.#doc ? (await this.#doc).data : EMPTY;
+  }
+
+  /** Runs `plan` on the current data in the chain; commits what it returns as `next` (nothing when it returns no `next`). */
+  async #change<R>(plan: (data: CatalogFile) => { next?: CatalogFile; result: R }): Promise<R> {
+    const doc = await this.#document();
+    return doc.serial(async () => {
+      const { next, result } = plan(doc.data);
+      if (next) await doc.commit(next);
+      return structuredClone(result);
+    });
+  }
+
+  async studies(): Promise<TStoredStudy[]> {
+    return structuredClone([...(await this.#data()).studies].sort((a, b) => (a.settings.id < b.settings.id ? -1 : 1)));
+  }
+
+  async study(id: string): Promise<TStoredStudy | undefined> {
+    const found = (await this.#data()).studies.find((s) => s.settings.id === id);
+    return found && structuredClone(found);
+  }
+
+  addStudy(study: TStoredStudy, drafts: readonly TQuestionnaire[]): Promise<boolean> {
+    const checked = ZStoredStudy.parse(study);
+    return this.#change((data) => {
+      if (data.studies.some((s) => s.settings.id === checked.settings.id)) return { result: false };
+      const heads = drafts.map((d) => ({ study: checked.settings.id, questionnaire: d.id, draft: structuredClone(d), revision: 1 }));
+      return { next: { ...data, studies: [...data.studies, checked], heads: [...data.heads.filter((h) => h.study !== checked.settings.id), ...heads] }, result: true };
+    });
+  }
+
+  updateStudy(id: string, expectedRevision: number, change: Partial<Pick<TStoredStudy, 'settings' | 'questionnaires' | 'archived'>>): Promise<TStoredStudy | 'conflict' | undefined> {
+    return this.#change<TStoredStudy | 'conflict' | undefined>((data) => {
+      const at = data.studies.findIndex((s) => s.settings.id === id);
+      if (at < 0) return { result: undefined };
+      const current = data.studies[at]!;
+      if (current.revision !== expectedRevision) return { result: 'conflict' };
+      const next = ZStoredStudy.parse({ ...current, ...structuredClone(change), settings: { ...(change.settings ?? current.settings), id }, revision: current.revision + 1 });
+      const studies = [...data.studies];
+      studies[at] = next;
+      return { next: { ...data, studies }, result: next };
+    });
+  }
+
+  async head(study: string, questionnaire: string): Promise<TQuestionnaireHead | undefined> {
+    const found = (await this.#data()).heads.find(sameHead(study, questionnaire));
+    return found && structuredClone(found);
+  }
+
+  async heads(study: string): Promise<TQuestionnaireHead[]> {
+    return structuredClone((await this.#data()).heads.filter((h) => h.study === study));
+  }
+
+  saveDraft(study: string, questionnaire: string, draft: TQuestionnaire | null, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
+    return this.#change<TQuestionnaireHead | 'conflict'>((data) => {
+      const at = data.heads.findIndex(sameHead(study, questionnaire));
+      const current = at < 0 ? undefined : data.heads[at]!;
+      if ((current?.revision ?? 0) !== expectedRevision) return { result: 'conflict' };
+      const next = ZQuestionnaireHead.parse({ study, questionnaire, draft: draft && structuredClone(draft), revision: expectedRevision + 1 });
+      const heads = [...data.heads];
+      if (at < 0) heads.push(next);
+      else heads[at] = next;
+      return { next: { ...data, heads }, result: next };
+    });
+  }
+
+  async versions(study: string, questionnaire?: string): Promise<TPublishedVersion[]> {
+    const data = await this.#data();
+    return structuredClone(
+      data.versions
+        .filter((v) => v.study === study && (questionnaire === undefined || v.questionnaire === questionnaire))
+        .sort((a, b) => (a.questionnaire < b.questionnaire ? -1 : a.questionnaire > b.questionnaire ? 1 : a.version - b.version)),
+    );
+  }
+
+  publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
+    const checked = ZPublishedVersion.parse(version);
+    return this.#change<TQuestionnaireHead | 'conflict'>((data) => {
+      const at = data.heads.findIndex(sameHead(checked.study, checked.questionnaire));
+      const current = at < 0 ? undefined : data.heads[at]!;
+      if (!current || current.revision !== expectedRevision) return { result: 'conflict' };
+      const latest = Math.max(0, ...data.versions.filter((v) => v.study === checked.study && v.questionnaire === checked.questionnaire).map((v) => v.version));
+      if (checked.version !== latest + 1) return { result: 'conflict' };
+      const next: TQuestionnaireHead = { ...current, draft: null, revision: current.revision + 1 };
+      const heads = [...data.heads];
+      heads[at] = next;
+      return { next: { ...data, heads, versions: [...data.versions, checked] }, result: next };
+    });
+  }
+
+  addTest(response: TTestResponse): Promise<void> {
+    const checked = ZTestResponse.parse(response);
+    return this.#change((data) => ({ next: { ...data, tests: [...data.tests, checked] }, result: undefined }));
+  }
+
+  async tests(study: string, questionnaire?: string): Promise<TTestResponse[]> {
+    return structuredClone((await this.#data()).tests.filter((t) => t.study === study && (questionnaire === undefined || t.questionnaire === questionnaire)));
+  }
+
+  async clearTests(study: string, questionnaire?: string): Promise<number> {
+    if (!this.#doc) return 0;
+    return this.#change((data) => {
+      const kept = data.tests.filter((t) => !(t.study === study && (questionnaire === undefined || t.questionnaire === questionnaire)));
+      const removed = data.tests.length - kept.length;
+      return removed === 0 ? { result: 0 } : { next: { ...data, tests: kept }, result: removed };
+    });
+  }
+
+  async data(): Promise<TCatalogDocument> {
+    return structuredClone(await this.#data());
+  }
+
+  async load(data: TCatalogDocument): Promise<void> {
+    const parsed = checkDocument(ZCatalogDocument, data, 'studies and questionnaires');
+    await this.#change((current) => {
+      if (current.studies.length + current.heads.length + current.versions.length + current.tests.length > 0) throw new Error(`${this.#file} already holds studies or questionnaires; they are not overwritten`);
+      return { next: parsed, result: undefined };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const doc = await this.#doc?.catch(() => undefined);
+    await doc?.close();
+  }
+}
