@@ -106,6 +106,25 @@ export const problems = {
   /** A file (an audit's cases.csv / events.csv) refused whole; `details` name every problem by line. */
   fileRefused: (file: string, details: ProblemDetail[]) =>
     new Problem(400.17, 400, `${file} has ${details.length} problem(s); nothing was imported or changed.`, details),
+  /** A study or questionnaire definition (the editor, the API, a JSON import) refused whole; `details` name every problem by JSON path. */
+  invalidStudyDefinition: (what: string, details: ProblemDetail[]) =>
+    new Problem(400.18, 400, `${what} has ${details.length} problem${details.length === 1 ? '' : 's'}; nothing was stored.`, details),
+  notPublished: (questionnaire: string, study: string) =>
+    new Problem(404.3, 404, `The questionnaire "${questionnaire}" of study "${study}" has no published version yet.`, [], {
+      heading: 'Spørgeskemaet er ikke åbnet endnu',
+      text: 'Spørgeskemaet er ikke offentliggjort endnu. Prøv igen senere, eller spørg den, der sendte dig linket.',
+    }),
+  /** A study from a file under surveys/ is a read-only template: copy it to change it. */
+  readOnlyTemplate: (study: string) =>
+    new Problem(409.4, 409, `The study "${study}" is a read-only template (a file under surveys/); copy it to make a study you can edit.`),
+  /** A breaking change is published only with `confirm: true`; `details` name what changes. */
+  breakingChange: (questionnaire: string, details: ProblemDetail[]) =>
+    new Problem(409.3, 409, `Publishing "${questionnaire}" is a breaking change (${details.map((d) => d.message).join('; ')}). Stored answers are never rewritten; send "confirm": true to publish it anyway.`, details),
+  /** If-Match did not match: someone saved (or published) since the ETag was read. */
+  editConflict: (what: string, current: string) =>
+    new Problem(412.1, 412, `${what} was changed since you read it (it is now at ETag ${current}); nothing was saved. Reload it and make your change again.`),
+  /** A change of a draft needs the ETag it was made from. */
+  ifMatchRequired: (what: string) => new Problem(428.1, 428, `Send the header If-Match with the ETag you read ${what} with (GET it first).`),
 } as const;
 
 export function isProblem(error: unknown): error is Problem {

@@ -8,6 +8,7 @@ import { isProblem } from '../errors.ts';
 import { activityCsv, activityLog } from '../services/activity.ts';
 import type { Context } from '../services/context.ts';
 import { addKey, addUser, changeOwnPassword, changeUser, keysOf, listUsers, removeUser, resetPassword, revokeKey } from '../services/users.ts';
+import { listStudies } from '../services/studies.ts';
 import { ROLES } from '../storage/accounts.ts';
 import { allow } from './allow.ts';
 import { sessionOfResponse, signedInActor } from './auth.ts';
@@ -25,7 +26,7 @@ export function usersAdminRoutes(ctx: Context) {
   const csrf = requireCsrf(ctx);
 
   const usersPage = async (res: Response, extra: { error?: string; secret?: { label: string; value: string } } = {}) =>
-    res.render('admin/users', { title: 'Brugere', users: await listUsers(ctx, signedInActor(res)), studies: ctx.definitions.studies, roles: ROLES, roleNames: ROLE_NAMES, error: extra.error, secret: extra.secret });
+    res.render('admin/users', { title: 'Brugere', users: await listUsers(ctx, signedInActor(res)), studies: await listStudies(ctx, { archived: true }), roles: ROLES, roleNames: ROLE_NAMES, error: extra.error, secret: extra.secret });
   const accountPage = async (res: Response, extra: { error?: string; secret?: { label: string; value: string }; done?: string } = {}) => {
     const actor = signedInActor(res);
     res.render('admin/account', { title: 'Min konto', actor, roleName: ROLE_NAMES[actor.role], keys: actor.id ? await keysOf(ctx, actor, actor.id) : [], error: extra.error, secret: extra.secret, done: extra.done });

@@ -3,21 +3,19 @@
  * submission (POST /api/v1/responses, with or without an invitation link's `token`).
  */
 import type { Context } from '../services/context.ts';
-import { findStudy, locate } from '../services/studies.ts';
+import { findStudy, listStudies, locate } from '../services/studies.ts';
 import { submitThroughApi } from '../services/submit.ts';
 import { allow } from './allow.ts';
 import { newRouter, param } from './router.ts';
 
 export function apiRoutes(ctx: Context) {
   const router = newRouter();
-  const defs = ctx.definitions;
-
-  router.get('/studies', allow('public'), (_req, res) => {
-    res.json(defs.studies.map((s) => ({ id: s.id, title: s.title, questionnaires: s.questionnaires.map((q) => ({ id: q.id, group: q.group })) })));
+  router.get('/studies', allow('public'), async (_req, res) => {
+    res.json((await listStudies(ctx)).map((s) => ({ id: s.id, title: s.title, questionnaires: s.questionnaires.map((q) => ({ id: q.id, group: q.group })) })));
   });
 
-  router.get('/studies/:study', allow('public'), (req, res) => {
-    const s = findStudy(defs, param(req, 'study'));
+  router.get('/studies/:study', allow('public'), async (req, res) => {
+    const s = await findStudy(ctx, param(req, 'study'));
     res.json({
       id: s.id,
       title: s.title,
@@ -28,8 +26,8 @@ export function apiRoutes(ctx: Context) {
     });
   });
 
-  router.get('/studies/:study/questionnaires/:questionnaire', allow('public'), (req, res) => {
-    res.json(locate(defs, param(req, 'study'), param(req, 'questionnaire')).questionnaire);
+  router.get('/studies/:study/questionnaires/:questionnaire', allow('public'), async (req, res) => {
+    res.json((await locate(ctx, param(req, 'study'), param(req, 'questionnaire'))).questionnaire);
   });
 
   router.post('/responses', allow('public'), async (req, res) => {

@@ -68,7 +68,9 @@ const danish: Record<number, { heading: string; text: string }> = {
   401: { heading: 'Du skal logge ind', text: 'Denne side kræver, at du er logget ind.' },
   403: { heading: 'Handlingen er ikke tilladt', text: 'Siden er måske udløbet. Genindlæs siden og prøv igen.' },
   404: { heading: 'Siden findes ikke', text: 'Tjek adressen, eller gå til forsiden.' },
+  409: { heading: 'Ændringen kunne ikke gemmes', text: 'Det, du ville ændre, er i konflikt med det, der allerede er gemt. Gå tilbage og prøv igen.' },
   410: { heading: 'Spørgeskemaet er lukket', text: 'Det er ikke længere muligt at svare på dette spørgeskema.' },
+  412: { heading: 'Nogen har ændret det samme', text: 'Kladden er ændret, siden du hentede den. Intet er gemt; hent siden igen og gentag ændringen.' },
   413: { heading: 'Det, du sendte, er for stort', text: `Formularen må højst fylde ${BODY_LIMIT_TEXT}. Forkort dine svar og prøv igen.` },
   415: { heading: 'Formatet understøttes ikke', text: 'Siden kunne ikke læse formularens format.' },
   429: { heading: 'For mange forsøg', text: 'Vent et øjeblik, og prøv så igen.' },
@@ -107,6 +109,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     if (problem.code === 400.3) {
       // §7 of the API: invalid answers list every problem as {question, message}.
       res.json({ error, problems: problem.details.map((d) => ({ question: d.path, message: d.message })) });
+      return;
+    }
+    if (problem.code === 400.18) {
+      // A definition refused: every problem by its JSON path.
+      res.json({ error, problems: problem.details.map((d) => ({ path: d.path, message: d.message })) });
       return;
     }
     res.json({ error });

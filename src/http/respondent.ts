@@ -59,8 +59,8 @@ export function respondentRoutes(ctx: Context) {
     sendFlowStep(res, step);
   });
 
-  router.get('/s/:study/:questionnaire/tak', allow('public'), noStore, (req, res) => {
-    const at = locate(ctx.definitions, param(req, 'study'), param(req, 'questionnaire'));
+  router.get('/s/:study/:questionnaire/tak', allow('public'), noStore, async (req, res) => {
+    const at = await locate(ctx, param(req, 'study'), param(req, 'questionnaire'));
     if (!wasSubmitted(req)) return res.redirect(303, `/s/${at.study.id}/${at.questionnaire.id}`);
     res.render('thanks', { title: 'Tak for dine svar', questionnaire: at.questionnaire, study: at.study });
   });

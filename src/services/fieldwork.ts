@@ -151,7 +151,7 @@ export async function studyRates(ctx: Context, study: TStudy): Promise<Questionn
 }
 
 export async function responseRatesOf(ctx: Context, studyId: string): Promise<{ study: string; questionnaires: QuestionnaireRates[] }> {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   return { study: study.id, questionnaires: await studyRates(ctx, study) };
 }
 
@@ -163,7 +163,7 @@ export function publicUrlIsLocal(ctx: Context): boolean {
 
 /** Everything the fieldwork page shows. */
 export async function fieldworkOverview(ctx: Context, studyId: string) {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   const rates = await studyRates(ctx, study);
   const statuses = await studyStatuses(ctx, study);
   const windows: Record<string, QuestionnaireStatus> = Object.fromEntries(statuses.map((s) => [s.questionnaire, s]));

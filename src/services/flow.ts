@@ -105,14 +105,14 @@ function pageStep(options: FlowOptions, index: number, state: FlowState, values?
 
 /** The first page with something to show, with a fresh state. */
 export function firstPage(options: FlowOptions): FlowStep {
-  const state = newFlowState();
+  const state = newFlowState(options.at.questionnaire.version);
   const first = shown(options, 0, state.a) ? 0 : (nearestShown(options, 0, 1, state.a) ?? 0);
   return pageStep(options, first, options.municipality === undefined ? state : { ...state, m: options.municipality });
 }
 
 /** A decoded state as the flow carries it on: only the questionnaire's own answers, and the link's municipality. */
 function carried(options: FlowOptions, decoded: FlowState): FlowState {
-  return { ...decoded, a: ownAnswers(options.at.questionnaire, decoded.a), ...(options.municipality === undefined ? {} : { m: options.municipality }) };
+  return { ...decoded, qv: options.at.questionnaire.version, a: ownAnswers(options.at.questionnaire, decoded.a), ...(options.municipality === undefined ? {} : { m: options.municipality }) };
 }
 
 /** A saved draft's page, or the first page when the draft no longer decodes. */

@@ -16,7 +16,7 @@ import { hashSecret, type TInvitation } from '../fieldwork/index.ts';
 import { encodeFlowState } from '../survey/flow-state.ts';
 import type { Context } from './context.ts';
 import { firstPage, pageIndexOf, postPage, resumePage, type FlowOptions, type FlowStep } from './flow.ts';
-import type { Located } from './studies.ts';
+import { pinnedTo, type Located } from './studies.ts';
 import { findInvitation, openInvitation, storeLinkResponse } from './submit.ts';
 
 const RESUME_PATTERN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
@@ -97,15 +97,18 @@ export async function linkLanding(ctx: Context, token: string, cookies: Readonly
 
 /** GET the first page: the draft's page when this browser has one (unless `restart`), else page 1. */
 export async function linkStartPage(ctx: Context, token: string, cookies: ReadonlyMap<string, string>, restart: boolean): Promise<{ step: FlowStep; resume: ResumeCode }> {
-  const { invitation, at } = await openInvitation(ctx, token);
+  const { invitation, at: latest } = await openInvitation(ctx, token);
   const resume = await resumeCode(ctx, invitation, cookies);
-  const options = linkFlow(ctx, token, invitation, at, resume.code);
   const draft = resume.issued || restart ? undefined : await ctx.store.fieldwork.draft(invitation.tokenHash, hashSecret(resume.code));
+  // A draft finishes on the version it was started on.
+  const at = draft ? await pinnedTo(ctx, latest, draft.state) : latest;
+  const options = linkFlow(ctx, token, invitation, at, resume.code);
   return { step: draft ? resumePage(options, draft.state, draft.page) : firstPage(options), resume };
 }
 
 export async function postLinkPage(ctx: Context, token: string, n: string, body: Record<string, unknown>, cookies: ReadonlyMap<string, string>): Promise<{ step: FlowStep; resume: ResumeCode }> {
-  const { invitation, at } = await openInvitation(ctx, token);
+  const { invitation, at: latest } = await openInvitation(ctx, token);
+  const at = await pinnedTo(ctx, latest, body.state);
   const index = pageIndexOf(at.questionnaire, n);
   if (index === undefined) throw problems.notFound('The page');
   const resume = await resumeCode(ctx, invitation, cookies);

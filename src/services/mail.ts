@@ -17,7 +17,7 @@ import type { ContactsAdded } from '../storage/ports.ts';
 import type { Context } from './context.ts';
 import { createInvitations, currentTokens, linkUrl } from './fieldwork.ts';
 import { studyStatuses } from './status.ts';
-import { findStudy, locateFor, studyEligibility, type Located } from './studies.ts';
+import { findStudy, listStudies, locateFor, studyEligibility, type Located } from './studies.ts';
 
 /** A contact list with bad rows: 400 whose details list every bad row by line. */
 export class ContactProblems extends Error {
@@ -28,7 +28,7 @@ export class ContactProblems extends Error {
 
 /** Stores a contact list (CSV text or a JSON array) once every row is good; else nothing, and every bad row named. */
 export async function addContacts(ctx: Context, studyId: string, body: unknown): Promise<ContactsAdded> {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   if (typeof body !== 'string' && !Array.isArray(body)) throw problems.invalidInput('Send the contacts as text/csv (header municipality,questionnaire,email[,name]) or as a JSON array of {municipality, questionnaire, email, name?}.');
   const read = readContacts(study.id, body, { questionnaires: study.questionnaires.map((q) => q.id), municipalities: await studyEligibility(ctx, study) });
   if (!read.ok) throw new ContactProblems(read.problems);
@@ -36,12 +36,12 @@ export async function addContacts(ctx: Context, studyId: string, body: unknown):
 }
 
 export async function listContacts(ctx: Context, studyId: string): Promise<TContact[]> {
-  return ctx.store.mail.contacts(findStudy(ctx.definitions, studyId).id);
+  return ctx.store.mail.contacts((await findStudy(ctx, studyId)).id);
 }
 
 /** Deletes every contact and every message (all e-mail addresses) of the study. */
 export async function deleteContacts(ctx: Context, studyId: string): Promise<{ contacts: number; messages: number }> {
-  return ctx.store.mail.deleteStudy(findStudy(ctx.definitions, studyId).id);
+  return ctx.store.mail.deleteStudy((await findStudy(ctx, studyId)).id);
 }
 
 /** The texts of a questionnaire: as saved, or the defaults. */
@@ -192,7 +192,7 @@ function addDays(day: string, days: number): string {
 /** On a schedule: for every questionnaire with one, the reminders due today (N days after a contact's invitation was sent). */
 export async function queueScheduledReminders(ctx: Context): Promise<number> {
   let queued = 0;
-  for (const study of ctx.definitions.studies) {
+  for (const study of await listStudies(ctx)) {
     for (const qn of study.questionnaires) {
       const texts = await ctx.store.mail.texts(study.id, qn.id);
       if (!texts || texts.schedule.length === 0) continue;
@@ -218,7 +218,7 @@ export async function stillWanted(ctx: Context, message: TMessage): Promise<bool
 
 /** The outbox of a study as the API and the page show it: no tokens, no bodies, a day never a time. */
 export async function outboxOf(ctx: Context, studyId: string) {
-  const messages = await ctx.store.mail.messages(findStudy(ctx.definitions, studyId).id);
+  const messages = await ctx.store.mail.messages((await findStudy(ctx, studyId)).id);
   return messages.map((m) => ({
     recipient: m.recipient,
     questionnaire: m.questionnaire,
@@ -235,7 +235,7 @@ export type InvitationStatus = 'not-sent' | 'sent' | 'failed' | 'opened' | 'star
 
 /** The status of every invitation of a study, with the day it was reached (no tokens). */
 export async function invitationStatuses(ctx: Context, studyId: string) {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   const [invitations, messages, drafted] = [await ctx.store.fieldwork.invitations(study.id), await ctx.store.mail.messages(study.id), new Set(await ctx.store.fieldwork.draftedLinks(study.id))];
   return invitations
     .filter((i) => !i.revoked)
@@ -257,7 +257,7 @@ export async function invitationStatuses(ctx: Context, studyId: string) {
 
 /** What the fieldwork page shows of e-mail: contacts per questionnaire, texts, statuses, the outbox, whether deleting is offered. */
 export async function mailOverview(ctx: Context, studyId: string) {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   const contacts = await ctx.store.mail.contacts(study.id);
   const texts: Record<string, TMailTexts> = {};
   for (const q of study.questionnaires) texts[q.id] = await mailTexts(ctx, await locateFor(ctx, study.id, q.id));

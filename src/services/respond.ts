@@ -6,7 +6,7 @@ import { problems } from '../errors.ts';
 import type { Context } from './context.ts';
 import { firstPage, pageIndexOf, postPage, type FlowOptions, type FlowStep } from './flow.ts';
 import { assertAccepts, studyStatuses, type QuestionnaireStatus } from './status.ts';
-import { locateFor, type Located } from './studies.ts';
+import { listStudies, locateFor, pinnedTo, type Located } from './studies.ts';
 import { storeOpenLinkResponse } from './submit.ts';
 
 function openLinkFlow(ctx: Context, at: Located): FlowOptions {
@@ -25,7 +25,7 @@ function openLinkFlow(ctx: Context, at: Located): FlowOptions {
 /** The front page: every study with whether its open links take answers now. */
 export async function frontPage(ctx: Context): Promise<{ study: Located['study']; open: boolean; statuses: QuestionnaireStatus[] }[]> {
   return Promise.all(
-    ctx.definitions.studies.map(async (study) => {
+    (await listStudies(ctx)).map(async (study) => {
       const statuses = await studyStatuses(ctx, study);
       return { study, open: statuses.some((s) => s.openLinkAccepts), statuses };
     }),
@@ -50,7 +50,7 @@ export async function openLinkPage(ctx: Context, studyId: string, questionnaireI
 }
 
 export async function postOpenLinkPage(ctx: Context, studyId: string, questionnaireId: string, n: string, body: Record<string, unknown>): Promise<FlowStep> {
-  const at = await locateFor(ctx, studyId, questionnaireId);
+  const at = await pinnedTo(ctx, await locateFor(ctx, studyId, questionnaireId), body.state);
   await assertAccepts(ctx, at, 'open-link');
   const index = pageIndexOf(at.questionnaire, n);
   if (index === undefined) throw problems.notFound('The page');

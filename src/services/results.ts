@@ -16,7 +16,7 @@ import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses } from './status.ts';
-import { findStudy, frameOf, locate, studyEligibility, studyFrame } from './studies.ts';
+import { findStudy, frameOf, listStudies, locate, studyEligibility, studyFrame } from './studies.ts';
 
 const ZResultsQuery = z
   .object({
@@ -58,7 +58,7 @@ async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Prom
 }
 
 export async function studyReport(ctx: Context, studyId: string, query: TResultsQuery): Promise<{ study: TStudy; report: Report }> {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   return { study, report: await reportOf(ctx, study, query) };
 }
 
@@ -89,7 +89,7 @@ function csvName(study: string, what: string, dialect: TResultsQuery['dialect'])
 }
 
 export async function responsesExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   const responses = await ctx.store.responses.list({ study: study.id });
   const options = {
     weighting: query.weighting ?? study.weighting,
@@ -138,16 +138,16 @@ export async function reportDocxExport(ctx: Context, studyId: string, query: TRe
 }
 
 /** The R or SPSS syntax that reads this study's responses.csv (standard dialect) with labels and the design. */
-export function syntaxExport(ctx: Context, studyId: string, language: 'R' | 'sps'): CsvFile {
-  const study = findStudy(ctx.definitions, studyId);
+export async function syntaxExport(ctx: Context, studyId: string, language: 'R' | 'sps'): Promise<CsvFile> {
+  const study = await findStudy(ctx, studyId);
   const csv = csvName(study.id, 'responses', 'standard');
   return language === 'R'
     ? { filename: `${study.id}-responses.R`, text: rSyntax(study, csv) }
     : { filename: `${study.id}-responses.sps`, text: spssSyntax(study, csv) };
 }
 
-export function codebookExport(ctx: Context, studyId: string, query: TResultsQuery): CsvFile {
-  const study = findStudy(ctx.definitions, studyId);
+export async function codebookExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
+  const study = await findStudy(ctx, studyId);
   return { filename: csvName(study.id, 'codebook', query.dialect), text: codebookCsv(study, query.dialect ?? 'standard') };
 }
 
@@ -156,7 +156,7 @@ export function codebookExport(ctx: Context, studyId: string, query: TResultsQue
  * alphabetically: no municipality, no submission order, so a text cannot be lined up with anything.
  */
 export async function freeTexts(ctx: Context, studyId: string, questionnaireId: string) {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locate(ctx, studyId, questionnaireId);
   const table = await ctx.store.responses.table();
   const rows = table.rows({ study: at.study.id, questionnaire: at.questionnaire.id });
   const fields = at.questionnaire.sections
@@ -172,9 +172,9 @@ export async function freeTexts(ctx: Context, studyId: string, questionnaireId: 
 }
 
 /** Every study with each questionnaire's status and response count (the evaluator's start page). */
-export function studiesOverview(ctx: Context) {
+export async function studiesOverview(ctx: Context) {
   return Promise.all(
-    ctx.definitions.studies.map(async (study) => {
+    (await listStudies(ctx)).map(async (study) => {
       const statuses = await studyStatuses(ctx, study);
       const counts = await Promise.all(study.questionnaires.map((q) => ctx.store.responses.count({ study: study.id, questionnaire: q.id })));
       return { study, questionnaires: study.questionnaires.map((q, i) => ({ q, status: statuses[i]!, responses: counts[i]! })) };
@@ -183,6 +183,6 @@ export function studiesOverview(ctx: Context) {
 }
 
 export async function responseCount(ctx: Context, studyId: string, questionnaireId: string) {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locate(ctx, studyId, questionnaireId);
   return { study: at.study.id, questionnaire: at.questionnaire.id, responses: await ctx.store.responses.count({ study: at.study.id, questionnaire: at.questionnaire.id }) };
 }

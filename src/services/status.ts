@@ -11,7 +11,7 @@ import { problems, type Problem } from '../errors.ts';
 import { DEFAULT_WINDOW, windowState, type TWindow, type TWindowState } from '../fieldwork/index.ts';
 import type { TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
-import { locate, type Located } from './studies.ts';
+import { listStudies, locate, type Located } from './studies.ts';
 
 export type Channel = 'open-link' | 'invitation';
 
@@ -28,7 +28,8 @@ export interface QuestionnaireStatus {
 }
 
 function statusOf(study: TStudy, questionnaire: string, window: TWindow, today: string): QuestionnaireStatus {
-  const state = windowState(study, window, today);
+  // An archived study is closed whatever its window says.
+  const state: TWindowState = study.archived ? 'closed' : windowState(study, window, today);
   return {
     study: study.id,
     questionnaire,
@@ -71,7 +72,7 @@ export async function assertAccepts(ctx: Context, at: Pick<Located, 'study' | 'q
  * deletes the drafts of its invitation links (expireDrafts). Returns the resulting status.
  */
 export async function setWindow(ctx: Context, studyId: string, questionnaireId: string, window: TWindow): Promise<QuestionnaireStatus> {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+  const at = await locate(ctx, studyId, questionnaireId);
   await ctx.store.fieldwork.setWindow(at.study.id, at.questionnaire.id, window);
   const status = await questionnaireStatus(ctx, at);
   if (status.state === 'closed') await expireDrafts(ctx);
@@ -82,7 +83,7 @@ export async function setWindow(ctx: Context, studyId: string, questionnaireId: 
 export async function expireDrafts(ctx: Context): Promise<number> {
   const cutoff = new Date(`${ctx.today()}T12:00:00Z`);
   cutoff.setUTCDate(cutoff.getUTCDate() - ctx.draftDays);
-  const statuses = (await Promise.all(ctx.definitions.studies.map((study) => studyStatuses(ctx, study)))).flat();
+  const statuses = (await Promise.all((await listStudies(ctx, { archived: true })).map((study) => studyStatuses(ctx, study)))).flat();
   const closed = statuses.filter((s) => s.state === 'closed').map(({ study, questionnaire }) => ({ study, questionnaire }));
   return ctx.store.fieldwork.expireDrafts(cutoff.toISOString().slice(0, 10), closed);
 }

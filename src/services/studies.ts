@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { issueDetails, problems } from '../errors.ts';
 import type { TFrame, TMunicipality } from '../frame/schema.ts';
 import type { Definitions } from '../survey/load.ts';
+import { startedVersion } from '../survey/flow-state.ts';
+import type { TPublishedVersion, TStoredStudy } from '../survey/catalog.ts';
 import type { TQuestionnaire, TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 
@@ -16,24 +18,90 @@ export interface Located {
   frame: TFrame;
 }
 
-export function findStudy(defs: Definitions, studyId: string): TStudy {
-  const study = defs.studies.find((s) => s.id === studyId);
-  if (!study) throw problems.notFound(`The study "${studyId}"`);
-  return study;
+/**
+ * A study as respondents and results see it: for a template file, the file; for a stored study,
+ * its settings with the latest published version of each questionnaire (a questionnaire never
+ * published is left out), and `archived` as stored.
+ */
+function liveStudy(stored: TStoredStudy, versions: readonly TPublishedVersion[]): TStudy {
+  const latest = new Map<string, TQuestionnaire>();
+  for (const v of versions) latest.set(v.questionnaire, v.definition);
+  const questionnaires = stored.questionnaires.map((id) => latest.get(id)).filter((q): q is TQuestionnaire => q !== undefined);
+  return { ...stored.settings, questionnaires, ...(stored.archived ? { archived: true } : {}) };
+}
+
+/** The study defined by a file under surveys/ (a read-only template), or undefined. */
+export function templateStudy(ctx: Context, studyId: string): TStudy | undefined {
+  return ctx.definitions.studies.find((s) => s.id === studyId);
+}
+
+/** Every study: the template files' (first, in file order) and the stored ones (by id); archived ones only with `archived: true`. */
+export async function listStudies(ctx: Context, options: { archived?: boolean } = {}): Promise<TStudy[]> {
+  const stored = await ctx.store.catalog.studies();
+  const live = await Promise.all(stored.filter((s) => options.archived || !s.archived).map(async (s) => liveStudy(s, await ctx.store.catalog.versions(s.settings.id))));
+  return [...ctx.definitions.studies, ...live];
+}
+
+export async function findStudy(ctx: Context, studyId: string): Promise<TStudy> {
+  const template = templateStudy(ctx, studyId);
+  if (template) return template;
+  const stored = await ctx.store.catalog.study(studyId);
+  if (!stored) throw problems.notFound(`The study "${studyId}"`);
+  return liveStudy(stored, await ctx.store.catalog.versions(studyId));
 }
 
 export function frameOf(defs: Definitions, study: TStudy): TFrame {
   const frame = defs.frames.get(study.frame);
-  // loadDefinitions checks that every study's frame exists; this is a guard, not a user error.
+  // Every study's frame is checked when it is loaded or stored; this is a guard, not a user error.
   if (!frame) throw new Error(`frame "${study.frame}" of study "${study.id}" is not loaded`);
   return frame;
 }
 
-export function locate(defs: Definitions, studyId: string, questionnaireId: string): Located {
-  const study = findStudy(defs, studyId);
-  const questionnaire = study.questionnaires.find((q) => q.id === questionnaireId);
-  if (!questionnaire) throw problems.notFound(`The questionnaire "${questionnaireId}" of study "${studyId}"`);
-  return { study, questionnaire, frame: frameOf(defs, study) };
+/**
+ * Every published version of each questionnaire of a study, oldest first (a template file's
+ * questionnaire has one: the file's). What results span.
+ */
+export async function questionnaireVersions(ctx: Context, study: TStudy): Promise<Map<string, TQuestionnaire[]>> {
+  const out = new Map<string, TQuestionnaire[]>();
+  if (templateStudy(ctx, study.id) === study) {
+    for (const qn of study.questionnaires) out.set(qn.id, [qn]);
+    return out;
+  }
+  for (const v of await ctx.store.catalog.versions(study.id)) out.set(v.questionnaire, [...(out.get(v.questionnaire) ?? []), v.definition]);
+  return out;
+}
+
+/**
+ * The study and one of its questionnaires: the latest published version, or `version` (a
+ * respondent who started on an earlier version finishes on it). 404 for an unknown study,
+ * questionnaire or version, or a questionnaire not published yet.
+ */
+export async function locate(ctx: Context, studyId: string, questionnaireId: string, version?: number): Promise<Located> {
+  const study = await findStudy(ctx, studyId);
+  let questionnaire = study.questionnaires.find((q) => q.id === questionnaireId);
+  if (!questionnaire) {
+    const stored = templateStudy(ctx, studyId) ? undefined : await ctx.store.catalog.study(studyId);
+    if (stored?.questionnaires.includes(questionnaireId)) throw problems.notPublished(questionnaireId, studyId);
+    throw problems.notFound(`The questionnaire "${questionnaireId}" of study "${studyId}"`);
+  }
+  if (version !== undefined && version !== questionnaire.version) {
+    const earlier = (await questionnaireVersions(ctx, study)).get(questionnaireId)?.find((q) => q.version === version);
+    if (!earlier) throw problems.notFound(`Version ${version} of the questionnaire "${questionnaireId}"`);
+    questionnaire = earlier;
+  }
+  return { study, questionnaire, frame: frameOf(ctx.definitions, study) };
+}
+
+/**
+ * The questionnaire version a respondent's flow state started on (a hidden field, or a saved
+ * draft): they finish on it even when a later version is published meanwhile. A state that names
+ * no version, the current one, or one that does not exist is answered on `at`.
+ */
+export async function pinnedTo(ctx: Context, at: Located, encodedState: unknown): Promise<Located> {
+  const version = startedVersion(encodedState);
+  if (version === undefined || version === at.questionnaire.version) return at;
+  const earlier = (await questionnaireVersions(ctx, at.study)).get(at.questionnaire.id)?.find((q) => q.version === version);
+  return earlier ? { ...at, questionnaire: earlier } : at;
 }
 
 const danishOrder = new Intl.Collator('da');
@@ -77,8 +145,8 @@ export async function studyFrame(ctx: Context, study: TStudy): Promise<TFrame> {
 }
 
 /** `locate` with the study's eligibility applied to the frame: what validation, the municipality list and the report use. */
-export async function locateFor(ctx: Context, studyId: string, questionnaireId: string): Promise<Located> {
-  const at = locate(ctx.definitions, studyId, questionnaireId);
+export async function locateFor(ctx: Context, studyId: string, questionnaireId: string, version?: number): Promise<Located> {
+  const at = await locate(ctx, studyId, questionnaireId, version);
   return { ...at, frame: await studyFrame(ctx, at.study) };
 }
 
@@ -100,7 +168,7 @@ export interface EligibilityView {
 }
 
 export async function eligibilityView(ctx: Context, studyId: string): Promise<EligibilityView> {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   const frame = frameOf(ctx.definitions, study);
   const eligible = await studyEligibility(ctx, study);
   const perMunicipality = await responsesPerMunicipality(ctx, study);
@@ -145,7 +213,7 @@ export type EligibilityResult =
  * stay stored, and the report then counts them outside the invited municipalities.
  */
 export async function setEligibility(ctx: Context, studyId: string, body: unknown): Promise<EligibilityResult> {
-  const study = findStudy(ctx.definitions, studyId);
+  const study = await findStudy(ctx, studyId);
   const parsed = ZEligibilityChange.safeParse(body);
   if (!parsed.success) throw problems.invalidInput('Invalid eligibility: give "eligible", a list of municipality codes, and optionally "confirm": true.', issueDetails(parsed.error.issues, '(body)'));
   const frame = frameOf(ctx.definitions, study);

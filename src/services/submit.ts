@@ -18,11 +18,14 @@ const ZAnswersObject = z.custom<Record<string, unknown>>((v) => typeof v === 'ob
   message: 'must be an object {questionId: value}',
 });
 
+/** The published version answered (default: the latest), for a client that fetched an earlier one. */
+const ZVersion = z.number().int().positive();
+
 const ZOpenSubmission = z
-  .object({ study: z.string().min(1), questionnaire: z.string().min(1), municipality: z.string().optional(), answers: ZAnswersObject, submissionId: ZSubmissionId.optional() })
+  .object({ study: z.string().min(1), questionnaire: z.string().min(1), version: ZVersion.optional(), municipality: z.string().optional(), answers: ZAnswersObject, submissionId: ZSubmissionId.optional() })
   .strict();
 
-const ZTokenSubmission = z.object({ token: z.string(), answers: ZAnswersObject, submissionId: ZSubmissionId.optional() }).strict();
+const ZTokenSubmission = z.object({ token: z.string(), version: ZVersion.optional(), answers: ZAnswersObject, submissionId: ZSubmissionId.optional() }).strict();
 
 const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -103,14 +106,16 @@ export async function submitThroughApi(ctx: Context, body: unknown): Promise<Sto
   if (withToken) {
     const parsed = ZTokenSubmission.safeParse(body);
     if (!parsed.success) throw problems.invalidInput('The body must be a JSON object {token, answers, submissionId?}.', issueDetails(parsed.error.issues));
-    const { invitation, at } = await findInvitation(ctx, parsed.data.token);
+    const found = await findInvitation(ctx, parsed.data.token);
+    const { invitation } = found;
+    const at = parsed.data.version === undefined ? found.at : await locateFor(ctx, found.at.study.id, found.at.questionnaire.id, parsed.data.version);
     await assertAccepts(ctx, at, 'invitation');
     const response = checkAnswers(at, invitation.municipality, parsed.data.answers);
     return storeLinkResponse(ctx, invitation, response, parsed.data.submissionId);
   }
   const parsed = ZOpenSubmission.safeParse(body);
   if (!parsed.success) throw problems.invalidInput('The body must be a JSON object {study, questionnaire, municipality, answers, submissionId?}.', issueDetails(parsed.error.issues));
-  const at = await locateFor(ctx, parsed.data.study, parsed.data.questionnaire);
+  const at = await locateFor(ctx, parsed.data.study, parsed.data.questionnaire, parsed.data.version);
   await assertAccepts(ctx, at, 'open-link');
   const response = checkAnswers(at, parsed.data.municipality, parsed.data.answers);
   return storeOpenLinkResponse(ctx, response, parsed.data.submissionId);

@@ -11,6 +11,7 @@ import { may, type Actor } from './access.ts';
 import { recordActivity } from './activity.ts';
 import type { Context } from './context.ts';
 import { hashPassword, newId, newPassword, newSecret, sha256, verifyPassword } from './credentials.ts';
+import { listStudies } from './studies.ts';
 
 export const ZNewUser = z.strictObject({
   name: ZUserName,
@@ -37,8 +38,9 @@ function mustBeAdmin(actor: Actor): void {
   if (may(actor, 'admin') !== 'allowed') throw problems.forbidden('Only an admin may manage users.');
 }
 
-function checkStudies(ctx: Context, studies: readonly string[]): string[] {
-  const unknown = studies.filter((s) => !ctx.definitions.studies.some((d) => d.id === s));
+async function checkStudies(ctx: Context, studies: readonly string[]): Promise<string[]> {
+  const known = await listStudies(ctx, { archived: true });
+  const unknown = studies.filter((s) => !known.some((d) => d.id === s));
   if (unknown.length > 0) throw problems.invalidInput('Unknown study.', unknown.map((s) => ({ path: 'studies', message: `there is no study "${s}"` })));
   return [...new Set(studies)].sort();
 }
@@ -58,7 +60,7 @@ export async function listUsers(ctx: Context, actor: Actor): Promise<PublicUser[
 export async function addUser(ctx: Context, actor: Actor, input: unknown): Promise<{ user: PublicUser; password: string }> {
   mustBeAdmin(actor);
   const data = parse(ZNewUser, input, 'The user');
-  const studies = data.role === 'admin' ? [] : checkStudies(ctx, data.studies);
+  const studies = data.role === 'admin' ? [] : await checkStudies(ctx, data.studies);
   const password = newPassword();
   const user: TUser = { id: newId(), name: data.name, login: data.login, role: data.role, studies, passwordHash: await hashPassword(password), createdDay: danishDay() };
   if (!(await ctx.store.users.add(user))) throw problems.conflict(`The login "${data.login}" is taken.`);
@@ -73,7 +75,7 @@ export async function changeUser(ctx: Context, actor: Actor, id: string, input: 
   const user = await userOrNotFound(ctx, id);
   if (user.role === 'admin' && change.role && change.role !== 'admin') await keepAnAdmin(ctx, user);
   const role = change.role ?? user.role;
-  const studies = role === 'admin' ? [] : checkStudies(ctx, change.studies ?? user.studies);
+  const studies = role === 'admin' ? [] : await checkStudies(ctx, change.studies ?? user.studies);
   const changed = await ctx.store.users.update(user.id, { ...(change.name ? { name: change.name } : {}), role, studies });
   if (!changed) throw problems.notFound(`The user "${id}"`);
   await recordActivity(ctx, actor, 'user-change', { detail: `${changed.login}: ${changed.role}${studies.length ? ' (' + studies.join(', ') + ')' : ''}` });

@@ -18,13 +18,20 @@ const ZFlowState = z
     sid: ZSubmissionId,
     /** The municipality chosen so far (open-link mode), three digits. */
     m: z.string().regex(/^\d{3}$/).optional(),
+    /** The questionnaire version the respondent started on: they finish on it, whatever is published meanwhile. */
+    qv: z.number().int().positive().optional(),
     a: z.record(z.string().max(200), ZAnswerValue),
   })
   .strict();
 export type FlowState = z.infer<typeof ZFlowState>;
 
-export function newFlowState(): FlowState {
-  return { v: 1, sid: randomId(), a: {} };
+export function newFlowState(version?: number): FlowState {
+  return { v: 1, sid: randomId(), ...(version === undefined ? {} : { qv: version }), a: {} };
+}
+
+/** The version a posted or saved state started on (undefined when it names none or does not decode). */
+export function startedVersion(text: unknown): number | undefined {
+  return decodeFlowState(text)?.qv;
 }
 
 export function encodeFlowState(state: FlowState): string {

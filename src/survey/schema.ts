@@ -212,12 +212,14 @@ export const ZStudy = z
     weighting: ZWeighting.default('equal'),
     /** Breakdowns below this many respondents are suppressed in reports. */
     minCellSize: z.number().int().min(1).default(5),
+    /** An archived study takes no answers and is listed apart; its results stay (set by praksis for a study it stores). */
+    archived: z.boolean().optional(),
   })
   .strict();
 export type TStudy = z.infer<typeof ZStudy>;
 
 /** A study's settings: the definition without its questionnaires (what the study settings page edits). */
-export const ZStudySettings = ZStudy.omit({ questionnaires: true });
+export const ZStudySettings = ZStudy.omit({ questionnaires: true, archived: true });
 export type TStudySettings = z.infer<typeof ZStudySettings>;
 
 /**

@@ -11,7 +11,6 @@ import { configureViews } from '../../src/http/views.ts';
 import { errorHandler } from '../../src/http/errors.ts';
 import { sendFlowStep } from '../../src/http/router.ts';
 import { firstPage, postPage, type FlowOptions } from '../../src/services/flow.ts';
-import { locate } from '../../src/services/studies.ts';
 import type { FlowState } from '../../src/survey/flow-state.ts';
 import type { NewResponse } from '../../src/storage/ports.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
@@ -33,7 +32,7 @@ beforeEach(async () => {
   submitted = [];
   progress = [];
   options = {
-    at: locate(defs, study.id, qn.id),
+    at: { study, questionnaire: qn, frame },
     base: '/i/test-token',
     startUrl: '/i/test-token',
     municipality: fixed,
