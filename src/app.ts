@@ -2,6 +2,7 @@
  * Builds the Express app (it does not listen: src/server.ts does through listen(), tests use port 0).
  * Every request goes through the same middleware and one route: there is no second path.
  */
+import { studiesApiRoutes } from './http/api-studies.ts';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
@@ -109,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/api/v1', fieldworkApiRoutes(ctx));
   mount(app, '/api/v1', usersApiRoutes(ctx));
   mount(app, '/api/v1', auditApiRoutes(ctx));
+  mount(app, '/api/v1', studiesApiRoutes(ctx));
 
   app.use('/assets', assetRoutes());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
