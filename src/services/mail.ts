@@ -67,6 +67,13 @@ function deadlineOf(at: Located, texts: TMailTexts): string {
   return new Intl.DateTimeFormat('da-DK', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, d!)));
 }
 
+/** The study's contact person in one line ("Karin Kontakt, karin@example.org, tlf. 12 34 56 78"), or '' when none is set. */
+export function contactLine(study: Located['study']): string {
+  const c = study.contact;
+  if (!c) return '';
+  return [c.name, c.email, c.phone ? `tlf. ${c.phone}` : undefined].filter(Boolean).join(', ');
+}
+
 interface Filled {
   subject: string;
   body: string;
@@ -77,7 +84,7 @@ function fill(at: Located, texts: TMailTexts, kind: 'invitation' | 'reminder', v
   const all = {
     link: values.link,
     frist: deadlineOf(at, texts),
-    kontaktperson: texts.contact || 'evalueringens kontaktperson',
+    kontaktperson: texts.contact || contactLine(at.study) || 'evalueringens kontaktperson',
     kommune: at.frame.municipalities.find((m) => m.code === values.municipality)?.name ?? values.municipality,
     navn: values.name ?? 'modtager',
     videresend: values.forward ?? '',

@@ -13,6 +13,21 @@ import { bearer, makeKey, makeUser, signedIn, tokenOf, type MadeUser } from './a
 
 /** Who may use each route. Write a new route here with the rule its allow(...) declares. */
 const TABLE: Record<string, Rule> = {
+  'POST /api/v1/studies': 'evaluator',
+  'POST /api/v1/studies/:study/copy': 'evaluator',
+  'GET /api/v1/studies/:study/definition': 'evaluator',
+  'GET /api/v1/studies/:study/settings': 'evaluator',
+  'PUT /api/v1/studies/:study/settings': 'evaluator',
+  'POST /api/v1/studies/:study/archive': 'evaluator',
+  'GET /api/v1/studies/:study/questionnaires/:questionnaire/draft': 'evaluator',
+  'PUT /api/v1/studies/:study/questionnaires/:questionnaire/draft': 'evaluator',
+  'DELETE /api/v1/studies/:study/questionnaires/:questionnaire/draft': 'evaluator',
+  'POST /api/v1/studies/:study/questionnaires/:questionnaire/draft/problems': 'evaluator',
+  'POST /api/v1/studies/:study/questionnaires/:questionnaire/publish': 'evaluator',
+  'GET /api/v1/studies/:study/questionnaires/:questionnaire/versions': 'evaluator',
+  'GET /api/v1/studies/:study/questionnaires/:questionnaire/versions/:version': 'evaluator',
+  'GET /api/v1/studies/:study/test-answers': 'evaluator',
+  'DELETE /api/v1/studies/:study/test-answers': 'evaluator',
   'GET /api/v1/studies': 'public',
   'GET /api/v1/studies/:study': 'public',
   'GET /api/v1/studies/:study/questionnaires/:questionnaire': 'public',
