@@ -63,7 +63,7 @@ export function frameOf(defs: Definitions, study: TStudy): TFrame {
  */
 export async function questionnaireVersions(ctx: Context, study: TStudy): Promise<Map<string, TQuestionnaire[]>> {
   const out = new Map<string, TQuestionnaire[]>();
-  if (templateStudy(ctx, study.id) === study) {
+  if (templateStudy(ctx, study.id)) {
     for (const qn of study.questionnaires) out.set(qn.id, [qn]);
     return out;
   }
