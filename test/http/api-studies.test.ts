@@ -341,3 +341,36 @@ describe('hostile input changes nothing', () => {
     expect(JSON.stringify(await app.store.catalog.data())).toBe(catalogBefore);
   });
 });
+
+describe('an invitation link whose draft was started on version 1', () => {
+  it('resumes and finishes on version 1 after version 2 removed a question of its second page', async () => {
+    const def = smallStudy('lille_link');
+    expect((await api('/studies', json('POST', def))).status).toBe(201);
+    expect((await publish('lille_link', 'ledere')).status).toBe(200);
+    const code = frameCode();
+    const made = await api('/studies/lille_link/invitations', json('POST', { questionnaire: 'ledere', municipalities: [code] }));
+    expect(made.status).toBe(201);
+    const link = new URL(((await made.json()) as { url: string }[])[0]!.url).pathname;
+
+    const browser = new Client(app.url);
+    const page1 = await (await browser.get(`${link}/p/1`)).text();
+    const afterPage1 = await browser.postForm(`${link}/p/1`, { state: stateOf(page1), frist: 'sjaeldent' });
+    expect(afterPage1.status).toBe(200);
+
+    // Version 2 removes the conditional question of page 2 (breaking, confirmed).
+    const { etag, definition } = await draftOf('lille_link', 'ledere');
+    definition.sections[1]!.questions = definition.sections[1]!.questions.filter((q) => q.id !== 'hvorfor');
+    expect((await put('lille_link', 'ledere', definition, etag)).status).toBe(200);
+    expect(await (await publish('lille_link', 'ledere', { confirm: true })).json()).toMatchObject({ version: 2, change: 'breaking' });
+
+    // The same browser comes back: its draft (version 1) is resumed on page 2, with the question version 2 removed.
+    const resumed = await browser.get(`${link}/p/1`);
+    const html = await resumed.text();
+    expect(html).toContain('Hvorfor sjældent?');
+    const done = await browser.postForm(`${link}/p/2`, { state: stateOf(html), tilbud: 'sprog', hvorfor: 'For få sagsbehandlere' });
+    expect(done.status).toBe(303);
+    const stored = await app.store.responses.list({ study: 'lille_link' });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ version: 1, answers: { frist: 'sjaeldent', tilbud: ['sprog'], hvorfor: 'For få sagsbehandlere' } });
+  });
+});
