@@ -303,6 +303,31 @@ describe.each(adapters)('the $name store: the catalog', (adapter) => {
   });
 });
 
+describe('the catalog on PostgreSQL with two instances', () => {
+  it('of drafts and publications sent to two stores on one database at once, exactly one of each is stored', async () => {
+    const database = await createDatabase();
+    const [one, two] = [await openStore({ databaseUrl: database.url }), await openStore({ databaseUrl: database.url })];
+    try {
+      const s = study();
+      expect(await one.catalog.addStudy(s, draftsOf(s))).toBe(true);
+      expect(await two.catalog.addStudy(s, draftsOf(s))).toBe(false);
+      const both = <R>(work: (store: Store, i: number) => Promise<R>) => Promise.all(Array.from({ length: 16 }, (_, i) => work(i % 2 === 0 ? one : two, i)));
+      const saved = await both((store, i) => store.catalog.saveDraft(s.settings.id, 'ledere', questionnaire('ledere', `Udgave ${i}`), 1));
+      expect(saved.filter((r) => r === 'conflict')).toHaveLength(15);
+      const publications = await both((store, i) => store.catalog.publish(published(s.settings.id, 'ledere', 1, questionnaire('ledere', `Udgave ${i}`)), 2));
+      expect(publications.filter((r) => r !== 'conflict')).toEqual([{ study: s.settings.id, questionnaire: 'ledere', draft: null, revision: 3 }]);
+      const updates = await both((store, i) => store.catalog.updateStudy(s.settings.id, 1, { archived: i % 3 === 0 }));
+      expect(updates.filter((r) => r === 'conflict')).toHaveLength(15);
+      expect(await two.catalog.versions(s.settings.id)).toHaveLength(1);
+      expect(await one.catalog.study(s.settings.id)).toMatchObject({ revision: 2 });
+    } finally {
+      await one.close();
+      await two.close();
+      await database.drop();
+    }
+  });
+});
+
 describe('the catalog tables on PostgreSQL (anonymity)', () => {
   it('have no serial, sequence, default, identity, trigger, foreign key or time column; a test answer has its day at most', async () => {
     const database = await createDatabase();
