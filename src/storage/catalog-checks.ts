@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { ZCatalogDocument, ZPublishedVersion, ZStoredStudy, ZTestResponse, type TCatalogDocument, type TPublishedVersion, type TStoredStudy, type TTestResponse } from '../survey/catalog.ts';
 import { ZQuestionnaire, type TQuestionnaire } from '../survey/schema.ts';
+import { contentHash } from '../survey/versions.ts';
 import { checkDocument } from './ports.ts';
 
 /** "path: message" of the first (up to three) issues. */
@@ -46,14 +47,33 @@ export function changedStudy(current: TStoredStudy, change: Partial<Pick<TStored
   return checkRecord(ZStoredStudy, { ...current, ...given, settings: { ...(change.settings ?? current.settings), id }, revision: current.revision + 1 }, `the study "${id}"`);
 }
 
-export const checkDraft = (draft: TQuestionnaire | null, study: string, questionnaire: string): TQuestionnaire | null =>
-  draft === null ? null : checkRecord(ZQuestionnaire, draft, `the draft of "${study}/${questionnaire}"`);
+/** A draft of `study`/`questionnaire`: valid, and its id the questionnaire's. */
+export function checkDraft(draft: TQuestionnaire | null, study: string, questionnaire: string): TQuestionnaire | null {
+  if (draft === null) return null;
+  const checked = checkRecord(ZQuestionnaire, draft, `the draft of "${study}/${questionnaire}"`);
+  if (checked.id !== questionnaire) throw new Error(`the draft of "${study}/${questionnaire}" has the id "${checked.id}"; nothing was stored`);
+  return checked;
+}
 
-export const checkVersion = (version: TPublishedVersion): TPublishedVersion => checkRecord(ZPublishedVersion, version, 'the published version');
+/** A version to publish: valid, its definition that questionnaire with that version number, and `hash` its content hash. */
+export function checkVersion(version: TPublishedVersion): TPublishedVersion {
+  const checked = checkRecord(ZPublishedVersion, version, 'the published version');
+  const { study, questionnaire, definition } = checked;
+  const wrong =
+    definition.id !== questionnaire
+      ? `its definition has the id "${definition.id}"`
+      : definition.version !== checked.version
+        ? `its definition has the version ${definition.version}`
+        : contentHash(definition) !== checked.hash
+          ? 'its hash is not the content hash of its definition'
+          : undefined;
+  if (wrong) throw new Error(`the published version ${checked.version} of "${study}/${questionnaire}" is not valid (${wrong}); nothing was stored`);
+  return checked;
+}
 
 export const checkTest = (response: TTestResponse): TTestResponse => checkRecord(ZTestResponse, response, 'the test answer');
 
-/** A catalog document to load: valid, and every study, head, version and test answer given once. */
+/** A catalog document to load: valid (drafts and versions as checkDraft and checkVersion), and every study, head, version and test answer given once. */
 export function checkCatalogDocument(data: TCatalogDocument): TCatalogDocument {
   const doc = checkDocument(ZCatalogDocument, data, 'studies and questionnaires');
   const keys: [string, string[]][] = [
@@ -62,6 +82,8 @@ export function checkCatalogDocument(data: TCatalogDocument): TCatalogDocument {
     ['the version', doc.versions.map((v) => `${v.study}/${v.questionnaire} ${v.version}`)],
     ['the test answer', doc.tests.map((t) => t.id)],
   ];
+  for (const h of doc.heads) checkDraft(h.draft, h.study, h.questionnaire);
+  for (const v of doc.versions) checkVersion(v);
   for (const [what, list] of keys) {
     const seen = new Set<string>();
     const twice = list.find((k) => seen.size === seen.add(k).size);

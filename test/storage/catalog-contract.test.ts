@@ -160,6 +160,7 @@ describe.each(adapters)('the $name store: the catalog', (adapter) => {
     expect(await catalog.head('integration_2027', 'ledere')).toEqual({ study: 'integration_2027', questionnaire: 'ledere', draft: null, revision: 3 });
     expect(await catalog.saveDraft('integration_2027', 'ledere', questionnaire('ledere', 'Efter'), 3)).toMatchObject({ draft: { title: 'Efter' }, revision: 4 });
     await expect(catalog.saveDraft('integration_2027', 'ledere', { ...questionnaire('ledere'), minutes: -1 }, 4)).rejects.toThrow(/the draft of "integration_2027\/ledere" is not valid \(minutes:/);
+    await expect(catalog.saveDraft('integration_2027', 'ledere', questionnaire('praktikere'), 4)).rejects.toThrow('the draft of "integration_2027/ledere" has the id "praktikere"; nothing was stored');
     expect(await catalog.heads('integration_2027')).toEqual([{ study: 'integration_2027', questionnaire: 'ledere', draft: questionnaire('ledere', 'Efter'), revision: 4 }]);
   });
 
@@ -175,9 +176,13 @@ describe.each(adapters)('the $name store: the catalog', (adapter) => {
     expect(await catalog.publish(published(s.settings.id, 'ledere', 1), 2)).toBe('conflict'); // published already
     expect(await catalog.publish(published(s.settings.id, 'andre', 1), 0)).toBe('conflict'); // no head
     await expect(catalog.publish({ ...v1, version: 2, hash: 'abc' }, 2)).rejects.toThrow(/the published version is not valid \(hash:/);
+    const v2 = published(s.settings.id, 'ledere', 2, questionnaire('ledere', 'Ny titel'));
+    const notValid = 'the published version 2 of "integration_2027/ledere" is not valid';
+    await expect(catalog.publish({ ...v2, hash: v1.hash }, 2)).rejects.toThrow(`${notValid} (its hash is not the content hash of its definition); nothing was stored`);
+    await expect(catalog.publish({ ...v2, definition: { ...v2.definition, version: 1 } }, 2)).rejects.toThrow(`${notValid} (its definition has the version 1)`);
+    await expect(catalog.publish({ ...v2, definition: { ...v2.definition, id: 'praktikere' } }, 2)).rejects.toThrow(`${notValid} (its definition has the id "praktikere")`);
     expect(await catalog.data()).toEqual(before);
     await catalog.saveDraft(s.settings.id, 'ledere', questionnaire('ledere', 'Ny titel'), 2);
-    const v2 = published(s.settings.id, 'ledere', 2, questionnaire('ledere', 'Ny titel'));
     expect(await catalog.publish(v2, 3)).toEqual({ study: s.settings.id, questionnaire: 'ledere', draft: null, revision: 4 });
     const p1 = published(s.settings.id, 'praktikere', 1);
     expect(await catalog.publish(p1, 1)).toMatchObject({ questionnaire: 'praktikere', revision: 2 });
@@ -294,6 +299,8 @@ describe.each(adapters)('the $name store: the catalog', (adapter) => {
     const empty = { studies: [], heads: [], versions: [], tests: [] };
     await expect(catalog.load({ ...empty, studies: [{ ...s, revision: 0 }] })).rejects.toThrow(/the studies and questionnaires to load are not valid \(studies\.0\.revision:.*nothing was stored/);
     await expect(catalog.load({ ...empty, heads: [{ ...head, questionnaire: 'Ledere' }] })).rejects.toThrow(/heads\.0\.questionnaire: must be lower-case/);
+    await expect(catalog.load({ ...empty, heads: [{ ...head, draft: questionnaire('praktikere') }] })).rejects.toThrow('the draft of "integration_2027/ledere" has the id "praktikere"');
+    await expect(catalog.load({ ...empty, versions: [{ ...published(s.settings.id, 'ledere', 1), hash: '0'.repeat(64) }] })).rejects.toThrow('its hash is not the content hash of its definition');
     await expect(catalog.load({ ...empty, studies: [s, s] })).rejects.toThrow('give the study "integration_2027" twice; nothing was stored');
     await expect(catalog.load({ ...empty, heads: [head, { ...head, revision: 2 }] })).rejects.toThrow('give the head "integration_2027/ledere" twice');
     const v1 = published(s.settings.id, 'ledere', 1);
