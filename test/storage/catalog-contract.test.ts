@@ -204,6 +204,19 @@ describe.each(adapters)('the $name store: the catalog', (adapter) => {
     expect(stored[0]).toMatchObject({ revision: 2 });
   });
 
+  it('of 10 studies added at once under one id, and of 10 updates from one revision, exactly one is stored', async () => {
+    const { catalog } = await open();
+    const added = await Promise.all(Array.from({ length: 10 }, (_, i) => catalog.addStudy(study('integration_2027', [`q${i}`]), [questionnaire(`q${i}`)])));
+    expect(added.filter(Boolean)).toHaveLength(1);
+    const winner = (await catalog.study('integration_2027'))!;
+    expect(await catalog.heads('integration_2027')).toEqual([{ study: 'integration_2027', questionnaire: winner.questionnaires[0], draft: questionnaire(winner.questionnaires[0]!), revision: 1 }]);
+    const updates = await Promise.all(Array.from({ length: 10 }, (_, i) => catalog.updateStudy('integration_2027', 1, { settings: { ...winner.settings, title: `Titel ${i}` } })));
+    const stored = updates.filter((u) => u !== 'conflict');
+    expect(stored).toHaveLength(1);
+    expect(await catalog.study('integration_2027')).toEqual(stored[0]);
+    expect(stored[0]).toMatchObject({ revision: 2 });
+  });
+
   it('of 10 publications at once exactly one is stored', async () => {
     const { catalog } = await open();
     const s = study();
