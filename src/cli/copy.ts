@@ -2,7 +2,8 @@
  * `praksis copy --from <where> --to <where>`: moves all of a store's data (responses, invitations
  * with their token hashes, drafts, windows, e-mail contacts, messages and texts, users with their
  * password hashes, API-key hashes, the activity log, audit records, settings with the credential
- * hashes and secrets) between a data directory and a PostgreSQL database (or two of either).
+ * hashes and secrets, the studies made in praksis with their drafts, published versions and test
+ * answers) between a data directory and a PostgreSQL database (or two of either).
  * Sessions and sign-in counters are not moved (everyone signs in again). `<where>` is a directory
  * or a postgres:// URL. The target must be empty (none of those kinds: a new directory, or a
  * database that is new or only migrated); nothing is ever overwritten. Counts and contents of
@@ -32,6 +33,7 @@ async function documents(store: Store) {
     accounts: await store.transfer.accountsData(),
     activity: await store.transfer.activityData(),
     audits: await store.transfer.auditData(),
+    catalog: await store.catalog.data(),
     settings: { ...(await store.settings.read()) },
   };
 }
@@ -48,6 +50,12 @@ function canonical(d: Documents): Documents {
     accounts: { users: sortedBy(d.accounts.users, (u) => u.id), keys: sortedBy(d.accounts.keys, (k) => k.id) },
     activity: d.activity,
     audits: d.audits,
+    catalog: {
+      studies: sortedBy(d.catalog.studies, (s) => s.settings.id),
+      heads: sortedBy(d.catalog.heads, (h) => `${h.study}/${h.questionnaire}`),
+      versions: sortedBy(d.catalog.versions, (v) => `${v.study}/${v.questionnaire}/${String(v.version).padStart(9, '0')}`),
+      tests: sortedBy(d.catalog.tests, (t) => t.id),
+    },
     settings: d.settings,
   };
 }
@@ -67,6 +75,10 @@ function counts(d: Documents): string[] {
     n(d.accounts.keys.length, 'API key'),
     n(d.activity.length, 'activity log entry', 'activity log entries'),
     audits.length > 0 ? `${n(audits.length, 'audit')} (${audits.reduce((s, a) => s + a.cases.length, 0)} case(s), ${audits.reduce((s, a) => s + a.events.length, 0)} event(s))` : '',
+    n(d.catalog.studies.length, 'study', 'studies'),
+    d.catalog.heads.length > 0 ? `${n(d.catalog.heads.length, 'questionnaire head')} (${d.catalog.heads.filter((h) => h.draft !== null).length} with a draft)` : '',
+    n(d.catalog.versions.length, 'published version'),
+    n(d.catalog.tests.length, 'test answer'),
     Object.keys(d.settings).length > 0 ? `settings (${Object.keys(d.settings).join(', ')})` : '',
   ].filter(Boolean);
 }
@@ -75,7 +87,7 @@ function counts(d: Documents): string[] {
 function differences(copied: Documents, source: Documents): string[] {
   const a = canonical(copied);
   const b = canonical(source);
-  const names: Record<keyof Documents, string> = { fieldwork: 'fieldwork data', mail: 'e-mail data', accounts: 'users and keys', activity: 'the activity log', audits: 'audit records', settings: 'settings' };
+  const names: Record<keyof Documents, string> = { fieldwork: 'fieldwork data', mail: 'e-mail data', accounts: 'users and keys', activity: 'the activity log', audits: 'audit records', catalog: 'studies and questionnaires', settings: 'settings' };
   return (Object.keys(names) as (keyof Documents)[]).filter((k) => !isDeepStrictEqual(a[k], b[k])).map((k) => `${names[k]} differ${k === 'activity' ? 's' : ''}`);
 }
 
@@ -131,6 +143,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       await target.transfer.loadAccountsData(data.accounts);
       await target.transfer.loadActivityData(data.activity);
       await target.transfer.loadAuditData(data.audits);
+      await target.catalog.load(data.catalog);
       await target.responses.addMany(responses);
     } catch (error) {
       throw new Error(`the copy failed part way (${(error as Error).message}); ${target.location} now holds part of the data: delete it (or drop the database) before trying again`, { cause: error });

@@ -1,7 +1,7 @@
 /**
  * `praksis migrate` and `praksis copy` (the build, as a user runs them): migrating by hand, and
  * moving all data (responses, fieldwork, e-mail fieldwork, accounts, the activity log, audits,
- * settings) from a data directory to PostgreSQL and back, refusing a target that holds any of it
+ * the catalog of studies made in praksis, settings) from a data directory to PostgreSQL and back, refusing a target that holds any of it
  * and checking what it copied.
  */
 import { rm } from 'node:fs/promises';
@@ -11,6 +11,8 @@ import { hashSecret } from '../../src/fieldwork/index.ts';
 import { ensureCredentials, sha256 } from '../../src/services/credentials.ts';
 import { defaultTexts } from '../../src/mail/texts.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
+import { ZStudySettings, type TQuestionnaire, type TStudy } from '../../src/survey/schema.ts';
+import { contentHash } from '../../src/survey/versions.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { ADMIN_PASSWORD, API_KEY, surveysDir } from '../http/helpers.ts';
 import { runCli } from '../http/process.ts';
@@ -40,6 +42,38 @@ const dir = async () => {
 
 const byKey = <T>(list: T[], key: (x: T) => string) => list.sort((a, b) => (key(a) < key(b) ? -1 : 1));
 
+/** The catalog, every list in one order (the file store keeps the order written, PostgreSQL sorts). */
+async function catalogOf(store: Store) {
+  const d = await store.catalog.data();
+  return {
+    studies: byKey(d.studies, (s) => s.settings.id),
+    heads: byKey(d.heads, (h) => `${h.study}/${h.questionnaire}`),
+    versions: byKey(d.versions, (v) => `${v.study}/${v.questionnaire}/${v.version}`),
+    tests: byKey(d.tests, (t) => t.id),
+  };
+}
+
+/** A study made in praksis from a copy of `template`: a draft of each questionnaire, two published versions of the first, a test answer. */
+async function addCatalogStudy(store: Store, template: TStudy, id = 'kopi_2027'): Promise<void> {
+  const { questionnaires, ...settings } = template;
+  const ids = questionnaires.map((q) => q.id);
+  const first = questionnaires[0]!;
+  expect(await store.catalog.addStudy({ settings: ZStudySettings.parse({ ...settings, id }), questionnaires: ids, archived: false, revision: 1, created: '2026-12-01' }, questionnaires)).toBe(true);
+  const publish = async (definition: TQuestionnaire, version: number, revision: number) =>
+    expect(
+      await store.catalog.publish(
+        { study: id, questionnaire: first.id, version, hash: contentHash(definition), day: '2026-12-02', change: version === 1 ? 'additive' : 'cosmetic', details: [], definition: { ...definition, version } },
+        revision,
+      ),
+    ).toMatchObject({ revision: revision + 1 });
+  await publish(first, 1, 1);
+  const retitled = { ...first, title: 'Ny titel' };
+  await store.catalog.saveDraft(id, first.id, retitled, 2);
+  await publish(retitled, 2, 3);
+  await store.catalog.saveDraft(id, first.id, { ...first, title: 'Næste udkast' }, 4);
+  await store.catalog.addTest({ id: 'test-answer-000000001', study: id, questionnaire: first.id, version: 2, municipality: '101', day: '2026-12-03', answers: {} });
+}
+
 /** Everything a store holds, comparable between stores (read through the ports the app uses). */
 async function everything(store: Store, study = 'integration_2016', audit = 'journal_2016') {
   const fieldwork = await store.transfer.fieldworkData();
@@ -58,6 +92,7 @@ async function everything(store: Store, study = 'integration_2016', audit = 'jou
     texts: await store.mail.texts(study, 'ledere'),
     audit: await store.audits.read(audit),
     second: await store.audits.read(`${audit}/second`),
+    catalog: await catalogOf(store),
   };
 }
 
@@ -119,6 +154,7 @@ describe('praksis copy', () => {
     await store.users.addKey({ id: 'key-0000001', userId: admin.id, name: 'Nøgle til R', hash: sha256('pk_a-personal-key'), createdDay: '2026-12-01', lastUsedDay: null });
     const session = 'd'.repeat(64);
     await store.users.addSession({ hash: session, userId: admin.id, expires: Date.now() + 3_600_000 });
+    await addCatalogStudy(store, study);
     const original = await everything(store, study.id);
     await store.close();
     const n = original.responses.length;
@@ -130,10 +166,13 @@ describe('praksis copy', () => {
     expect(toDb.code).toBe(0);
     expect(toDb.stdout).toContain(
       `Copied and checked: ${n} response(s), 2 invitations, 1 draft, 1 window, 1 contact, 1 e-mail message, 1 set of mail texts, 1 user, 1 API key, ` +
-        `1 activity log entry, 2 audits (2 case(s), 1 event(s)), settings (`,
+        `1 activity log entry, 2 audits (2 case(s), 1 event(s)), 1 study, ${study.questionnaires.length} questionnaire heads (${study.questionnaires.length} with a draft), ` +
+        `2 published versions, 1 test answer, settings (`,
     );
     expect(toDb.stdout).toContain('Sessions and sign-in counters are not copied: everyone signs in again.');
     expect(toDb.stdout).not.toContain('praksis-test@');
+    expect(original.catalog.versions.map((v) => [v.version, v.definition.title])).toEqual([[1, study.questionnaires[0]!.title], [2, 'Ny titel']]);
+    expect(original.catalog.heads[0]).toMatchObject({ draft: { title: 'Næste udkast' }, revision: 5 });
     expect(original).toMatchObject({ users: [{ login: 'admin' }], keys: [[{ lastUsedDay: null }]], messages: [{ status: 'queued', attempts: 0 }], second: { cases: [{ caseId: 'sag-1' }] } });
     expect(await snapshot({ databaseUrl: db.url }, study.id)).toEqual(original);
     const moved = await openStore({ databaseUrl: db.url });
@@ -179,6 +218,7 @@ describe('praksis copy', () => {
     const filled = await openStore(source);
     await filled.responses.add({ study: 's', questionnaire: 'q', version: 1, municipality: '101', answers: { a: 'x' } });
     await filled.close();
+    const template = (await loadDefinitions(surveysDir)).studies[0]!;
     const user = { id: 'user-0000001', name: 'Eva', login: 'eva', role: 'evaluator' as const, studies: ['integration_2016'], passwordHash: 'scrypt$x', createdDay: '2026-12-01' };
     const kinds: [string, (store: Store) => Promise<unknown>][] = [
       ['1 contact', (t) => t.mail.addContacts([{ study: 'integration_2016', questionnaire: 'ledere', municipality: '101', email: 'a@kommune.dk' }])],
@@ -187,6 +227,7 @@ describe('praksis copy', () => {
       ['1 user', (t) => t.users.add(user)],
       ['1 activity log entry', (t) => t.users.log({ at: '2026-12-01T10:00:00Z', who: 'eva', action: 'export', study: null, detail: 'x' })],
       ['1 audit (1 case(s), 0 event(s))', (t) => t.audits.update('journal_2016/second', () => ({ cases: [{ caseId: 'sag-1', municipality: 'A', values: {} }], eventsOf: [], events: [] }))],
+      [`1 study, ${template.questionnaires.length} questionnaire heads (${template.questionnaires.length} with a draft), 2 published versions, 1 test answer`, (t) => addCatalogStudy(t, template)],
     ];
     for (const [held, put] of kinds) {
       const db = await database();
@@ -199,7 +240,7 @@ describe('praksis copy', () => {
       expect(refused.stderr).toContain(`is not empty (it holds ${held}); praksis copy never overwrites`);
       expect(await snapshot({ databaseUrl: db.url })).toEqual(before);
     }
-    // A data directory holding only audit records (or only an activity log) is no target either.
+    // A data directory holding only audit records (or only an activity log, or only a study made in praksis) is no target either.
     for (const [held, put] of kinds.slice(4)) {
       const target = await dir();
       const store = await openStore(target);

@@ -6,9 +6,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { ZPublishedVersion, ZQuestionnaireHead, ZStoredStudy, ZTestResponse, ZCatalogDocument, type TCatalogDocument, type TPublishedVersion, type TQuestionnaireHead, type TStoredStudy, type TTestResponse } from '../../survey/catalog.ts';
+import { ZPublishedVersion, ZQuestionnaireHead, ZStoredStudy, ZTestResponse, type TCatalogDocument, type TPublishedVersion, type TQuestionnaireHead, type TStoredStudy, type TTestResponse } from '../../survey/catalog.ts';
 import type { TQuestionnaire } from '../../survey/schema.ts';
-import { checkDocument, type CatalogPort } from '../ports.ts';
+import { changedStudy, checkCatalogDocument, checkDraft, checkNewStudy, checkTest, checkVersion } from '../catalog-checks.ts';
+import type { CatalogPort } from '../ports.ts';
 import { JsonDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
@@ -74,12 +75,14 @@ export class FileCatalog implements CatalogPort {
     return found && structuredClone(found);
   }
 
-  addStudy(study: TStoredStudy, drafts: readonly TQuestionnaire[]): Promise<boolean> {
-    const checked = ZStoredStudy.parse(study);
+  async addStudy(study: TStoredStudy, drafts: readonly TQuestionnaire[]): Promise<boolean> {
+    const checked = checkNewStudy(study, drafts);
+    const id = checked.study.settings.id;
     return this.#change((data) => {
-      if (data.studies.some((s) => s.settings.id === checked.settings.id)) return { result: false };
-      const heads = drafts.map((d) => ({ study: checked.settings.id, questionnaire: d.id, draft: structuredClone(d), revision: 1 }));
-      return { next: { ...data, studies: [...data.studies, checked], heads: [...data.heads.filter((h) => h.study !== checked.settings.id), ...heads] }, result: true };
+      // The id is taken, too, while a head or version of it is stored (a revision is never reset).
+      if (data.studies.some((s) => s.settings.id === id) || data.heads.some((h) => h.study === id) || data.versions.some((v) => v.study === id)) return { result: false };
+      const heads = checked.drafts.map((d) => ({ study: id, questionnaire: d.id, draft: d, revision: 1 }));
+      return { next: { ...data, studies: [...data.studies, checked.study], heads: [...data.heads, ...heads] }, result: true };
     });
   }
 
@@ -89,7 +92,7 @@ export class FileCatalog implements CatalogPort {
       if (at < 0) return { result: undefined };
       const current = data.studies[at]!;
       if (current.revision !== expectedRevision) return { result: 'conflict' };
-      const next = ZStoredStudy.parse({ ...current, ...structuredClone(change), settings: { ...(change.settings ?? current.settings), id }, revision: current.revision + 1 });
+      const next = changedStudy(current, change);
       const studies = [...data.studies];
       studies[at] = next;
       return { next: { ...data, studies }, result: next };
@@ -102,15 +105,16 @@ export class FileCatalog implements CatalogPort {
   }
 
   async heads(study: string): Promise<TQuestionnaireHead[]> {
-    return structuredClone((await this.#data()).heads.filter((h) => h.study === study));
+    return structuredClone((await this.#data()).heads.filter((h) => h.study === study).sort((a, b) => (a.questionnaire < b.questionnaire ? -1 : 1)));
   }
 
-  saveDraft(study: string, questionnaire: string, draft: TQuestionnaire | null, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
+  async saveDraft(study: string, questionnaire: string, draft: TQuestionnaire | null, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
+    const checked = checkDraft(draft, study, questionnaire);
     return this.#change<TQuestionnaireHead | 'conflict'>((data) => {
       const at = data.heads.findIndex(sameHead(study, questionnaire));
       const current = at < 0 ? undefined : data.heads[at]!;
       if ((current?.revision ?? 0) !== expectedRevision) return { result: 'conflict' };
-      const next = ZQuestionnaireHead.parse({ study, questionnaire, draft: draft && structuredClone(draft), revision: expectedRevision + 1 });
+      const next = ZQuestionnaireHead.parse({ study, questionnaire, draft: checked, revision: expectedRevision + 1 });
       const heads = [...data.heads];
       if (at < 0) heads.push(next);
       else heads[at] = next;
@@ -127,8 +131,8 @@ export class FileCatalog implements CatalogPort {
     );
   }
 
-  publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
-    const checked = ZPublishedVersion.parse(version);
+  async publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
+    const checked = checkVersion(version);
     return this.#change<TQuestionnaireHead | 'conflict'>((data) => {
       const at = data.heads.findIndex(sameHead(checked.study, checked.questionnaire));
       const current = at < 0 ? undefined : data.heads[at]!;
@@ -142,13 +146,17 @@ export class FileCatalog implements CatalogPort {
     });
   }
 
-  addTest(response: TTestResponse): Promise<void> {
-    const checked = ZTestResponse.parse(response);
-    return this.#change((data) => ({ next: { ...data, tests: [...data.tests, checked] }, result: undefined }));
+  async addTest(response: TTestResponse): Promise<void> {
+    const checked = checkTest(response);
+    return this.#change((data) => {
+      if (data.tests.some((t) => t.id === checked.id)) throw new Error(`a test answer with the id "${checked.id}" is stored already; nothing was stored`);
+      return { next: { ...data, tests: [...data.tests, checked] }, result: undefined };
+    });
   }
 
   async tests(study: string, questionnaire?: string): Promise<TTestResponse[]> {
-    return structuredClone((await this.#data()).tests.filter((t) => t.study === study && (questionnaire === undefined || t.questionnaire === questionnaire)));
+    const tests = (await this.#data()).tests.filter((t) => t.study === study && (questionnaire === undefined || t.questionnaire === questionnaire));
+    return structuredClone(tests.sort((a, b) => (a.id < b.id ? -1 : 1)));
   }
 
   async clearTests(study: string, questionnaire?: string): Promise<number> {
@@ -165,7 +173,7 @@ export class FileCatalog implements CatalogPort {
   }
 
   async load(data: TCatalogDocument): Promise<void> {
-    const parsed = checkDocument(ZCatalogDocument, data, 'studies and questionnaires');
+    const parsed = checkCatalogDocument(data);
     await this.#change((current) => {
       if (current.studies.length + current.heads.length + current.versions.length + current.tests.length > 0) throw new Error(`${this.#file} already holds studies or questionnaires; they are not overwritten`);
       return { next: parsed, result: undefined };

@@ -7,6 +7,7 @@
  *   contacts, messages, mail_texts  e-mail fieldwork, apart from responses (./mail.ts)
  *   users, api_keys, sessions, login_attempts, activity   accounts and the activity log (./users.ts)
  *   audit_cases, audit_events  case-file audit records (./audit.ts)
+ *   catalog_studies, catalog_heads, catalog_versions, catalog_tests  studies made in praksis (./catalog.ts)
  *   praksis_schema  the migrations applied (./migrate.ts, ./migrations/)
  *
  * Opening connects (failing fast with a clear message when the database cannot be reached) and
@@ -16,6 +17,7 @@
 import pg from 'pg';
 import type { Store } from '../ports.ts';
 import { PostgresAudits } from './audit.ts';
+import { PostgresCatalog } from './catalog.ts';
 import { migrate } from './migrate.ts';
 import { PostgresFieldwork } from './fieldwork.ts';
 import { PostgresMail } from './mail.ts';
@@ -102,6 +104,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     mail: guarded(new PostgresMail(pool)),
     users: guarded(new PostgresUsers(pool)),
     audits: guarded(new PostgresAudits(pool)),
+    catalog: guarded(new PostgresCatalog(pool)),
     close() {
       closing ??= (async () => {
         responses.close();
