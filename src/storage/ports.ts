@@ -298,7 +298,7 @@ export interface CatalogPort {
   updateStudy(id: string, expectedRevision: number, change: Partial<Pick<TStoredStudy, 'settings' | 'questionnaires' | 'archived'>>): Promise<TStoredStudy | 'conflict' | undefined>;
   /** The head of a questionnaire, or undefined. */
   head(study: string, questionnaire: string): Promise<TQuestionnaireHead | undefined>;
-  /** Every head of a study. */
+  /** Every head of a study, by questionnaire id. */
   heads(study: string): Promise<TQuestionnaireHead[]>;
   /**
    * Stores `draft` (null removes the draft) when the head's revision is `expectedRevision` (0:
@@ -314,9 +314,9 @@ export interface CatalogPort {
    */
   publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'>;
 
-  /** Stores a test answer (preview / test mode) apart from the responses; returns its id. */
+  /** Stores a test answer (preview / test mode) apart from the responses; an id stored already is refused. */
   addTest(response: TTestResponse): Promise<void>;
-  /** The test answers of a study (optionally one questionnaire). */
+  /** The test answers of a study (optionally one questionnaire), by their random id (never in the order given). */
   tests(study: string, questionnaire?: string): Promise<TTestResponse[]>;
   /** Deletes the test answers of a study (optionally one questionnaire); returns how many. */
   clearTests(study: string, questionnaire?: string): Promise<number>;
