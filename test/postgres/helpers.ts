@@ -83,9 +83,21 @@ export async function submissions() {
   };
 }
 
+/**
+ * POSTs a submission as a careful client does: a request that met a closed keep-alive socket (the
+ * server closes idle ones after 5 s; under load a reused socket can be closing as it is used) is sent
+ * again, at most twice: with a submissionId in the body a retry never stores twice.
+ */
 export async function post(base: string, body: string): Promise<{ status: number; json: { id?: string; error?: { code: number; message: string } } }> {
-  const res = await fetch(`${base}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { status: res.status, json: (await res.json()) as { id?: string; error?: { code: number; message: string } } };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(`${base}/api/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      return { status: res.status, json: (await res.json()) as { id?: string; error?: { code: number; message: string } } };
+    } catch (error) {
+      const socketClosed = error instanceof TypeError && /other side closed|ECONNRESET/.test(String((error as { cause?: unknown }).cause));
+      if (!socketClosed || attempt >= 2 || !body.includes('submissionId')) throw error;
+    }
+  }
 }
 
 /** A praksis server process (npm start's build) on the database at `url`; the submission rate limit off. */
