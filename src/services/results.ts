@@ -16,7 +16,7 @@ import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses } from './status.ts';
-import { findStudy, frameOf, listStudies, locate, studyEligibility, studyFrame } from './studies.ts';
+import { findStudy, frameOf, listStudies, locate, questionnaireVersions, studyEligibility, studyFrame } from './studies.ts';
 
 const ZResultsQuery = z
   .object({
@@ -96,6 +96,7 @@ export async function responsesExport(ctx: Context, studyId: string, query: TRes
     secret: await exportSecret(ctx),
     identifyMunicipality: query.identify === 'municipality',
     ...(query.dialect ? { dialect: query.dialect } : {}),
+    versions: await questionnaireVersions(ctx, study),
   };
   const text = responsesCsv(study, await studyFrame(ctx, study), responses, options);
   return { filename: csvName(study.id, 'responses', query.dialect), text, identifying: identifiesMunicipalities(options) };
@@ -141,14 +142,15 @@ export async function reportDocxExport(ctx: Context, studyId: string, query: TRe
 export async function syntaxExport(ctx: Context, studyId: string, language: 'R' | 'sps'): Promise<CsvFile> {
   const study = await findStudy(ctx, studyId);
   const csv = csvName(study.id, 'responses', 'standard');
+  const versions = await questionnaireVersions(ctx, study);
   return language === 'R'
-    ? { filename: `${study.id}-responses.R`, text: rSyntax(study, csv) }
-    : { filename: `${study.id}-responses.sps`, text: spssSyntax(study, csv) };
+    ? { filename: `${study.id}-responses.R`, text: rSyntax(study, csv, versions) }
+    : { filename: `${study.id}-responses.sps`, text: spssSyntax(study, csv, versions) };
 }
 
 export async function codebookExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
   const study = await findStudy(ctx, studyId);
-  return { filename: csvName(study.id, 'codebook', query.dialect), text: codebookCsv(study, query.dialect ?? 'standard') };
+  return { filename: csvName(study.id, 'codebook', query.dialect), text: codebookCsv(study, query.dialect ?? 'standard', await questionnaireVersions(ctx, study)) };
 }
 
 /**

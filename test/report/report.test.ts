@@ -140,7 +140,7 @@ describe('exports', () => {
 
   it('responses.csv: a pseudonymous cluster shared by both questionnaires, no municipality code unless asked', () => {
     const csv = parseCsv(responsesCsv(study, frame, demo, { weighting: 'equal', secret: 's' }));
-    expect(csv.header.slice(0, 5)).toEqual(['response_id', 'questionnaire', 'cluster', 'region', 'weight']);
+    expect(csv.header.slice(0, 6)).toEqual(['response_id', 'questionnaire', 'version', 'cluster', 'region', 'weight']);
     expect(csv.header).not.toContain('municipality');
     const clusterOf = (qn: string) => new Set(csv.rows.filter((r) => r[1] === qn).map((r) => r[2]));
     const shared = [...clusterOf('ledere')].filter((c) => clusterOf('praktikere').has(c));
