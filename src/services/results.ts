@@ -52,9 +52,11 @@ async function exportSecret(ctx: Context): Promise<string> {
 
 async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
   // Rows with the responses' cell tallies (PostgreSQL aggregates them in SQL; the file store has its table).
-  const table = await ctx.store.responses.reportTable(reportTallySpec(study));
+  // Every published version's questions are tallied; the report spans the versions.
+  const versions = await questionnaireVersions(ctx, study);
+  const table = await ctx.store.responses.reportTable(reportTallySpec(study, versions));
   const eligible = await studyEligibility(ctx, study);
-  return buildReport(study, frameOf(ctx.definitions, study), table, { eligible, ...(query.weighting ? { weighting: query.weighting } : {}) });
+  return buildReport(study, frameOf(ctx.definitions, study), table, { eligible, versions, ...(query.weighting ? { weighting: query.weighting } : {}) });
 }
 
 export async function studyReport(ctx: Context, studyId: string, query: TResultsQuery): Promise<{ study: TStudy; report: Report }> {
@@ -73,6 +75,8 @@ export async function tablesJson(ctx: Context, studyId: string, query: TResultsQ
     respondents: report.respondents,
     rows: tableRows(report),
     differences: report.figures.flatMap((f) => (f.difference ? [{ figure: f.figure, ...f.difference }] : [])),
+    /** The figures whose question changed between published versions, with the notes under them (Danish). */
+    changes: report.figures.flatMap((f) => (f.changes.length > 0 ? [{ figure: f.figure, question: f.question, notes: f.changes }] : [])),
   };
 }
 
