@@ -93,6 +93,10 @@ export function categories(table: ResponseTable, q: ChoiceQuestion | MultiQuesti
   if (cached) return cached;
   const { options, excluded } = baseOptions(q, includeNonSubstantive);
   const out: Categories = { options: options.map((o) => ({ code: o.code, label: o.label, nonSubstantive: o.nonSubstantive })), excluded };
+  if (g.versions.length <= 1) {
+    g.categories.set(key, out);
+    return out;
+  }
   const known = new Set(q.options.map((o) => o.code));
   const answered = answeredCodes(table, g, q.id);
   const earlier = [...g.versions].reverse();

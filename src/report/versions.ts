@@ -113,10 +113,24 @@ function danishDetail(detail: string, id: string, a: TQuestionnaire, b: TQuestio
   if (rest === ': figure settings changed') return 'figurens indstillinger (kombinerede kategorier, sammenligning eller basis) er ændret';
   if (rest === ': options reordered') return 'svarmulighederne står i en anden rækkefølge';
   const field = /^: (\w+) changed$/.exec(rest)?.[1];
-  if (field === 'showIf') return 'betingelsen for, hvem der får spørgsmålet, er ændret';
   if (field === 'required') return qb?.required ? 'spørgsmålet skal nu besvares' : 'spørgsmålet skal ikke længere besvares';
-  return `reglen »${field ?? rest.replace(/^: /, '')}« er ændret`;
+  const rule = field ? RULES[field] : undefined;
+  return rule ? `${rule} er ændret` : `reglen »${field ?? rest.replace(/^: /, '')}« er ændret`;
 }
+
+/** Question rules classifyChange names by field, as a Danish subject ("… er ændret"). */
+const RULES: Record<string, string> = {
+  showIf: 'betingelsen for, hvem der får spørgsmålet,',
+  min: 'den mindste tilladte værdi',
+  max: 'den største tilladte værdi',
+  integer: 'om svaret skal være et helt tal,',
+  unit: 'enheden',
+  maxLength: 'den største tilladte længde af svaret',
+  minSelected: 'hvor mange svar der mindst skal vælges,',
+  maxSelected: 'hvor mange svar der højst må vælges,',
+  appendixTitle: 'bilagstabellen',
+  addition: 'markeringen som tilføjet spørgsmål',
+};
 
 /**
  * The notes on question `id` across the versions of a questionnaire, one per pair of consecutive
