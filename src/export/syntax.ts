@@ -20,7 +20,7 @@ import { META_COLUMNS } from './exports.ts';
 interface ExportColumn {
   name: string;
   label: string;
-  kind: 'code' | 'number' | 'text' | 'flag';
+  kind: 'code' | 'number' | 'integer' | 'text' | 'flag';
   /** Option codes and labels, in the questionnaire's order (choice questions). */
   options?: readonly { code: string; label: string; nonSubstantive: boolean }[];
   width: number;
@@ -31,7 +31,7 @@ function exportColumns(study: TStudy, versions?: Versions): ExportColumn[] {
   const columns: ExportColumn[] = META_COLUMNS.filter((c) => c.question !== 'municipality').map((c) => ({
     name: c.question,
     label: c.label,
-    kind: c.type === 'number' ? 'number' : 'text',
+    kind: c.question === 'version' ? 'integer' : c.type === 'number' ? 'number' : 'text',
     width: c.question === 'region' ? 60 : 40,
   }));
   for (const q of exportQuestions(study, versions)) columns.push(...questionColumns(q));
@@ -99,7 +99,7 @@ function spssString(text: string): string {
 
 export function spssSyntax(study: TStudy, csvFile: string, versions?: Versions): string {
   const columns = exportColumns(study, versions);
-  const format = (c: ExportColumn) => (c.kind === 'number' ? 'F12.6' : c.kind === 'flag' ? 'F1.0' : `A${Math.min(32767, Math.max(1, c.width))}`);
+  const format = (c: ExportColumn) => (c.kind === 'number' ? 'F12.6' : c.kind === 'integer' ? 'F8.0' : c.kind === 'flag' ? 'F1.0' : `A${Math.min(32767, Math.max(1, c.width))}`);
   const lines = [
     `* ${study.title.replace(/\s+/g, ' ')}: reads ${csvFile} (the standard dialect) with the questionnaire's labels.`,
     '* Made by praksis. Empty cells are questions a respondent was not shown or skipped (system-missing or blank).',

@@ -160,18 +160,23 @@ export async function codebookExport(ctx: Context, studyId: string, query: TResu
 /**
  * Free-text answers ("Andet, angiv" and text questions) of a questionnaire, each list sorted
  * alphabetically: no municipality, no submission order, so a text cannot be lined up with anything.
+ * Every published version's fields: the latest version's, then those only earlier versions asked
+ * (each labelled as the latest version that has it).
  */
 export async function freeTexts(ctx: Context, studyId: string, questionnaireId: string) {
   const at = await locate(ctx, studyId, questionnaireId);
+  const versions = (await questionnaireVersions(ctx, at.study)).get(at.questionnaire.id) ?? [at.questionnaire];
   const table = await ctx.store.responses.table();
   const rows = table.rows({ study: at.study.id, questionnaire: at.questionnaire.id });
-  const fields = at.questionnaire.sections
-    .flatMap((section) => section.questions)
+  const seen = new Set<string>();
+  const fields = [...versions]
+    .reverse()
+    .flatMap((version) => version.sections.flatMap((section) => section.questions))
     .flatMap((q) => {
       const keys: { key: string; label: string }[] = [];
       if (q.type === 'text') keys.push({ key: q.id, label: q.text });
       if ('options' in q) for (const o of q.options.filter((x) => x.other)) keys.push({ key: `${q.id}_other`, label: `${q.text} – »${o.label}«` });
-      return keys;
+      return keys.filter((k) => !seen.has(k.key) && seen.add(k.key));
     })
     .map(({ key, label }) => ({ key, label, texts: table.texts(key, rows).sort((a, b) => a.localeCompare(b, 'da')) }));
   return { at, responses: rows.length, fields };

@@ -101,7 +101,7 @@ describe('the syntax files across versions', () => {
     const sps = spssSyntax(study, 'x.csv', versions);
     const declared = sps.split('/VARIABLES=\n')[1]!.split('\n.\n')[0]!.split('\n').map((l) => l.trim().split(' '));
     expect(declared.map((d) => d[0])).toEqual(parseCsv(csvOf()).header);
-    expect(declared.find((d) => d[0] === 'version')![1]).toBe('F12.6');
+    expect(declared.find((d) => d[0] === 'version')![1]).toBe('F8.0');
     expect(sps).toContain("samarbejde 'godt' 'Rigtig godt' 'daarligt' 'Dårligt' 'ved_ikke' 'Ved ikke' 'middel' 'Middel'");
     expect(sps).toContain("ny_vurdering 'ja' 'Ja' 'nej' 'Nej'");
   });

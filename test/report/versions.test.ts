@@ -20,7 +20,7 @@ import { reportTallySpec } from '../../src/report/inputs.ts';
 import { buildReport, type Report } from '../../src/report/tables.ts';
 import { createStudy, draftView, publishQuestionnaire, saveDraft } from '../../src/services/authoring.ts';
 import { createContext } from '../../src/services/context.ts';
-import { codebookExport, responsesExport, tablesJson } from '../../src/services/results.ts';
+import { codebookExport, freeTexts, responsesExport, tablesJson } from '../../src/services/results.ts';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { openStore, type Store } from '../../src/storage/index.ts';
 import { responses, study, v1, v2, versions } from '../fixtures/versions/study.ts';
@@ -170,5 +170,23 @@ describe('through the results use cases: a stored study published twice', () => 
     const version = csv.header.indexOf('version');
     expect(csv.rows.map((r) => r[version]).sort()).toEqual(responses.map((r) => String(r.version)).sort());
     expect((await codebookExport(ctx, study.id, {})).text).toBe(readFileSync(`${fixtures}versioner-codebook.csv`, 'utf8'));
+  });
+
+  it('the free-text page lists a text question only the earlier version asked, with its answers', async () => {
+    const ctx = createContext(defs, store);
+    const comment = { id: 'kommentar', type: 'text', required: false, text: 'Har du en kommentar?' };
+    const { version: _v, ...first } = v1;
+    const withComment = { ...first, sections: first.sections.map((s) => ({ ...s, questions: [...s.questions, comment] })) };
+    await createStudy(ctx, admin, { ...study, id: 'fritekst', questionnaires: [withComment] });
+    await publishQuestionnaire(ctx, admin, 'fritekst', 'praktikere', {});
+    await saveDraft(ctx, admin, 'fritekst', 'praktikere', first, (await draftView(ctx, 'fritekst', 'praktikere')).etag);
+    await publishQuestionnaire(ctx, admin, 'fritekst', 'praktikere', { confirm: true });
+    await store.responses.addMany([
+      { ...responses[0]!, id: 'fritekst00abcdefghij', study: 'fritekst', answers: { samarbejde: 'godt', kommentar: 'Fint samarbejde' } },
+      { ...responses[1]!, id: 'fritekst01abcdefghij', study: 'fritekst', version: 2, answers: { samarbejde: 'middel' } },
+    ]);
+    const texts = await freeTexts(ctx, 'fritekst', 'praktikere');
+    expect(texts.responses).toBe(2);
+    expect(texts.fields).toEqual([{ key: 'kommentar', label: 'Har du en kommentar?', texts: ['Fint samarbejde'] }]);
   });
 });
