@@ -266,7 +266,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
   const numbers = new Map<number, { q: TQuestion; g: Group }[]>();
   const others = new Map<string, { q: TQuestion; g: Group }[]>();
   for (const g of groups) {
-    for (const q of g.questionnaire.sections.flatMap((s) => s.questions)) {
+    for (const q of reportQuestions(g)) {
       if (q.figure) numbers.set(q.figure.number, [...(numbers.get(q.figure.number) ?? []), { q, g }]);
       else if (q.type === 'number' || q.type === 'text') others.set(q.id, [...(others.get(q.id) ?? []), { q, g }]);
     }
@@ -329,6 +329,30 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
 }
 
 /**
+ * The questions the report reads for a group: the latest version's, then those only earlier
+ * versions asked, as the latest of them asks it (its answers still count; the figure's notes say
+ * it was removed). An earlier figure whose number the latest version gives another question is
+ * left out (its answers stay in responses.csv).
+ */
+function reportQuestions(g: Group): TQuestion[] {
+  const latest = g.questionnaire.sections.flatMap((s) => s.questions);
+  if (g.versions.length <= 1) return latest;
+  const ids = new Set(latest.map((q) => q.id));
+  const numbers = new Set(latest.flatMap((q) => (q.figure ? [q.figure.number] : [])));
+  const out = [...latest];
+  for (const version of [...g.versions].reverse()) {
+    for (const q of version.sections.flatMap((s) => s.questions)) {
+      if (ids.has(q.id)) continue;
+      ids.add(q.id);
+      if (q.figure && numbers.has(q.figure.number)) continue;
+      if (q.figure) numbers.add(q.figure.number);
+      out.push(q);
+    }
+  }
+  return out;
+}
+
+/**
  * The figure's notes on changes between versions: per group the question's notes; the same notes
  * for every group are said once, otherwise each group's are prefixed with its label.
  */
@@ -341,7 +365,7 @@ function changeNotes(list: { q: TQuestion; g: Group }[]): string[] {
 /** Unweighted counts of the group's answers to the questions marked `appendixTitle` (single or scale). */
 function tallies(table: ResponseTable, g: Group): AppendixTally[] {
   const out: AppendixTally[] = [];
-  for (const q of g.questionnaire.sections.flatMap((s) => s.questions)) {
+  for (const q of reportQuestions(g)) {
     if (q.appendixTitle === undefined || (q.type !== 'single' && q.type !== 'scale')) continue;
     const { codes, values } = columnOf(table, g, q.id);
     // Every option of the latest version, then those only earlier versions had that answers hold.

@@ -115,6 +115,24 @@ describe('without the versions the removed option is not silently lost', () => {
   });
 });
 
+describe('a question the latest version no longer asks', () => {
+  it('keeps its figure, from every answer to it, with a note that it was removed', () => {
+    const v3 = { ...v2, version: 3, sections: v2.sections.map((s) => ({ ...s, questions: s.questions.filter((q) => q.id !== 'ny_vurdering') })) };
+    const report = buildReport({ ...study, questionnaires: [v3] }, frame, responses, { weighting: 'equal', versions: new Map([['praktikere', [v1, v2, v3]]]) });
+    const f = report.figures.find((x) => x.figure === 3)!;
+    expect(f.question).toBe('ny_vurdering');
+    expect(f.changes).toEqual([NY_NOTE, 'Spørgsmålet er ændret mellem version 2 og 3: spørgsmålet er fjernet.']);
+    expect(f.groups[0]!.rows.map((r) => [r.code, r.n])).toEqual([['ja', 4], ['nej', 3]]);
+    expect(Math.abs(f.groups[0]!.rows[0]!.estimate - 31 / 46)).toBeLessThan(1e-12);
+  });
+
+  it('gives way to the figure the latest version numbers the same', () => {
+    const v3 = { ...v2, version: 3, sections: v2.sections.map((s) => ({ ...s, questions: s.questions.map((q) => (q.id === 'ny_vurdering' ? { ...q, id: 'anden_vurdering' } : q)) })) };
+    const report = buildReport({ ...study, questionnaires: [v3] }, frame, responses, { weighting: 'equal', versions: new Map([['praktikere', [v1, v2, v3]]]) });
+    expect(report.figures.map((f) => [f.figure, f.question])).toEqual([[1, 'samarbejde'], [2, 'redskaber'], [3, 'anden_vurdering']]);
+  });
+});
+
 describe('the PNG notes and the Word file', () => {
   it('the Word file prints the change notes under the figure', async () => {
     const report = reports.get('files')!;
