@@ -1,29 +1,25 @@
 /**
  * The three researcher exports, pure (rows in, CSV text out):
- *  - responses.csv: one row per response with a pseudonymous `cluster` per municipality (stable
- *    within a study, the same in both questionnaires), region, weight, and one column per
- *    question (a multi-select as 0/1 columns `<question>_<option>`). Rows are sorted by
- *    questionnaire, cluster and random id — never in submission order.
+ *  - responses.csv: one row per response with the questionnaire `version` it answered, a
+ *    pseudonymous `cluster` per municipality (stable within a study, the same in both
+ *    questionnaires), region, weight, and one column per question of ANY published version (a
+ *    multi-select as 0/1 columns `<question>_<option>`, every option any version had): an answer
+ *    of a version without the question or option is empty. Rows are sorted by questionnaire,
+ *    cluster and random id — never in submission order.
  *  - tables.csv: the report's tables in long format, estimates as proportions (0–1).
- *  - codebook.csv: every question and option with its figure.
+ *  - codebook.csv: every question and option of every version with its figure.
  */
 import { createHmac } from 'node:crypto';
 import type { TFrame } from '../frame/schema.ts';
 import type { Report } from '../report/tables.ts';
 import { groupWeights } from '../report/weighting.ts';
-import type { TQuestion, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
+import { exportQuestions, versionsOf, type Versions } from '../report/versions.ts';
+import type { TQuestionnaire, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
 import { toCsv, type Column, type Dialect } from './csv.ts';
 
 /** A pseudonym per municipality: HMAC(secret, study + code); without the secret it cannot be reversed by trying all 98 codes. */
 export function clusterPseudonym(secret: string, study: string, municipality: string): string {
   return 'c' + createHmac('sha256', secret).update(`${study}\u0000${municipality}`).digest('hex').slice(0, 10);
-}
-
-/** The questions that get columns in responses.csv, each once (a question in both questionnaires has one column). */
-export function exportQuestions(study: TStudy): TQuestion[] {
-  const seen = new Map<string, TQuestion>();
-  for (const qn of study.questionnaires) for (const q of qn.sections.flatMap((s) => s.questions)) if (q.type !== 'municipality' && !seen.has(q.id)) seen.set(q.id, q);
-  return [...seen.values()];
 }
 
 interface ResponseRow {
@@ -40,6 +36,8 @@ export interface ResponsesExportOptions {
   /** Adds the municipality code (`?identify=municipality`). */
   identifyMunicipality?: boolean;
   dialect?: Dialect;
+  /** Every published version of each questionnaire (oldest first); without it, the study's own. */
+  versions?: Versions;
 }
 
 export function responsesCsv(study: TStudy, frame: TFrame, responses: readonly TResponse[], options: ResponsesExportOptions): string {
@@ -58,28 +56,30 @@ export function responsesCsv(study: TStudy, frame: TFrame, responses: readonly T
   const columns: Column<ResponseRow>[] = [
     { label: 'response_id', value: (x) => x.r.id, raw: true },
     { label: 'questionnaire', value: (x) => x.r.questionnaire, raw: true },
+    { label: 'version', value: (x) => x.r.version, raw: true },
     { label: 'cluster', value: (x) => x.cluster, raw: true },
     { label: 'region', value: (x) => x.region },
     { label: 'weight', value: (x) => x.weight },
   ];
   if (options.identifyMunicipality) columns.push({ label: 'municipality', value: (x) => x.r.municipality, raw: true });
-  for (const q of exportQuestions(study)) {
+  for (const q of exportQuestions(study, options.versions)) {
     const get = (x: ResponseRow) => (Object.hasOwn(x.r.answers, q.id) ? x.r.answers[q.id] : undefined);
-    if (q.type === 'multi') {
-      for (const o of q.options) {
-        columns.push({ label: `${q.id}_${o.code}`, value: (x) => {
-          const v = get(x);
-          return Array.isArray(v) ? (v.includes(o.code) ? 1 : 0) : null;
-        } });
-      }
-    } else {
-      // Option codes and numbers are written as they are; only typed text gets the formula guard.
-      columns.push({ label: q.id, raw: q.type !== 'text', value: (x) => {
+    for (const o of q.flags ?? []) {
+      columns.push({ label: `${q.id}_${o.code}`, value: (x) => {
         const v = get(x);
-        return Array.isArray(v) ? v.join(' ') : v;
+        return Array.isArray(v) ? (v.includes(o.code) ? 1 : 0) : null;
       } });
     }
-    if ((q.type === 'single' || q.type === 'scale' || q.type === 'multi') && q.options.some((o) => o.other)) {
+    if (q.plain) {
+      // Option codes and numbers are written as they are; only typed text gets the formula guard.
+      // A question some version asked as a multi-select has its lists in the 0/1 columns only.
+      const flags = q.flags !== undefined;
+      columns.push({ label: q.id, raw: !q.plain.typed, value: (x) => {
+        const v = get(x);
+        return Array.isArray(v) ? (flags ? null : v.join(' ')) : v;
+      } });
+    }
+    if (q.other) {
       columns.push({ label: `${q.id}_other`, value: (x) => {
         const v = Object.hasOwn(x.r.answers, `${q.id}_other`) ? x.r.answers[`${q.id}_other`] : undefined;
         return typeof v === 'string' ? v : null;
@@ -134,6 +134,7 @@ interface CodebookRow {
   label?: string;
   figure?: number;
   questionnaire: string;
+  version?: number;
 }
 
 /**
@@ -144,6 +145,12 @@ interface CodebookRow {
 export const META_COLUMNS: readonly { question: string; label: string; text: string; type: string }[] = [
   { question: 'response_id', label: 'Response id', text: 'Random id of the response (not in submission order).', type: 'id' },
   { question: 'questionnaire', label: 'Questionnaire', text: 'The questionnaire answered.', type: 'id' },
+  {
+    question: 'version',
+    label: 'Questionnaire version',
+    text: 'The published version of the questionnaire the respondent answered; the codebook lists each version\'s questions and options (a column a version did not ask is empty for its answers).',
+    type: 'number',
+  },
   { question: 'cluster', label: 'Municipality pseudonym (cluster)', text: 'Pseudonym of the municipality, the same in every questionnaire of the study: the cluster of the design (svydesign(ids = ~cluster, weights = ~weight)).', type: 'id' },
   { question: 'region', label: 'Region', text: 'The region of the municipality.', type: 'text' },
   {
@@ -161,17 +168,11 @@ export function identifiesMunicipalities(options: { weighting: TWeighting; ident
   return options.identifyMunicipality === true || options.weighting === 'size' || options.weighting === 'raked';
 }
 
-export function codebookCsv(study: TStudy, dialect: Dialect = 'standard'): string {
+/** Every question and option of every published version, one row set per version (oldest first), with the version's texts. */
+export function codebookCsv(study: TStudy, dialect: Dialect = 'standard', versions?: Versions): string {
   const rows: CodebookRow[] = META_COLUMNS.map((c) => ({ question: c.question, text: c.text, type: c.type, questionnaire: '' }));
-  for (const qn of study.questionnaires) {
-    for (const q of qn.sections.flatMap((s) => s.questions)) {
-      const base = { question: q.id, text: q.text, type: q.type, questionnaire: qn.id, ...(q.figure ? { figure: q.figure.number } : {}) };
-      if (q.type === 'single' || q.type === 'scale' || q.type === 'multi') {
-        for (const o of q.options) rows.push({ ...base, code: o.code, label: o.label });
-        if (q.options.some((o) => o.other)) rows.push({ question: `${q.id}_other`, text: `${q.text} (Andet, angiv)`, type: 'text', questionnaire: qn.id });
-      } else rows.push(base);
-    }
-  }
+  const all = versionsOf(study, versions);
+  for (const qn of study.questionnaires) for (const v of all.get(qn.id)!) rows.push(...versionRows(v));
   return toCsv(
     rows,
     [
@@ -182,7 +183,20 @@ export function codebookCsv(study: TStudy, dialect: Dialect = 'standard'): strin
       { label: 'option_label', value: (r) => r.label },
       { label: 'figure', value: (r) => r.figure },
       { label: 'questionnaire', value: (r) => r.questionnaire, raw: true },
+      { label: 'version', value: (r) => r.version, raw: true },
     ],
     dialect,
   );
+}
+
+function versionRows(qn: TQuestionnaire): CodebookRow[] {
+  const rows: CodebookRow[] = [];
+  for (const q of qn.sections.flatMap((s) => s.questions)) {
+    const base = { question: q.id, text: q.text, type: q.type, questionnaire: qn.id, version: qn.version, ...(q.figure ? { figure: q.figure.number } : {}) };
+    if (q.type === 'single' || q.type === 'scale' || q.type === 'multi') {
+      for (const o of q.options) rows.push({ ...base, code: o.code, label: o.label });
+      if (q.options.some((o) => o.other)) rows.push({ question: `${q.id}_other`, text: `${q.text} (Andet, angiv)`, type: 'text', questionnaire: qn.id, version: qn.version });
+    } else rows.push(base);
+  }
+  return rows;
 }

@@ -9,62 +9,61 @@
  *   by both questionnaires, so a design is made per questionnaire, not over the whole file).
  * - SPSS: GET DATA with every column's type, VARIABLE LABELS (the question texts) and VALUE LABELS
  *   (codes to option texts, in the questionnaire's order).
+ *
+ * Both cover every published version: the columns are the union responses.csv has, each label the
+ * latest version's that has the question or option, and `version` says which version a row answered.
  */
-import type { TQuestion, TStudy } from '../survey/schema.ts';
-import { exportQuestions, META_COLUMNS } from './exports.ts';
+import { exportQuestions, type ExportQuestion, type Versions } from '../report/versions.ts';
+import type { TStudy } from '../survey/schema.ts';
+import { META_COLUMNS } from './exports.ts';
 
 interface ExportColumn {
   name: string;
   label: string;
-  kind: 'code' | 'number' | 'text' | 'flag';
+  kind: 'code' | 'number' | 'integer' | 'text' | 'flag';
   /** Option codes and labels, in the questionnaire's order (choice questions). */
   options?: readonly { code: string; label: string; nonSubstantive: boolean }[];
   width: number;
 }
 
 /** The columns of responses.csv in order (without `municipality`, which only an identifying export has). */
-function exportColumns(study: TStudy): ExportColumn[] {
+function exportColumns(study: TStudy, versions?: Versions): ExportColumn[] {
   const columns: ExportColumn[] = META_COLUMNS.filter((c) => c.question !== 'municipality').map((c) => ({
     name: c.question,
     label: c.label,
-    kind: c.type === 'number' ? 'number' : 'text',
+    kind: c.question === 'version' ? 'integer' : c.type === 'number' ? 'number' : 'text',
     width: c.question === 'region' ? 60 : 40,
   }));
-  for (const q of exportQuestions(study)) columns.push(...questionColumns(q));
+  for (const q of exportQuestions(study, versions)) columns.push(...questionColumns(q));
   return columns;
 }
 
-function questionColumns(q: TQuestion): ExportColumn[] {
-  if (q.type === 'multi') {
-    const flags = q.options.map((o): ExportColumn => ({ name: `${q.id}_${o.code}`, label: `${q.text}: ${o.label}`, kind: 'flag', width: 1 }));
-    return [...flags, ...otherColumn(q)];
-  }
-  if (q.type === 'single' || q.type === 'scale') {
-    const options = q.options.map((o) => ({ code: o.code, label: o.label, nonSubstantive: o.nonSubstantive }));
-    return [{ name: q.id, label: q.text, kind: 'code', options, width: Math.max(...options.map((o) => o.code.length)) }, ...otherColumn(q)];
-  }
-  if (q.type === 'number') return [{ name: q.id, label: q.text, kind: 'number', width: 12 }];
-  if (q.type === 'text') return [{ name: q.id, label: q.text, kind: 'text', width: q.maxLength * 4 }];
-  return [];
-}
-
-function otherColumn(q: TQuestion): ExportColumn[] {
-  if (!('options' in q) || !q.options.some((o) => o.other)) return [];
-  return [{ name: `${q.id}_other`, label: `${q.text} (Andet, angiv)`, kind: 'text', width: 2000 * 4 }];
+function questionColumns(q: ExportQuestion): ExportColumn[] {
+  const out: ExportColumn[] = (q.flags ?? []).map((o) => ({ name: `${q.id}_${o.code}`, label: `${q.text}: ${o.label}`, kind: 'flag', width: 1 }));
+  const p = q.plain;
+  if (p?.kind === 'code') {
+    const options = p.options.map((o) => ({ code: o.code, label: o.label, nonSubstantive: o.nonSubstantive }));
+    out.push({ name: q.id, label: q.text, kind: 'code', options, width: Math.max(...options.map((o) => o.code.length)) });
+  } else if (p?.kind === 'number') out.push({ name: q.id, label: q.text, kind: 'number', width: 12 });
+  else if (p?.kind === 'text') out.push({ name: q.id, label: q.text, kind: 'text', width: p.maxLength * 4 });
+  if (q.other) out.push({ name: `${q.id}_other`, label: `${q.text} (Andet, angiv)`, kind: 'text', width: 2000 * 4 });
+  return out;
 }
 
 function rString(text: string): string {
   return JSON.stringify(text);
 }
 
-export function rSyntax(study: TStudy, csvFile: string): string {
+export function rSyntax(study: TStudy, csvFile: string, versions?: Versions): string {
   const lines = [
     `# ${study.title}: reads ${csvFile} (the standard dialect) with the questionnaire's labels.`,
     '# Made by praksis. Empty cells are questions a respondent was not shown or skipped: NA, never a category.',
     'library(survey)',
     `d <- read.csv(${rString(csvFile)}, na.strings = "", stringsAsFactors = FALSE, encoding = "UTF-8")`,
+    '# d$version: the questionnaire version each row answered (the codebook lists every version\'s questions).',
   ];
-  for (const c of exportColumns(study)) {
+  const columns = exportColumns(study, versions);
+  for (const c of columns) {
     if (c.kind !== 'code' || !c.options) continue;
     const levels = c.options.map((o) => rString(o.code)).join(', ');
     const labels = c.options.map((o) => rString(o.label)).join(', ');
@@ -74,7 +73,7 @@ export function rSyntax(study: TStudy, csvFile: string): string {
   for (const qn of study.questionnaires) {
     lines.push(`${qn.id} <- svydesign(ids = ~cluster, weights = ~weight, data = subset(d, questionnaire == ${rString(qn.id)}))`);
   }
-  const dropped = exportColumns(study).flatMap((c) => {
+  const dropped = columns.flatMap((c) => {
     const labels = (c.options ?? []).filter((o) => o.nonSubstantive).map((o) => rString(o.label));
     return labels.length > 0 ? [`${c.name} = c(${labels.join(', ')})`] : [];
   });
@@ -98,9 +97,9 @@ function spssString(text: string): string {
   return `'${text.replace(/'/g, "''").replace(/\s+/g, ' ')}'`;
 }
 
-export function spssSyntax(study: TStudy, csvFile: string): string {
-  const columns = exportColumns(study);
-  const format = (c: ExportColumn) => (c.kind === 'number' ? 'F12.6' : c.kind === 'flag' ? 'F1.0' : `A${Math.min(32767, Math.max(1, c.width))}`);
+export function spssSyntax(study: TStudy, csvFile: string, versions?: Versions): string {
+  const columns = exportColumns(study, versions);
+  const format = (c: ExportColumn) => (c.kind === 'number' ? 'F12.6' : c.kind === 'integer' ? 'F8.0' : c.kind === 'flag' ? 'F1.0' : `A${Math.min(32767, Math.max(1, c.width))}`);
   const lines = [
     `* ${study.title.replace(/\s+/g, ' ')}: reads ${csvFile} (the standard dialect) with the questionnaire's labels.`,
     '* Made by praksis. Empty cells are questions a respondent was not shown or skipped (system-missing or blank).',

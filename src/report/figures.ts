@@ -2,7 +2,7 @@
  * Figure specs as plain data (drawn by chart.js in the browser: public/js/report.ts), captions
  * and Danish number formatting ("65 pct.", decimal comma).
  */
-import type { AppendixTable, FigureTable, Report } from './tables.ts';
+import type { AppendixTable, CategoryRow, FigureTable, Report } from './tables.ts';
 
 /** 0.648 → "65 pct."; with `decimals` 1 → "64,8 pct.". */
 export function danishPercent(share: number, decimals = 0): string {
@@ -44,7 +44,9 @@ export interface FigureSpec {
 
 export function figureSpec(report: Report, figure: FigureTable): FigureSpec {
   const shown = figure.groups.filter((g) => !g.suppressed && g.rows.length > 0);
-  const categories = (shown[0]?.rows ?? []).filter((r) => !r.combined);
+  // Every group's categories (an option only an earlier version had may be in one group's answers only).
+  const categories: CategoryRow[] = [];
+  for (const g of shown) for (const r of g.rows) if (!r.combined && !categories.some((c) => c.code === r.code)) categories.push(r);
   const notes = [report.weightingNote];
   if (figure.kind === 'multi') notes.push('Flere svar muligt: søjlerne summerer ikke til 100 pct.');
   notes.push(figure.includeNonSubstantive ? 'Basis: alle, der fik spørgsmålet, inkl. "Ved ikke".' : 'Basis: de, der fik spørgsmålet og svarede; "Ved ikke" indgår ikke.');
@@ -52,6 +54,10 @@ export function figureSpec(report: Report, figure: FigureTable): FigureSpec {
     notes.push(g.baseN < report.minCellSize ? `${g.groupLabel}: færre end ${report.minCellSize} svar (N=${g.baseN}) – vises ikke.` : `${g.groupLabel}: svar fra færre end to kommuner – vises ikke.`);
   }
   notes.push(...weightingNotes(report, shown.map((g) => g.questionnaire)));
+  notes.push(...figure.changes);
+  for (const c of categories.filter((x) => x.onlyIn)) {
+    notes.push(`»${c.label}« er en svarmulighed, som den seneste version ikke har: svarene vises som en kategori for sig og indgår i basis.`);
+  }
   return {
     id: `figur-${figure.figure}`,
     number: `Figur ${figure.figure}`,

@@ -8,13 +8,20 @@
  * difference of the headline category comes from a pooled design clustered by municipality.
  * Groups with a base below the minimum cell size are suppressed; nothing is broken down by a
  * single municipality. One small summariser per question type.
+ *
+ * Across published versions (`versions`): every response of a questionnaire counts, whatever
+ * version it answered; the figures, categories and labels are the latest version's, an answer
+ * with an option the latest version no longer has is a category of its own (./codes.ts), and a
+ * figure whose question changed between versions carries Danish notes naming the versions and
+ * the change (`changes`).
  */
 import type { TFrame } from '../frame/schema.ts';
 import { compareCoded, estimateCoded, estimateMultiCoded, makeDesign, totalsCovariance, tQuantile, type CategoryEstimate, type Design } from '../estimation/index.ts';
 import type { TQuestion, TResponse, TStudy, TWeighting } from '../survey/schema.ts';
 import { ResponseTable } from '../survey/table.ts';
 import { appendixTables, type AppendixTable, type AppendixTally } from './appendix.ts';
-import { baseOptions, choiceCodes, columnOf, countBase, mappedColumn, multiCodes, type ChoiceQuestion, type Group, type MultiQuestion } from './codes.ts';
+import { categories, choiceCodes, columnOf, countBase, mappedColumn, multiCodes, type ChoiceQuestion, type Group, type MultiQuestion } from './codes.ts';
+import { questionChangeNotes, versionsOf, type Versions } from './versions.ts';
 import { weightGroup, weightingLabels } from './weighting.ts';
 
 export interface CategoryRow {
@@ -22,6 +29,8 @@ export interface CategoryRow {
   label: string;
   /** A declared merge such as "Altid eller næsten altid". */
   combined: boolean;
+  /** An option the latest version no longer has: the versions that had it. */
+  onlyIn?: number[];
   n: number;
   estimate: number;
   se: number;
@@ -62,6 +71,8 @@ export interface FigureTable {
   includeNonSubstantive: boolean;
   groups: GroupTable[];
   difference?: Difference;
+  /** How the question changed between published versions, in Danish (empty when it never did). */
+  changes: string[];
 }
 
 export interface OtherSummary {
@@ -93,10 +104,12 @@ export interface ReportOptions {
   eligible?: ReadonlySet<string>;
   minCellSize?: number;
   level?: number;
+  /** Every published version of each questionnaire, oldest first; without it, the study's own. */
+  versions?: Versions;
 }
 
-function row(e: CategoryEstimate, label: string, combined: boolean): CategoryRow {
-  return { code: e.category, label, combined, n: e.n, estimate: e.estimate, se: e.se, ciLow: e.ciLow, ciHigh: e.ciHigh };
+function row(e: CategoryEstimate, label: string, combined: boolean, onlyIn?: number[]): CategoryRow {
+  return { code: e.category, label, combined, n: e.n, estimate: e.estimate, se: e.se, ciLow: e.ciLow, ciHigh: e.ciHigh, ...(onlyIn ? { onlyIn } : {}) };
 }
 
 const emptyGroup = (g: Group, baseN: number, minCellSize: number): GroupTable => ({
@@ -116,7 +129,7 @@ function summariseChoice(table: ResponseTable, q: ChoiceQuestion, g: Group, minC
   const baseN = countBase(code);
   const out = emptyGroup(g, baseN, minCellSize);
   if (out.suppressed || baseN === 0) return out;
-  const { options } = baseOptions(q, includeNS);
+  const { options } = categories(table, q, g, includeNS);
   const combined = (q.figure?.combined ?? [])
     .map((c) => ({ name: c.code, label: c.label, members: c.options.map((o) => options.findIndex((x) => x.code === o)).filter((k) => k >= 0) }))
     .filter((c) => c.members.length > 0);
@@ -124,7 +137,7 @@ function summariseChoice(table: ResponseTable, q: ChoiceQuestion, g: Group, minC
   return {
     ...out,
     df: r.summary.df,
-    rows: [...r.categories.map((e, k) => row(e, options[k]!.label, false)), ...r.combined.map((e, k) => row(e, combined[k]!.label, true))],
+    rows: [...r.categories.map((e, k) => row(e, options[k]!.label, false, options[k]!.onlyIn)), ...r.combined.map((e, k) => row(e, combined[k]!.label, true))],
   };
 }
 
@@ -135,9 +148,9 @@ function summariseMulti(table: ResponseTable, q: MultiQuestion, g: Group, minCel
   const baseN = countBase(code);
   const out = emptyGroup(g, baseN, minCellSize);
   if (out.suppressed || baseN === 0) return out;
-  const { options } = baseOptions(q, includeNS);
+  const { options } = categories(table, q, g, includeNS);
   const r = estimateMultiCoded(g.design!, code, entries, options.map((o) => o.code), { level });
-  return { ...out, df: r.summary.df, rows: r.options.map((e, k) => row(e, options[k]!.label, false)) };
+  return { ...out, df: r.summary.df, rows: r.options.map((e, k) => row(e, options[k]!.label, false, options[k]!.onlyIn)) };
 }
 
 /** Summariser: number — weighted mean with linearised SE and t CI. */
@@ -197,7 +210,7 @@ function difference(table: ResponseTable, pooled: Pooled | undefined, figureQues
   const headline = q.figure?.headline;
   if (!headline) return undefined;
   const combined = q.figure!.combined.find((c) => c.code === headline);
-  const categories = new Set(combined ? combined.options : [headline]);
+  const headlineCodes = new Set(combined ? combined.options : [headline]);
   const label = combined ? combined.label : (q.options.find((o) => o.code === headline)?.label ?? headline);
   const includeNS = q.figure!.includeNonSubstantive;
   const ca = choiceCodes(table, q, ga, includeNS);
@@ -206,8 +219,8 @@ function difference(table: ResponseTable, pooled: Pooled | undefined, figureQues
   const side = new Int8Array(ca.length + cb.length);
   const y = new Uint8Array(ca.length + cb.length);
   // Indexed by code + 1 (code −1, outside the base, gives 0): whether the answer is in the headline.
-  const inA = Uint8Array.from([{ code: '' }, ...baseOptions(q, includeNS).options], (o, k) => (k > 0 && categories.has(o.code) ? 1 : 0));
-  const inB = Uint8Array.from([{ code: '' }, ...baseOptions(q2, includeNS).options], (o, k) => (k > 0 && categories.has(o.code) ? 1 : 0));
+  const inA = Uint8Array.from([{ code: '' }, ...categories(table, q, ga, includeNS).options], (o, k) => (k > 0 && headlineCodes.has(o.code) ? 1 : 0));
+  const inB = Uint8Array.from([{ code: '' }, ...categories(table, q2, gb, includeNS).options], (o, k) => (k > 0 && headlineCodes.has(o.code) ? 1 : 0));
   for (let i = 0; i < ca.length; i += 1) {
     const k = ca[i]!;
     side[i] = 1 + (k >> 31); // 1 in the base, 0 outside
@@ -232,11 +245,13 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
   const minCellSize = options.minCellSize ?? study.minCellSize;
   const level = options.level ?? 0.95;
   const municipalities = table.municipalities();
+  const allVersions = versionsOf(study, options.versions);
   const groups: Group[] = [];
   for (const questionnaire of study.questionnaires) {
     const rows = table.rows({ study: study.id, questionnaire: questionnaire.id });
+    const versions = allVersions.get(questionnaire.id)!;
     if (rows.length === 0) {
-      groups.push({ questionnaire, rows, municipality: [], perMunicipality: new Map(), weights: [], choice: new Map() });
+      groups.push({ questionnaire, versions, rows, municipality: [], perMunicipality: new Map(), weights: [], choice: new Map(), categories: new Map() });
       continue;
     }
     const municipality = Array.from(rows, (i) => municipalities.values[municipalities.codes[i]! - 1]!);
@@ -245,13 +260,13 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
     const perMunicipality = new Map<string, number>();
     municipalities.values.forEach((m, k) => counts[k + 1]! > 0 && perMunicipality.set(m, counts[k + 1]!));
     const w = weightGroup(municipality, frame, weighting, options.eligible);
-    groups.push({ questionnaire, rows, municipality, perMunicipality, weights: w.weights, choice: new Map(), ...(w.design ? { design: w.design } : {}) });
+    groups.push({ questionnaire, versions, rows, municipality, perMunicipality, weights: w.weights, choice: new Map(), categories: new Map(), ...(w.design ? { design: w.design } : {}) });
   }
   const pooled = pooledDesign(groups);
   const numbers = new Map<number, { q: TQuestion; g: Group }[]>();
   const others = new Map<string, { q: TQuestion; g: Group }[]>();
   for (const g of groups) {
-    for (const q of g.questionnaire.sections.flatMap((s) => s.questions)) {
+    for (const q of reportQuestions(g)) {
       if (q.figure) numbers.set(q.figure.number, [...(numbers.get(q.figure.number) ?? []), { q, g }]);
       else if (q.type === 'number' || q.type === 'text') others.set(q.id, [...(others.get(q.id) ?? []), { q, g }]);
     }
@@ -274,6 +289,7 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
         includeNonSubstantive: first.figure!.includeNonSubstantive,
         groups: tables,
         ...(diff ? { difference: diff } : {}),
+        changes: changeNotes(list),
       };
     });
   const otherSummaries: OtherSummary[] = [...others.values()].map((list) => {
@@ -312,14 +328,50 @@ export function buildReport(study: TStudy, frame: TFrame, responses: ResponseTab
   };
 }
 
+/**
+ * The questions the report reads for a group: the latest version's, then those only earlier
+ * versions asked, as the latest of them asks it (its answers still count; the figure's notes say
+ * it was removed). An earlier figure whose number the latest version gives another question is
+ * left out (its answers stay in responses.csv).
+ */
+function reportQuestions(g: Group): TQuestion[] {
+  const latest = g.questionnaire.sections.flatMap((s) => s.questions);
+  if (g.versions.length <= 1) return latest;
+  const ids = new Set(latest.map((q) => q.id));
+  const numbers = new Set(latest.flatMap((q) => (q.figure ? [q.figure.number] : [])));
+  const out = [...latest];
+  for (const version of [...g.versions].reverse()) {
+    for (const q of version.sections.flatMap((s) => s.questions)) {
+      if (ids.has(q.id)) continue;
+      ids.add(q.id);
+      if (q.figure && numbers.has(q.figure.number)) continue;
+      if (q.figure) numbers.add(q.figure.number);
+      out.push(q);
+    }
+  }
+  return out;
+}
+
+/**
+ * The figure's notes on changes between versions: per group the question's notes; the same notes
+ * for every group are said once, otherwise each group's are prefixed with its label.
+ */
+function changeNotes(list: { q: TQuestion; g: Group }[]): string[] {
+  const per = list.map(({ q, g }) => ({ label: g.questionnaire.group, notes: questionChangeNotes(g.versions, q.id) }));
+  const same = per.every((x) => x.notes.join('\n') === per[0]!.notes.join('\n'));
+  return same ? per[0]!.notes : per.flatMap((x) => x.notes.map((n) => `${x.label}: ${n}`));
+}
+
 /** Unweighted counts of the group's answers to the questions marked `appendixTitle` (single or scale). */
 function tallies(table: ResponseTable, g: Group): AppendixTally[] {
   const out: AppendixTally[] = [];
-  for (const q of g.questionnaire.sections.flatMap((s) => s.questions)) {
+  for (const q of reportQuestions(g)) {
     if (q.appendixTitle === undefined || (q.type !== 'single' && q.type !== 'scale')) continue;
     const { codes, values } = columnOf(table, g, q.id);
-    const counts = q.options.map(() => 0);
-    const index = new Map(q.options.map((o, i) => [o.code, i]));
+    // Every option of the latest version, then those only earlier versions had that answers hold.
+    const { options } = categories(table, q, g, true);
+    const counts = options.map(() => 0);
+    const index = new Map(options.map((o, i) => [o.code, i]));
     let n = 0;
     for (const c of codes) {
       const i = c === 0 ? undefined : index.get(String(values[c - 1]));
@@ -327,7 +379,7 @@ function tallies(table: ResponseTable, g: Group): AppendixTally[] {
       counts[i]! += 1;
       n += 1;
     }
-    out.push({ question: q.id, title: q.appendixTitle, labels: q.options.map((o) => o.label), counts, n });
+    out.push({ question: q.id, title: q.appendixTitle, labels: options.map((o) => o.label), counts, n });
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { buildReport, type Report } from '../report/tables.ts';
 import { ZWeighting, type TStudy } from '../survey/schema.ts';
 import type { Context } from './context.ts';
 import { studyStatuses } from './status.ts';
-import { findStudy, frameOf, listStudies, locate, studyEligibility, studyFrame } from './studies.ts';
+import { findStudy, frameOf, listStudies, locate, questionnaireVersions, studyEligibility, studyFrame } from './studies.ts';
 
 const ZResultsQuery = z
   .object({
@@ -52,9 +52,11 @@ async function exportSecret(ctx: Context): Promise<string> {
 
 async function reportOf(ctx: Context, study: TStudy, query: TResultsQuery): Promise<Report> {
   // Rows with the responses' cell tallies (PostgreSQL aggregates them in SQL; the file store has its table).
-  const table = await ctx.store.responses.reportTable(reportTallySpec(study));
+  // Every published version's questions are tallied; the report spans the versions.
+  const versions = await questionnaireVersions(ctx, study);
+  const table = await ctx.store.responses.reportTable(reportTallySpec(study, versions));
   const eligible = await studyEligibility(ctx, study);
-  return buildReport(study, frameOf(ctx.definitions, study), table, { eligible, ...(query.weighting ? { weighting: query.weighting } : {}) });
+  return buildReport(study, frameOf(ctx.definitions, study), table, { eligible, versions, ...(query.weighting ? { weighting: query.weighting } : {}) });
 }
 
 export async function studyReport(ctx: Context, studyId: string, query: TResultsQuery): Promise<{ study: TStudy; report: Report }> {
@@ -73,6 +75,8 @@ export async function tablesJson(ctx: Context, studyId: string, query: TResultsQ
     respondents: report.respondents,
     rows: tableRows(report),
     differences: report.figures.flatMap((f) => (f.difference ? [{ figure: f.figure, ...f.difference }] : [])),
+    /** The figures whose question changed between published versions, with the notes under them (Danish). */
+    changes: report.figures.flatMap((f) => (f.changes.length > 0 ? [{ figure: f.figure, question: f.question, notes: f.changes }] : [])),
   };
 }
 
@@ -96,6 +100,7 @@ export async function responsesExport(ctx: Context, studyId: string, query: TRes
     secret: await exportSecret(ctx),
     identifyMunicipality: query.identify === 'municipality',
     ...(query.dialect ? { dialect: query.dialect } : {}),
+    versions: await questionnaireVersions(ctx, study),
   };
   const text = responsesCsv(study, await studyFrame(ctx, study), responses, options);
   return { filename: csvName(study.id, 'responses', query.dialect), text, identifying: identifiesMunicipalities(options) };
@@ -141,31 +146,37 @@ export async function reportDocxExport(ctx: Context, studyId: string, query: TRe
 export async function syntaxExport(ctx: Context, studyId: string, language: 'R' | 'sps'): Promise<CsvFile> {
   const study = await findStudy(ctx, studyId);
   const csv = csvName(study.id, 'responses', 'standard');
+  const versions = await questionnaireVersions(ctx, study);
   return language === 'R'
-    ? { filename: `${study.id}-responses.R`, text: rSyntax(study, csv) }
-    : { filename: `${study.id}-responses.sps`, text: spssSyntax(study, csv) };
+    ? { filename: `${study.id}-responses.R`, text: rSyntax(study, csv, versions) }
+    : { filename: `${study.id}-responses.sps`, text: spssSyntax(study, csv, versions) };
 }
 
 export async function codebookExport(ctx: Context, studyId: string, query: TResultsQuery): Promise<CsvFile> {
   const study = await findStudy(ctx, studyId);
-  return { filename: csvName(study.id, 'codebook', query.dialect), text: codebookCsv(study, query.dialect ?? 'standard') };
+  return { filename: csvName(study.id, 'codebook', query.dialect), text: codebookCsv(study, query.dialect ?? 'standard', await questionnaireVersions(ctx, study)) };
 }
 
 /**
  * Free-text answers ("Andet, angiv" and text questions) of a questionnaire, each list sorted
  * alphabetically: no municipality, no submission order, so a text cannot be lined up with anything.
+ * Every published version's fields: the latest version's, then those only earlier versions asked
+ * (each labelled as the latest version that has it).
  */
 export async function freeTexts(ctx: Context, studyId: string, questionnaireId: string) {
   const at = await locate(ctx, studyId, questionnaireId);
+  const versions = (await questionnaireVersions(ctx, at.study)).get(at.questionnaire.id) ?? [at.questionnaire];
   const table = await ctx.store.responses.table();
   const rows = table.rows({ study: at.study.id, questionnaire: at.questionnaire.id });
-  const fields = at.questionnaire.sections
-    .flatMap((section) => section.questions)
+  const seen = new Set<string>();
+  const fields = [...versions]
+    .reverse()
+    .flatMap((version) => version.sections.flatMap((section) => section.questions))
     .flatMap((q) => {
       const keys: { key: string; label: string }[] = [];
       if (q.type === 'text') keys.push({ key: q.id, label: q.text });
       if ('options' in q) for (const o of q.options.filter((x) => x.other)) keys.push({ key: `${q.id}_other`, label: `${q.text} – »${o.label}«` });
-      return keys;
+      return keys.filter((k) => !seen.has(k.key) && seen.add(k.key));
     })
     .map(({ key, label }) => ({ key, label, texts: table.texts(key, rows).sort((a, b) => a.localeCompare(b, 'da')) }));
   return { at, responses: rows.length, fields };

@@ -102,6 +102,6 @@ describe('an export that identifies municipalities', () => {
     const cb = parseCsv(codebookCsv(study));
     const weight = cb.rows.find((r) => r[0] === 'weight')!;
     expect(weight[1]).toMatch(/size or raked weighting does.*identif/);
-    expect(cb.rows.slice(0, 6).map((r) => r[0])).toEqual(['response_id', 'questionnaire', 'cluster', 'region', 'weight', 'municipality']);
+    expect(cb.rows.slice(0, 7).map((r) => r[0])).toEqual(['response_id', 'questionnaire', 'version', 'cluster', 'region', 'weight', 'municipality']);
   });
 });

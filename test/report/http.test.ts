@@ -102,7 +102,7 @@ describe('exports', () => {
     const plain = parseCsv(await (await fetch(`${app.url}${api}/exports/responses.csv`, { headers: bearer })).text());
     expect(plain.header).not.toContain('municipality');
     const again = parseCsv(await (await fetch(`${app.url}${api}/exports/responses.csv`, { headers: bearer })).text());
-    expect(again.rows.map((r) => r[2])).toEqual(plain.rows.map((r) => r[2]));
+    expect(again.rows.map((r) => r[3])).toEqual(plain.rows.map((r) => r[3]));
     const identified = parseCsv(await (await fetch(`${app.url}${api}/exports/responses.csv?identify=municipality`, { headers: bearer })).text());
     expect(identified.header).toContain('municipality');
   });

@@ -140,12 +140,12 @@ describe('exports', () => {
 
   it('responses.csv: a pseudonymous cluster shared by both questionnaires, no municipality code unless asked', () => {
     const csv = parseCsv(responsesCsv(study, frame, demo, { weighting: 'equal', secret: 's' }));
-    expect(csv.header.slice(0, 5)).toEqual(['response_id', 'questionnaire', 'cluster', 'region', 'weight']);
+    expect(csv.header.slice(0, 6)).toEqual(['response_id', 'questionnaire', 'version', 'cluster', 'region', 'weight']);
     expect(csv.header).not.toContain('municipality');
-    const clusterOf = (qn: string) => new Set(csv.rows.filter((r) => r[1] === qn).map((r) => r[2]));
+    const clusterOf = (qn: string) => new Set(csv.rows.filter((r) => r[1] === qn).map((r) => r[3]));
     const shared = [...clusterOf('ledere')].filter((c) => clusterOf('praktikere').has(c));
     expect(shared.length).toBe(49);
-    expect(csv.rows.map((r) => r[2]).join()).not.toMatch(/\b\d{3}\b/);
+    expect(csv.rows.map((r) => r[3]).join()).not.toMatch(/\b\d{3}\b/);
     const identified = parseCsv(responsesCsv(study, frame, demo, { weighting: 'equal', secret: 's', identifyMunicipality: true }));
     expect(identified.header).toContain('municipality');
     expect(csv.header).toContain('info_kontrakt_asyloperatoer');
