@@ -4,12 +4,11 @@
  * the current data and commits the whole document once, so a change is all or nothing and on
  * disk before it resolves.
  */
-import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { ZAuditData, type AuditData } from '../../audit/records.ts';
 import { checkDocument, ZAuditDocument, type AuditChange, type AuditPort, type TAuditDocument } from '../ports.ts';
 import { checkAuditChange } from '../shared.ts';
-import { JsonDocument } from './document.ts';
+import { LazyDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
 const ZAuditFile = z.object({ audits: z.record(z.string(), ZAuditData).default({}) });
@@ -39,41 +38,24 @@ function applyChange(current: AuditData, change: AuditChange): { next: AuditData
 }
 
 export class FileAudits implements AuditPort {
-  readonly #file: string;
-  readonly #io: FileIO;
   /** Opened at the store's open when audit.json exists, else at the first update (a store without audits has no audit.json). */
-  #doc: Promise<JsonDocument<AuditFile>> | undefined;
+  readonly #doc: LazyDocument<AuditFile>;
 
-  private constructor(file: string, io: FileIO, doc: JsonDocument<AuditFile> | undefined) {
-    this.#file = file;
-    this.#io = io;
-    this.#doc = doc ? Promise.resolve(doc) : undefined;
+  private constructor(doc: LazyDocument<AuditFile>) {
+    this.#doc = doc;
   }
 
   static async open(file: string, io: FileIO): Promise<FileAudits> {
-    const exists = await stat(file).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw new Error(`cannot read ${file} (${error.message}); check its permissions`, { cause: error });
-    });
-    return new FileAudits(file, io, exists ? await JsonDocument.open(file, SCHEMA, 'audit records', io) : undefined);
-  }
-
-  #document(): Promise<JsonDocument<AuditFile>> {
-    if (this.#closed) return Promise.reject(new Error('the store is closed: the audit records cannot change'));
-    this.#doc ??= JsonDocument.open(this.#file, SCHEMA, 'audit records', this.#io);
-    // A failed first open is tried again by the next update.
-    this.#doc.catch(() => (this.#doc = undefined));
-    return this.#doc;
+    return new FileAudits(await LazyDocument.open(file, SCHEMA, 'audit records', io));
   }
 
   async read(audit: string): Promise<AuditData> {
-    if (!this.#doc) return { cases: [], events: [] };
-    const data = (await this.#doc).data.audits[audit];
+    const data = (await this.#doc.data())?.audits[audit];
     return data ? structuredClone(data) : { cases: [], events: [] };
   }
 
   async update(audit: string, plan: (current: AuditData) => AuditChange): Promise<{ created: number; updated: number; events: number }> {
-    const doc = await this.#document();
+    const doc = await this.#doc.document();
     return doc.serial(async () => {
       const file = doc.data;
       const current = file.audits[audit] ?? { cases: [], events: [] };
@@ -86,8 +68,7 @@ export class FileAudits implements AuditPort {
 
   /** Every audit with cases or events, for `praksis copy`. */
   async data(): Promise<TAuditDocument> {
-    if (!this.#doc) return { audits: {} };
-    const { audits } = (await this.#doc).data;
+    const audits = (await this.#doc.data())?.audits ?? {};
     return structuredClone({ audits: Object.fromEntries(Object.entries(audits).filter(([, a]) => a.cases.length > 0 || a.events.length > 0)) });
   }
 
@@ -96,18 +77,14 @@ export class FileAudits implements AuditPort {
     const parsed = checkDocument(ZAuditDocument, data, 'audit records');
     // A case id once per audit (the PostgreSQL adapter's key is the same).
     for (const records of Object.values(parsed.audits)) checkAuditChange({ cases: records.cases, eventsOf: records.events.map((e) => e.caseId), events: records.events });
-    const doc = await this.#document();
+    const doc = await this.#doc.document();
     await doc.serial(async () => {
-      if (Object.values(doc.data.audits).some((a) => a.cases.length > 0 || a.events.length > 0)) throw new Error(`${this.#file} already holds audit records; they are not overwritten`);
+      if (Object.values(doc.data.audits).some((a) => a.cases.length > 0 || a.events.length > 0)) throw new Error(`${this.#doc.file} already holds audit records; they are not overwritten`);
       await doc.commit({ audits: parsed.audits });
     });
   }
 
-  #closed = false;
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    const doc = await this.#doc?.catch(() => undefined);
-    await doc?.close();
+  close(): Promise<void> {
+    return this.#doc.close();
   }
 }

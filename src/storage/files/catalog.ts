@@ -4,13 +4,12 @@
  * one chain). Every change is a compare-and-set on a revision inside that chain, so of two changes
  * from one revision exactly one is stored. The file is created by the first change.
  */
-import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { ZPublishedVersion, ZQuestionnaireHead, ZStoredStudy, ZTestResponse, type TCatalogDocument, type TPublishedVersion, type TQuestionnaireHead, type TStoredStudy, type TTestResponse } from '../../survey/catalog.ts';
 import type { TQuestionnaire } from '../../survey/schema.ts';
 import { changedStudy, checkCatalogDocument, checkDraft, checkNewStudy, checkTest, checkVersion } from '../catalog-checks.ts';
 import type { CatalogPort } from '../ports.ts';
-import { JsonDocument } from './document.ts';
+import { LazyDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
 const ZCatalogFile = z.object({
@@ -26,39 +25,23 @@ const EMPTY: CatalogFile = { studies: [], heads: [], versions: [], tests: [] };
 const sameHead = (study: string, questionnaire: string) => (h: TQuestionnaireHead) => h.study === study && h.questionnaire === questionnaire;
 
 export class FileCatalog implements CatalogPort {
-  readonly #file: string;
-  readonly #io: FileIO;
-  #doc: Promise<JsonDocument<CatalogFile>> | undefined;
-  #closed = false;
+  readonly #doc: LazyDocument<CatalogFile>;
 
-  private constructor(file: string, io: FileIO, doc: JsonDocument<CatalogFile> | undefined) {
-    this.#file = file;
-    this.#io = io;
-    this.#doc = doc ? Promise.resolve(doc) : undefined;
+  private constructor(doc: LazyDocument<CatalogFile>) {
+    this.#doc = doc;
   }
 
   static async open(file: string, io: FileIO): Promise<FileCatalog> {
-    const exists = await stat(file).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw new Error(`cannot read ${file} (${error.message}); check its permissions`, { cause: error });
-    });
-    return new FileCatalog(file, io, exists ? await JsonDocument.open(file, SCHEMA, 'studies and questionnaires', io) : undefined);
-  }
-
-  #document(): Promise<JsonDocument<CatalogFile>> {
-    if (this.#closed) return Promise.reject(new Error('the store is closed: the studies cannot change'));
-    this.#doc ??= JsonDocument.open(this.#file, SCHEMA, 'studies and questionnaires', this.#io);
-    this.#doc.catch(() => (this.#doc = undefined));
-    return this.#doc;
+    return new FileCatalog(await LazyDocument.open(file, SCHEMA, 'studies and questionnaires', io));
   }
 
   async #data(): Promise<CatalogFile> {
-    return this.#doc ? (await this.#doc).data : EMPTY;
+    return (await this.#doc.data()) ?? EMPTY;
   }
 
   /** Runs `plan` on the current data in the chain; commits what it returns as `next` (nothing when it returns no `next`). */
   async #change<R>(plan: (data: CatalogFile) => { next?: CatalogFile; result: R }): Promise<R> {
-    const doc = await this.#document();
+    const doc = await this.#doc.document();
     return doc.serial(async () => {
       const { next, result } = plan(doc.data);
       if (next) await doc.commit(next);
@@ -160,7 +143,7 @@ export class FileCatalog implements CatalogPort {
   }
 
   async clearTests(study: string, questionnaire?: string): Promise<number> {
-    if (!this.#doc) return 0;
+    if ((await this.#doc.data()) === undefined) return 0;
     return this.#change((data) => {
       const kept = data.tests.filter((t) => !(t.study === study && (questionnaire === undefined || t.questionnaire === questionnaire)));
       const removed = data.tests.length - kept.length;
@@ -175,14 +158,12 @@ export class FileCatalog implements CatalogPort {
   async load(data: TCatalogDocument): Promise<void> {
     const parsed = checkCatalogDocument(data);
     await this.#change((current) => {
-      if (current.studies.length + current.heads.length + current.versions.length + current.tests.length > 0) throw new Error(`${this.#file} already holds studies or questionnaires; they are not overwritten`);
+      if (current.studies.length + current.heads.length + current.versions.length + current.tests.length > 0) throw new Error(`${this.#doc.file} already holds studies or questionnaires; they are not overwritten`);
       return { next: parsed, result: undefined };
     });
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    const doc = await this.#doc?.catch(() => undefined);
-    await doc?.close();
+  close(): Promise<void> {
+    return this.#doc.close();
   }
 }

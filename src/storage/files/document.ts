@@ -4,6 +4,7 @@
  * document's zod schema (so the file always opens again) and writes it durably (lowdb with
  * DurableJSONFile) before it becomes current. A refused or failed change leaves everything as it was.
  */
+import { stat } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import type { z } from 'zod';
 import { DurableJSONFile, ReplacedNotSynced } from './durable.ts';
@@ -86,5 +87,61 @@ export class JsonDocument<T> {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#chain;
+  }
+}
+
+/**
+ * A JSON document that exists only once something is stored in it (audit.json, catalog.json): opened
+ * with the store when its file exists, else made by the first change. A failed first open is tried
+ * again by the next change.
+ */
+export class LazyDocument<T> {
+  readonly #file: string;
+  readonly #schema: z.ZodType<T>;
+  readonly #what: string;
+  readonly #io: FileIO;
+  #doc: Promise<JsonDocument<T>> | undefined;
+  #closed = false;
+
+  private constructor(file: string, schema: z.ZodType<T>, what: string, io: FileIO, doc: JsonDocument<T> | undefined) {
+    this.#file = file;
+    this.#schema = schema;
+    this.#what = what;
+    this.#io = io;
+    this.#doc = doc ? Promise.resolve(doc) : undefined;
+  }
+
+  static async open<T>(file: string, schema: z.ZodType<T>, what: string, io: FileIO): Promise<LazyDocument<T>> {
+    const exists = await stat(file).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw new Error(`cannot read ${file} (${error.message}); check its permissions`, { cause: error });
+      },
+    );
+    return new LazyDocument(file, schema, what, io, exists ? await JsonDocument.open(file, schema, what, io) : undefined);
+  }
+
+  get file(): string {
+    return this.#file;
+  }
+
+  /** The current data, or undefined while the file does not exist. */
+  async data(): Promise<T | undefined> {
+    return this.#doc ? (await this.#doc).data : undefined;
+  }
+
+  /** The document, made (the file written) if it does not exist yet. */
+  document(): Promise<JsonDocument<T>> {
+    if (this.#closed) return Promise.reject(new Error(`the store is closed: the ${this.#what} cannot change`));
+    this.#doc ??= JsonDocument.open(this.#file, this.#schema, this.#what, this.#io);
+    this.#doc.catch(() => (this.#doc = undefined));
+    return this.#doc;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const doc = await this.#doc?.catch(() => undefined);
+    await doc?.close();
   }
 }
