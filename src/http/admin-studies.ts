@@ -172,7 +172,7 @@ export function studiesAdminRoutes(ctx: Context) {
     res.redirect(303, `/admin/studies/${quoted(studyId)}/settings?gemt=1`);
   }));
 
-  router.post('/studies/:study/archive', evaluator, csrf, csrfToken, form(async (req, res, refused) => settingsPage(req, res, { message: refused.message }), async (req, res) => {
+  router.post('/studies/:study/archive', evaluator, csrf, csrfToken, form(async (req, res, refused) => settingsPage(req, res, { message: refused.message, problems: refused.problems ?? [] }), async (req, res) => {
     const body = readForm(ZArchiveForm, req.body);
     await setArchived(ctx, signedInActor(res), param(req, 'study'), body.archived === 'ja', body.revision);
     res.redirect(303, `/admin/studies/${quoted(param(req, 'study'))}/settings?arkiveret=${body.archived === 'ja' ? 1 : 0}`);
@@ -201,6 +201,7 @@ export function studiesAdminRoutes(ctx: Context) {
       notice,
       publish: refused.form === 'publish' ? refused : undefined,
       imported: refused.form === 'import' ? { ...refused, text: refused.values?.json ?? refused.values?.file ?? '' } : undefined,
+      refused: refused.form === undefined ? refused : {},
     });
   };
 
@@ -258,11 +259,11 @@ export function studiesAdminRoutes(ctx: Context) {
     res.render('admin/test-thanks', { title: 'Testsvar gemt', questionnaire: view.questionnaire, study: view.study, tests, testUrl: testBase(view.study, view.questionnaire.id) });
   });
 
-  router.post(`${qn}/test-answers/delete`, evaluator, csrf, async (req, res) => {
+  router.post(`${qn}/test-answers/delete`, evaluator, csrf, csrfToken, form(versionsPage, async (req, res) => {
     readForm(ZPlainForm, req.body);
     const deleted = await clearTestAnswers(ctx, signedInActor(res), param(req, 'study'), param(req, 'questionnaire'));
     res.redirect(303, `/admin/studies/${quoted(param(req, 'study'))}/questionnaires/${quoted(param(req, 'questionnaire'))}/versions?slettet=${deleted}`);
-  });
+  }));
 
   return router;
 }

@@ -6,7 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, csrfTokenOf, decodeEntities, parsePage, signIn, startApp, type Running } from './helpers.ts';
 import { fillForm, fullPlan } from './walk.ts';
-import type { TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
+import type { TChoiceQuestion, TQuestion, TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
+
+const isChoice = (q: TQuestion): q is TChoiceQuestion => 'options' in q;
 
 let app: Running;
 let client: Client;
@@ -190,9 +192,9 @@ describe('studies in the evaluator area', () => {
     await copyTemplate();
     expect((await publish('integration_2027', 'ledere')).status).toBe(303);
     const v1 = await draftJson('integration_2027', 'ledere');
-    const scale = v1.sections.flatMap((s) => s.questions).find((q) => q.type === 'scale' && q.options.length >= 3)!;
+    const scale = v1.sections.flatMap((s) => s.questions).filter(isChoice).find((q) => q.type === 'scale' && q.options.length >= 3)!;
     const relabelled = structuredClone(v1);
-    const q = relabelled.sections.flatMap((s) => s.questions).find((x) => x.id === scale.id)! as typeof scale;
+    const q = relabelled.sections.flatMap((s) => s.questions).filter(isChoice).find((x) => x.id === scale.id)!;
     q.options[0]!.label = `${q.options[0]!.label} (ny tekst)`;
     expect((await importDraft('integration_2027', 'ledere', relabelled)).status).toBe(303);
     const cosmetic = (await page(versionsUrl('integration_2027', 'ledere'))).html;
@@ -202,7 +204,7 @@ describe('studies in the evaluator area', () => {
 
     // Remove an option that is not used by a condition or a combined category: breaking.
     const v2 = await draftJson('integration_2027', 'ledere');
-    const target = v2.sections.flatMap((s) => s.questions).find((x) => 'options' in x && x.options.some((o) => o.nonSubstantive))! as typeof scale;
+    const target = v2.sections.flatMap((s) => s.questions).filter(isChoice).find((x) => x.options.some((o) => o.nonSubstantive))!;
     const removed = target.options.find((o) => o.nonSubstantive)!;
     target.options = target.options.filter((o) => o.code !== removed.code);
     const breaking = await importDraft('integration_2027', 'ledere', v2);
