@@ -56,6 +56,8 @@ interface Refused {
   message?: string;
   /** The section of the page the refused form is in (a page with two forms). */
   form?: string;
+  /** The refusal's HTTP status (412: someone saved meanwhile). */
+  status?: number;
 }
 
 /** The Danish lead sentence for a refused form (the problem's own text follows it). */
@@ -63,7 +65,7 @@ function leadOf(problem: Problem): string {
   if (problem.status === 412) return 'Nogen har gemt en ændring, siden du åbnede siden. Intet er gemt; dine indtastninger står herunder.';
   if (problem.status === 409) return 'Det kunne ikke gøres; intet er ændret.';
   if (problem.status === 428) return 'Formularen manglede sin version (hent siden igen); intet er gemt.';
-  return `Der er ${problem.details.length === 1 ? 'et problem' : `${problem.details.length || 'et'} problemer`}; intet er gemt.`;
+  return `Der er ${problem.details.length <= 1 ? 'et problem' : `${problem.details.length} problemer`}; intet er gemt.`;
 }
 
 const quoted = (s: string) => encodeURIComponent(s);
@@ -91,7 +93,7 @@ export function studiesAdminRoutes(ctx: Context) {
     } catch (error) {
       if (!isProblem(error) || ![400, 409, 412, 413, 428].includes(error.status)) throw error;
       res.status(error.status);
-      await page(req, res, { values: postedValues(req.body), problems: error.details, message: error.status === 400 && error.details.length > 0 ? leadOf(error) : `${leadOf(error)} ${error.message}`, ...(which ? { form: which } : {}) });
+      await page(req, res, { values: postedValues(req.body), problems: error.details, message: error.status === 400 && error.details.length > 0 ? leadOf(error) : `${leadOf(error)} ${error.message}`, status: error.status, ...(which ? { form: which } : {}) });
     }
   };
 
@@ -157,9 +159,10 @@ export function studiesAdminRoutes(ctx: Context) {
     const saved = settingsValues(view.settings);
     const values = refused.values ? { ...refused.values, id: view.settings.id } : saved;
     // After a conflict: which fields someone else saved differently from what was posted.
-    const changed = refused.values && refused.message?.startsWith('Nogen') ? Object.keys(saved).filter((k) => k !== 'id' && (refused.values![k] ?? '') !== saved[k]).map((k) => ({ field: k, saved: saved[k]! })) : [];
+    const changed = refused.values && refused.status === 412 ? Object.keys(saved).filter((k) => k !== 'id' && (refused.values![k] ?? '') !== saved[k]).map((k) => ({ field: k, saved: saved[k]! })) : [];
     const notice = req.query.gemt === '1' ? 'Indstillingerne er gemt.' : req.query.arkiveret === '1' ? 'Studiet er arkiveret: det tager ikke imod flere svar.' : req.query.arkiveret === '0' ? 'Studiet er taget tilbage og kan igen tage imod svar.' : undefined;
-    res.render('admin/studies-settings', { title: `Indstillinger: ${view.settings.title}`, view, frames: frames(), values, revision: view.etag ?? '', errors: fieldProblems(refused.problems ?? []), problems: refused.problems ?? [], message: refused.message, changed, notice });
+    const questionnaires = view.stored?.questionnaires ?? templateStudy(ctx, view.settings.id)?.questionnaires.map((q) => q.id) ?? [];
+    res.render('admin/studies-settings', { title: `Indstillinger: ${view.settings.title}`, view, questionnaires, frames: frames(), values, revision: view.etag ?? '', errors: fieldProblems(refused.problems ?? []), problems: refused.problems ?? [], message: refused.message, changed, notice });
   };
 
   router.get('/studies/:study/settings', evaluator, csrfToken, async (req, res) => settingsPage(req, res));

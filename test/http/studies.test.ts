@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, csrfTokenOf, decodeEntities, parsePage, signIn, startApp, type Running } from './helpers.ts';
 import { fillForm, fullPlan } from './walk.ts';
+import { makeUser, signedIn } from '../security/accounts-helpers.ts';
 import type { TChoiceQuestion, TQuestion, TQuestionnaire, TStudy } from '../../src/survey/schema.ts';
 
 const isChoice = (q: TQuestion): q is TChoiceQuestion => 'options' in q;
@@ -317,5 +318,26 @@ describe('studies in the evaluator area', () => {
     // A test page posted without the form's token is refused and stores nothing.
     const first = parsePage(await (await client.get(`/admin/studies/${TEMPLATE}/questionnaires/praktikere/test`)).text());
     expect((await client.postForm(first.action, { state: first.state, action: 'next' })).status).toBe(403);
+  });
+
+  it("an evaluator's copy is theirs: listed and editable for them, neither for an evaluator of another study; a template's settings are read-only", async () => {
+    const mine = await signedIn(app, await makeUser(app, 'eva', 'evaluator', [TEMPLATE]));
+    const other = await signedIn(app, await makeUser(app, 'olga', 'evaluator', []));
+    const copy = await (await mine.get(`/admin/studies/${TEMPLATE}/copy`)).text();
+    expect((await mine.postForm(`/admin/studies/${TEMPLATE}/copy`, { _csrf: csrfTokenOf(copy), id: 'evas_studie', title: 'Evas studie' })).status).toBe(303);
+    expect(await (await mine.get('/admin/studies')).text()).toContain('Evas studie');
+    expect((await mine.get('/admin/studies/evas_studie/settings')).status).toBe(200);
+    expect(await (await other.get('/admin/studies')).text()).not.toContain('Evas studie');
+    expect((await other.get('/admin/studies/evas_studie/settings')).status).toBe(403);
+    expect((await other.get('/admin/studies/evas_studie/copy')).status).toBe(403);
+
+    const template = await page(`/admin/studies/${TEMPLATE}/settings`);
+    expect(template.html).toContain('skabelon (kan ikke ændres)');
+    expect(template.html).not.toContain('name="revision"');
+    const before = await catalogState();
+    const refused = await client.postForm(`/admin/studies/${TEMPLATE}/settings`, { _csrf: template.token, revision: '"r1"', title: 'X', organisation: 'X', frame: 'dk_kommuner', weighting: 'equal', minCellSize: '5' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('read-only template');
+    expect(await catalogState()).toBe(before);
   });
 });
