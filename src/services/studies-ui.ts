@@ -58,11 +58,13 @@ export function readForm<T extends z.ZodType>(schema: T, body: unknown): z.infer
   throw problems.invalidInput('The form has fields it does not take or values it cannot read; nothing was changed.', details);
 }
 
-/** The posted values to show again in a form (strings only, each cut to a length a field takes). */
+/** The posted values to show again in a form (strings only, each cut to a length a field takes; a JSON text whole). */
 export function postedValues(body: unknown): FormValues {
   const out: FormValues = {};
   if (!body || typeof body !== 'object') return out;
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string' && k !== '_csrf' && k.length <= 64) out[k] = v.slice(0, 2000);
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof v === 'string' && k !== '_csrf' && k.length <= 64) out[k] = v.slice(0, k === 'json' || k === 'file' ? 1_000_000 : 2000);
+  }
   return out;
 }
 
