@@ -29,6 +29,7 @@ import {
   fieldProblems,
   newStudyFromForm,
   parseJsonText,
+  plainProblems,
   postedValues,
   readForm,
   settingsFromForm,
@@ -93,7 +94,7 @@ export function studiesAdminRoutes(ctx: Context) {
     } catch (error) {
       if (!isProblem(error) || ![400, 409, 412, 413, 428].includes(error.status)) throw error;
       res.status(error.status);
-      await page(req, res, { values: postedValues(req.body), problems: error.details, message: error.status === 400 && error.details.length > 0 ? leadOf(error) : `${leadOf(error)} ${error.message}`, status: error.status, ...(which ? { form: which } : {}) });
+      await page(req, res, { values: postedValues(req.body), problems: plainProblems(error.details), message: error.status === 400 && error.details.length > 0 ? leadOf(error) : `${leadOf(error)} ${error.message}`, status: error.status, ...(which ? { form: which } : {}) });
     }
   };
 

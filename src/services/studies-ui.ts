@@ -135,6 +135,17 @@ export function settingsValues(settings: TStudySettings): FormValues {
   };
 }
 
+/** zod's generic messages for a form's fields, said as what to do. */
+const PLAIN: [RegExp, string][] = [
+  [/^Too small: expected string to have >=1 characters?$/, 'fill in this field'],
+  [/^Invalid option: expected one of (.*)$/, 'choose one of $1'],
+];
+
+/** The problems with zod's generic messages said plainly (what the forms show). */
+export function plainProblems(details: readonly ProblemDetail[]): ProblemDetail[] {
+  return details.map((d) => ({ path: d.path, message: PLAIN.reduce((m, [re, to]) => m.replace(re, to), d.message) }));
+}
+
 /**
  * A use case's problems by the form's field names: `questionnaires[0].title` is the create form's
  * `questionnaire.title`; a path with no field of its own (a deeper one) stays as it is.

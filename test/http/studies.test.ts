@@ -123,7 +123,7 @@ describe('studies in the evaluator area', () => {
     const html = await res.text();
     expect(fieldErrors(html, 'id')[0]).toMatch(/lower-case letters/);
     expect(fieldErrors(html, 'contact.email')[0]).toMatch(/e-mail address/);
-    expect(fieldErrors(html, 'title').length).toBe(1);
+    expect(fieldErrors(html, 'title')).toEqual(['fill in this field']);
     expect(html).toContain('id="fejlopsummering"');
     expect(valueOf(html, 'contact.name')).toBe('Mette Hansen');
     expect(valueOf(html, 'id')).toBe('Bad Id');
