@@ -341,4 +341,24 @@ describe('studies in the evaluator area', () => {
     expect(await refused.text()).toContain('read-only template');
     expect(await catalogState()).toBe(before);
   });
+
+  it('a draft import or a publish from a page read before someone else saved is a 412: nothing saved, the pasted text kept', async () => {
+    await copyTemplate();
+    const url = versionsUrl('integration_2027', 'ledere');
+    const stalePage = await page(url);
+    const stale = revisionOf(stalePage.html, '/admin/studies/integration_2027/questionnaires/ledere/import');
+    const draft = await draftJson('integration_2027', 'ledere');
+    // Someone else saves the draft (a new title) meanwhile.
+    expect((await importDraft('integration_2027', 'ledere', { ...draft, title: 'Den andens titel' })).status).toBe(303);
+    const mine = JSON.stringify({ ...draft, title: 'Min titel' });
+    const res = await client.postForm('/admin/studies/integration_2027/questionnaires/ledere/import', { _csrf: stalePage.token, revision: stale, json: mine });
+    expect(res.status).toBe(412);
+    const html = await res.text();
+    expect(html).toContain('Nogen har gemt en ændring, siden du åbnede siden');
+    expect(decodeEntities(/<textarea id="import-tekst" name="json"[^>]*>([^<]*)<\/textarea>/.exec(html)![1]!)).toBe(mine);
+    expect((await draftJson('integration_2027', 'ledere')).title).toBe('Den andens titel');
+    const publish = await client.postForm('/admin/studies/integration_2027/questionnaires/ledere/publish', { _csrf: stalePage.token, revision: stale });
+    expect(publish.status).toBe(412);
+    expect(await app.store.catalog.versions('integration_2027', 'ledere')).toEqual([]);
+  });
 });
