@@ -110,7 +110,7 @@ describe('studies in the evaluator area', () => {
     expect(list).toContain('Boligsocial evaluering 2027');
     expect(list).toContain('/admin/studies/boligsocial_2027/questionnaires/ledere/edit');
     expect(list).toContain('ikke offentliggjort, har en kladde');
-    expect((await page(versionsUrl('boligsocial_2027', 'ledere'))).html).toContain('Kladden bliver version 1');
+    expect((await page(versionsUrl('boligsocial_2027', 'ledere'))).html).toContain('Kladden bliver version 1, den første');
     expect((await publish('boligsocial_2027', 'ledere')).status).toBe(303);
     expect((await app.store.catalog.versions('boligsocial_2027', 'ledere')).map((v) => v.version)).toEqual([1]);
   });
