@@ -2,7 +2,7 @@
  * Studies and versions in real Chromium (no inline script under the strict CSP): copy the 2016
  * template, publish, replace the draft by a pasted JSON that removes an option (breaking: refused
  * without the checkbox, published with it); make a new study from the form (a refused post first),
- * publish it and answer it in test mode. axe finds nothing serious or critical on every page added.
+ * publish it, answer it in test mode and archive it. axe finds nothing serious or critical on every page added.
  */
 import { describe, expect, it } from 'vitest';
 import type { TQuestionnaire } from '../../src/survey/schema.ts';
@@ -107,6 +107,20 @@ describe('studies and versions in Chromium', { timeout: 120_000 }, () => {
     await check('versions with a test answer');
     await submit('form[action$="/test-answers/delete"] button[type="submit"]');
     expect(await page.locator('.notice').textContent()).toContain('1 testsvar er slettet');
+
+    // Archive it: listed apart. A study import with problems lists them by JSON path.
+    await submit('a[href="/admin/studies/boligsocial_2027/settings"]');
+    await submit('form[action$="/archive"] button[type="submit"]');
+    expect(await page.locator('.notice').textContent()).toContain('Studiet er arkiveret');
+    await check('settings of an archived study');
+    await page.goto(`${env.app.url}/admin/studies`);
+    expect(await page.locator('table[aria-labelledby="arkiverede"]').textContent()).toContain('Boligsocial evaluering 2027');
+    await check('study list with an archived study');
+    await page.goto(`${env.app.url}/admin/studies/new`);
+    await page.fill('#import-tekst', '{"id": "x", "questionnaires": []}');
+    await submit('form[action="/admin/studies/import"] button[type="submit"]');
+    expect(await page.locator('.error-summary').textContent()).toContain('organisation');
+    await check('study import refused');
 
     expect(cspErrors).toEqual([]);
     expect(problems).toEqual([]);
