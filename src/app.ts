@@ -9,6 +9,7 @@ import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.t
 import { problems } from './errors.ts';
 import { eligibilityAdminRoutes, eligibilityApiRoutes } from './http/admin-eligibility.ts';
 import { auditAdminRoutes } from './http/admin-audit.ts';
+import { studiesAdminRoutes } from './http/admin-studies.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { mailAdminRoutes } from './http/admin-mail.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
@@ -126,6 +127,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', eligibilityAdminRoutes(ctx));
   mount(app, '/admin', mailAdminRoutes(ctx));
   mount(app, '/admin', auditAdminRoutes(ctx));
+  mount(app, '/admin', studiesAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 
