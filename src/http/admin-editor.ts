@@ -7,7 +7,7 @@
  * posted text kept).
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { isProblem, problems, type Problem } from '../errors.ts';
+import { isProblem, problems, type Problem, type ProblemDetail } from '../errors.ts';
 import type { Context } from '../services/context.ts';
 import { applyEdit, editorView, editProblems, questionOf, sectionOf, type EditorView } from '../services/editor.ts';
 import * as edit from '../survey/edit.ts';
@@ -24,6 +24,16 @@ const BASE = '/studies/:study/questionnaires/:questionnaire/edit';
 const ids = (req: Request) => ({ study: param(req, 'study'), questionnaire: param(req, 'questionnaire') });
 const isRefusal = (e: unknown): e is Problem => isProblem(e) && (e.code === 400.18 || e.status === 412);
 const CONFLICT = 'En anden har gemt kladden, siden du åbnede formularen. Intet er gemt. Din tekst står herunder; gem igen for at erstatte den andens ændring med din, eller gå tilbage til oversigten og se den gemte udgave.';
+
+/** No field of an editor form is longer than this (the longest text a question may ask for is 10,000). */
+const MAX_FIELD = 10_000;
+
+/** The fields of a form longer than MAX_FIELD, as problems at `prefix` + the field's name. */
+function overlong(body: Record<string, unknown>, prefix: string): ProblemDetail[] {
+  return Object.entries(body)
+    .filter(([, v]) => ([] as unknown[]).concat(v).some((x) => typeof x === 'string' && x.length > MAX_FIELD))
+    .map(([key]) => ({ path: `${prefix}.${key}`, message: `is longer than ${MAX_FIELD.toLocaleString('en')} characters` }));
+}
 
 /** The JSON check takes its CSRF token from the X-CSRF-Token header (a form post: from `_csrf`). */
 const csrfFromHeader: RequestHandler = (req, _res, next) => {
@@ -55,12 +65,13 @@ export function editorAdminRoutes(ctx: Context) {
   const structureEdit = (make: (req: Request, draft: edit.EditedQuestionnaire, view: EditorView) => edit.EditedQuestionnaire, anchor: (req: Request) => string) =>
     async (req: Request, res: Response) => {
       const at = ids(req);
+      let refused: edit.EditedQuestionnaire | undefined;
       try {
-        await applyEdit(ctx, signedInActor(res), at.study, at.questionnaire, formBody(req.body).revision, (draft, view) => make(req, draft, view as EditorView));
+        await applyEdit(ctx, signedInActor(res), at.study, at.questionnaire, formBody(req.body).revision, (draft, view) => (refused = make(req, draft, view as EditorView)));
         res.redirect(303, `${editUrl(at.study, at.questionnaire)}?gemt=1#${anchor(req)}`);
       } catch (error) {
         if (!isRefusal(error)) throw error;
-        await structure(res, at, error.status === 412 ? { conflict: 'En anden har gemt kladden, siden du åbnede siden. Intet er ændret; her er den gemte udgave. Prøv igen.' } : { problems: error.details }, error.status);
+        await structure(res, at, error.status === 412 ? { conflict: 'En anden har gemt kladden, siden du åbnede siden. Intet er ændret; her er den gemte udgave. Prøv igen.' } : { problems: error.details, ...(refused ? { refused } : {}) }, error.status);
       }
     };
   const direction = (req: Request): edit.Direction => {
@@ -92,6 +103,8 @@ export function editorAdminRoutes(ctx: Context) {
     const candidate = questionFromForm(body, { ...(existing ? { existing } : {}), ...(existing && publishedQuestion(view, existing.id) ? { published: publishedQuestion(view, existing.id)! } : {}), takenIds });
     const action = text(body, 'action');
     if (action === 'more' || action === 'retype') return questionForm(res, view, sectionId, candidate, existing, { extraRows: action === 'more' ? 5 : 2 });
+    const tooLong = overlong(body, placeOf(view, existing?.id, sectionId).prefix);
+    if (tooLong.length > 0) return questionForm(res, view, sectionId, candidate, existing, { problems: tooLong }, 400);
     try {
       await applyEdit(ctx, signedInActor(res), at.study, at.questionnaire, body.revision, (draft) => (existing ? edit.updateQuestion(draft, existing.id, candidate) : edit.addQuestion(draft, sectionId, candidate)));
       res.redirect(303, `${editUrl(at.study, at.questionnaire)}?gemt=1#q-${candidate.id}`);
@@ -143,6 +156,9 @@ export function editorAdminRoutes(ctx: Context) {
     if (view.template) throw problems.readOnlyTemplate(at.study);
     const sectionId = isNew ? undefined : sectionOf(view, param(req, 'section')).id;
     const posted = fields(req);
+    const index = sectionId === undefined ? view.questionnaire.sections.length : view.questionnaire.sections.findIndex((s) => s.id === sectionId);
+    const tooLong = overlong(formBody(req.body), `sections[${index}]`);
+    if (tooLong.length > 0) return sectionForm(res, view, { ...(sectionId ? { id: sectionId } : {}), ...posted }, { problems: tooLong }, 400);
     try {
       const saved = await applyEdit(ctx, signedInActor(res), at.study, at.questionnaire, formBody(req.body).revision, (draft) =>
         sectionId === undefined ? edit.addSection(draft, posted, edit.newQuestion('text', draft)) : edit.updateSection(draft, sectionId, posted));

@@ -6,7 +6,7 @@
  */
 import type { ProblemDetail } from '../errors.ts';
 import type { EditorView } from '../services/editor.ts';
-import type { EditedQuestion, Form } from '../survey/edit.ts';
+import type { EditedQuestion, EditedQuestionnaire, Form } from '../survey/edit.ts';
 import { QUESTION_TYPES } from '../survey/edit.ts';
 import { fieldOfPath, formFromQuestion, MAX_ROWS, OPERATORS } from '../survey/edit-form.ts';
 import { municipalityOptions, type QuestionView } from '../survey/page.ts';
@@ -146,12 +146,14 @@ export function editUrl(study: string, questionnaire: string): string {
 }
 
 /** The locals of views/admin/editor.ejs: every section and question with its problems. */
-export function structurePage(view: EditorView, extra: { problems?: readonly ProblemDetail[]; conflict?: string; saved?: boolean } = {}) {
+export function structurePage(view: EditorView, extra: { problems?: readonly ProblemDetail[]; refused?: EditedQuestionnaire; conflict?: string; saved?: boolean } = {}) {
   const problemsAt = new Map<string, string[]>();
   const summary: SummaryItem[] = [];
+  // Problem paths point into the refused questionnaire (after the move or deletion), not the saved one.
+  const against = extra.refused ?? view.questionnaire;
   for (const d of extra.problems ?? []) {
     const m = /^sections\[(\d+)\](?:\.questions\[(\d+)\])?/.exec(d.path);
-    const section = m ? view.questionnaire.sections[Number(m[1])] : undefined;
+    const section = m ? against.sections[Number(m[1])] : undefined;
     const question = m && m[2] !== undefined ? section?.questions[Number(m[2])] : undefined;
     const anchor = question ? `q-${question.id}` : section ? `s-${section.id}` : undefined;
     if (anchor) problemsAt.set(anchor, [...(problemsAt.get(anchor) ?? []), d.message]);
