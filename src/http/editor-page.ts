@@ -5,8 +5,8 @@
  * page's own partial (views/partials/questions.ejs). Presentation only: no rule is decided here.
  */
 import type { ProblemDetail } from '../errors.ts';
-import type { EditorView } from '../services/editor.ts';
-import type { EditedQuestion, EditedQuestionnaire, Form } from '../survey/edit.ts';
+import { publishedQuestion, type EditorView, type QuestionEdit } from '../services/editor.ts';
+import type { EditedQuestionnaire, Form } from '../survey/edit.ts';
 import { QUESTION_TYPES } from '../survey/edit.ts';
 import { fieldOfPath, formFromQuestion, MAX_ROWS, OPERATORS } from '../survey/edit-form.ts';
 import { municipalityOptions, type QuestionView } from '../survey/page.ts';
@@ -58,11 +58,6 @@ export function placeProblems(details: readonly ProblemDetail[], prefix: string,
   return { byField, summary };
 }
 
-/** The question with `id` in the latest published version, if it is there. */
-export function publishedQuestion(view: EditorView, id: string): TQuestion | undefined {
-  return view.published?.sections.flatMap((s) => s.questions).find((q) => q.id === id);
-}
-
 const isChoice = (type: string) => type === 'single' || type === 'scale' || type === 'multi';
 
 function rowCount(form: Form, prefix: string): number {
@@ -72,25 +67,14 @@ function rowCount(form: Form, prefix: string): number {
 }
 
 export interface QuestionPageInput {
-  view: EditorView;
-  sectionId: string;
-  /** The question as it is saved (none: a new question). */
-  existing?: TQuestion;
-  /** What the form shows: the saved question, or what was posted (as questionFromForm read it). */
-  candidate: EditedQuestion;
-  /** The questions a condition may refer to (those before this one). */
-  earlier: TQuestion[];
-  /** The JSON path the question has in the draft it is saved into (where its problems point). */
-  prefix: string;
-  action: string;
   problems?: readonly ProblemDetail[];
   conflict?: string;
   extraRows?: number;
 }
 
 /** The locals of views/admin/editor-question.ejs. */
-export function questionPage(input: QuestionPageInput) {
-  const { view, candidate, existing } = input;
+export function questionPage(edit: QuestionEdit, input: QuestionPageInput = {}) {
+  const { view, candidate, existing } = edit;
   const form = formFromQuestion(candidate);
   const type = candidate.type;
   const extra = input.extraRows ?? 2;
@@ -99,7 +83,7 @@ export function questionPage(input: QuestionPageInput) {
   const fields = new Set(['type', 'id', 'text', 'help', 'required', 'showIf', 'showIf.question', 'showIf.operator', 'showIf.values', 'minSelected', 'maxSelected', 'maxLength', 'min', 'max', 'integer', 'unit', 'options', 'figure', 'figure.number', 'figure.title', 'figure.headline', 'figure.combined']);
   for (const i of optionRows) for (const f of ['label', 'code', 'nonSubstantive', 'other']) fields.add(`options[${i}].${f}`);
   for (const i of combinedRows) for (const f of ['label', 'code', 'options']) fields.add(`figure.combined[${i}].${f}`);
-  const placed = placeProblems(input.problems ?? [], input.prefix, fields);
+  const placed = placeProblems(input.problems ?? [], edit.prefix, fields);
   const published = existing ? publishedQuestion(view, existing.id) : undefined;
   const publishedCodes = new Set(published && 'options' in published ? published.options.map((o) => o.code) : []);
   const value = (name: string): string => {
@@ -128,13 +112,13 @@ export function questionPage(input: QuestionPageInput) {
     publishedCodes: [...publishedCodes],
     idFrozen: published !== undefined,
     compound: form['showIf.operator'] === 'keep',
-    earlier: input.earlier.map((q) => ({ id: q.id, text: q.text, options: 'options' in q ? q.options.map((o) => ({ code: o.code, label: o.label })) : [] })),
+    earlier: edit.earlier.map((q) => ({ id: q.id, text: q.text, options: 'options' in q ? q.options.map((o) => ({ code: o.code, label: o.label })) : [] })),
     optionCodes: (Array.isArray(candidate.options) ? (candidate.options as { code: string; label: string }[]) : []).filter((o) => o.code),
     summary: placed.summary,
     conflict: input.conflict,
     preview,
-    action: input.action,
-    sectionId: input.sectionId,
+    action: existing ? `${editUrl(view.study, view.questionnaire.id)}/questions/${existing.id}` : `${editUrl(view.study, view.questionnaire.id)}/sections/${edit.sectionId}/new-question`,
+    sectionId: edit.sectionId,
     isNew: !existing,
     checkUrl: `${editUrl(view.study, view.questionnaire.id)}/check`,
     backUrl: editUrl(view.study, view.questionnaire.id),

@@ -7,8 +7,9 @@
  */
 import { problems, type ProblemDetail } from '../errors.ts';
 import type { TMunicipality } from '../frame/schema.ts';
-import { locateQuestion, type EditedQuestionnaire } from '../survey/edit.ts';
-import type { TQuestion, TQuestionnaire, TStudy } from '../survey/schema.ts';
+import { addQuestion, locateQuestion, newQuestion, placeOf, questionIds, updateQuestion, type EditedQuestion, type EditedQuestionnaire, type Form } from '../survey/edit.ts';
+import { questionFromForm } from '../survey/edit-form.ts';
+import type { TQuestion, TQuestionnaire, TQuestionType, TStudy } from '../survey/schema.ts';
 import type { Actor } from './access.ts';
 import { draftProblems, draftView, saveDraft, type DraftView } from './authoring.ts';
 import type { Context } from './context.ts';
@@ -65,4 +66,46 @@ export async function editProblems(ctx: Context, studyId: string, questionnaireI
   const view = await draftView(ctx, studyId, questionnaireId);
   if (view.template) throw problems.readOnlyTemplate(studyId);
   return draftProblems(ctx, studyId, questionnaireId, edit(view.questionnaire, view));
+}
+
+/** The question with `id` in the latest published version, if it is there. */
+export function publishedQuestion(view: EditorView, id: string): TQuestion | undefined {
+  return view.published?.sections.flatMap((s) => s.questions).find((q) => q.id === id);
+}
+
+/** One question form: what it edits, what it shows and how its save changes the draft. */
+export interface QuestionEdit {
+  view: EditorView;
+  /** The question as saved (none: a new question). */
+  existing?: TQuestion;
+  sectionId: string;
+  /** The question the form shows (the saved one, a blank one of a type, or what was posted). */
+  candidate: EditedQuestion;
+  /** The questions before it: those a condition may refer to. */
+  earlier: TQuestion[];
+  /** Its JSON path in the draft after the save (where the problems of the save point). */
+  prefix: string;
+  apply: (draft: EditedQuestionnaire) => EditedQuestionnaire;
+}
+
+/**
+ * The question form of `target`: an existing question, or a new one at the end of a section
+ * (404 for a forged id). With `form`, the question is what the form posted (questionFromForm: ids
+ * and option codes of the published version kept); without, the saved question, or a blank one of
+ * `type` for a new question.
+ */
+export function questionEdit(view: EditorView, target: { question?: string; section?: string; type?: TQuestionType }, form?: Form): QuestionEdit {
+  const existing = target.question === undefined ? undefined : questionOf(view, target.question);
+  const place = placeOf(view.questionnaire, existing?.id, existing ? '' : sectionOf(view, target.section ?? '').id)!;
+  const published = existing ? publishedQuestion(view, existing.id) : undefined;
+  const takenIds = questionIds(view.questionnaire).filter((id) => id !== existing?.id);
+  let candidate: EditedQuestion;
+  if (form) candidate = questionFromForm(form, { ...(existing ? { existing } : {}), ...(published ? { published } : {}), takenIds });
+  else if (existing) candidate = existing;
+  else {
+    const { options: _options, ...blank } = { ...newQuestion(target.type ?? 'single', view.questionnaire), id: '', text: '' } as EditedQuestion;
+    candidate = blank;
+  }
+  const apply = (draft: EditedQuestionnaire) => (existing ? updateQuestion(draft, existing.id, candidate) : addQuestion(draft, place.sectionId, candidate));
+  return { view, ...(existing ? { existing } : {}), sectionId: place.sectionId, candidate, earlier: place.earlier as TQuestion[], prefix: place.prefix, apply };
 }

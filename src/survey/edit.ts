@@ -73,6 +73,22 @@ export function locateQuestion(qn: EditedQuestionnaire, id: string): { section: 
   return undefined;
 }
 
+/**
+ * Where a question form saves: the question `id`, or (no id) a new question at the end of section
+ * `sectionId`. Gives its section, the questions before it (those a condition may refer to) and
+ * its JSON path in the draft; undefined when the question or section is not there.
+ */
+export function placeOf(qn: EditedQuestionnaire, id: string | undefined, sectionId: string): { sectionId: string; earlier: EditedQuestion[]; prefix: string } | undefined {
+  const at = id === undefined ? undefined : locateQuestion(qn, id);
+  if (id !== undefined && !at) return undefined;
+  const si = at ? at.section : qn.sections.findIndex((s) => s.id === sectionId);
+  const section = qn.sections[si];
+  if (!section) return undefined;
+  const qi = at ? at.index : section.questions.length;
+  const earlier = qn.sections.slice(0, si).flatMap((s) => s.questions).concat(section.questions.slice(0, qi));
+  return { sectionId: section.id, earlier, prefix: `sections[${si}].questions[${qi}]` };
+}
+
 function mustLocate(qn: EditedQuestionnaire, id: string): { section: number; index: number } {
   const at = locateQuestion(qn, id);
   if (!at) throw new Error(`there is no question "${id}" in the questionnaire "${qn.id}"`);
