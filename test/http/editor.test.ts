@@ -215,6 +215,59 @@ describe('questions', () => {
     expect(await draftOf(app, study)).toEqual(before);
   });
 
+  it('sets a figure: number, title, a combined category, the headline and what counts in the base', async () => {
+    const { study, base } = await freshCopy();
+    const q = questionsOf((await draftOf(app, study)).questionnaire).find((x) => x.type === 'scale' && x.figure && x.figure.combined.length === 0 && !x.figure.includeNonSubstantive)!;
+    if (!('options' in q)) throw new Error('a scale question has options');
+    const [first, second] = q.options;
+    const page = await html(`${base}/questions/${q.id}`);
+    expect(page).toContain(`name="figure.number" value="${q.figure!.number}"`);
+    const form = withFields(formFields(page), {
+      'figure.title': 'Ny figurtitel', 'figure.includeNonSubstantive': 'on',
+      'figure.combined[0].label': 'De to første', 'figure.combined[0].code': '', 'figure.combined[0].options': [first!.code, second!.code],
+      'figure.headline': 'de_to_foerste',
+    });
+    await post(`${base}/questions/${q.id}`, form);
+    const saved = questionIn((await draftOf(app, study)).questionnaire, q.id)!;
+    expect(saved.figure).toMatchObject({ number: q.figure!.number, title: 'Ny figurtitel', includeNonSubstantive: true, headline: 'de_to_foerste', combined: [{ code: 'de_to_foerste', label: 'De to første', options: [first!.code, second!.code] }] });
+    // A figure number another question already has: refused next to the field.
+    const other = questionsOf((await draftOf(app, study)).questionnaire).find((x) => x.figure && x.id !== q.id)!;
+    const again = await html(`${base}/questions/${q.id}`);
+    const { text } = await post(`${base}/questions/${q.id}`, withFields(formFields(again), { 'figure.number': String(other.figure!.number) }), 400);
+    expect(errorNextTo(text, 'f-figure-number')).toContain(`is already drawn from "${other.id}"`);
+  });
+
+  it('without JavaScript: "more options" and "change type" show the form again with what was typed, saving nothing', async () => {
+    const { study, base } = await freshCopy();
+    const q = questionsOf((await draftOf(app, study)).questionnaire).find((x) => x.type === 'multi')!;
+    const before = await draftOf(app, study);
+    const page = await html(`${base}/questions/${q.id}`);
+    const rows = (h: string) => [...h.matchAll(/name="options\[(\d+)\]\.label"/g)].length;
+    const { text } = await post(`${base}/questions/${q.id}`, withFields(formFields(page), { text: 'Ændret tekst', action: 'more' }), 200);
+    expect(rows(text)).toBe(rows(page) + 3);
+    expect(text).toContain('>Ændret tekst</textarea>');
+    const retyped = await post(`${base}/questions/${q.id}`, withFields(formFields(text), { type: 'text', action: 'retype' }), 200);
+    expect(retyped.text).toContain('<option value="text" selected>');
+    expect(retyped.text).toContain('name="maxLength"');
+    expect(rows(retyped.text)).toBe(0);
+    expect(await draftOf(app, study)).toEqual(before);
+  });
+
+  it('"Andet, angiv" on a new option; a second one in the same question is refused', async () => {
+    const { study, base } = await freshCopy();
+    const q = questionsOf((await draftOf(app, study)).questionnaire).find((x) => 'options' in x && !x.options.some((o) => o.other))!;
+    if (!('options' in q)) throw new Error('a choice has options');
+    const n = q.options.length;
+    const page = await html(`${base}/questions/${q.id}`);
+    await post(`${base}/questions/${q.id}`, withFields(formFields(page), { [`options[${n}].label`]: 'Andet, angiv', [`options[${n}].other`]: 'on' }));
+    const saved = questionIn((await draftOf(app, study)).questionnaire, q.id)!;
+    if (!('options' in saved)) throw new Error('still multi');
+    expect(saved.options.at(-1)).toEqual({ code: 'andet_angiv', label: 'Andet, angiv', nonSubstantive: false, other: true });
+    const again = await html(`${base}/questions/${q.id}`);
+    const { text } = await post(`${base}/questions/${q.id}`, withFields(formFields(again), { [`options[${n + 1}].label`]: 'Andet igen', [`options[${n + 1}].other`]: 'on' }), 400);
+    expect(errorNextTo(text, 'f-options')).toContain('more than one "other" option');
+  });
+
   it('two saves from the same revision: the first is saved, the second is shown a conflict with its text kept', async () => {
     const { study, base } = await freshCopy();
     const q = questionsOf((await draftOf(app, study)).questionnaire).find((x) => x.type === 'text')!;
