@@ -82,6 +82,9 @@ describe('the questionnaire editor in Chromium', { timeout: 180_000 }, () => {
     await page.keyboard.press('ArrowDown');
     const chosen = await page.inputValue('#f-showIf-question');
     expect(chosen).not.toBe('');
+    // The answer list offers the chosen question's options only.
+    const groups = await page.$$eval('#f-showIf-values optgroup', (list) => list.map((g) => ({ question: (g as HTMLElement).dataset.question, hidden: (g as HTMLElement).hidden })));
+    expect(groups.filter((g) => !g.hidden).map((g) => g.question)).toEqual(groups.some((g) => g.question === chosen) ? [chosen] : []);
     await tabTo(page, '#f-showIf-operator');
     await page.keyboard.press('End');
     expect(await page.inputValue('#f-showIf-operator')).toBe('unanswered');
