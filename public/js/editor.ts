@@ -9,7 +9,7 @@
  * - the condition's answer list shows only the options of the question chosen.
  * Bundled by bin/build.js into dist/public/editor.js (served as /assets/editor.js).
  */
-import { codeFromLabel } from '../../src/survey/edit.ts';
+import { codeFromLabel } from '../../src/survey/codes.ts';
 
 interface CheckAnswer {
   fields: { message: string; href?: string }[];

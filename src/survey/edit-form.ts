@@ -8,7 +8,8 @@
  * answered, unanswered; `keep` keeps a combined condition it cannot show) and `showIf.values`
  * (`question:code`, so one list can offer the options of every earlier question).
  */
-import { codeFromLabel, idFromText, type EditedQuestion, type Form } from './edit.ts';
+import { codeFromLabel, idFromText } from './codes.ts';
+import type { EditedQuestion, Form } from './edit.ts';
 import type { TCondition, TQuestion } from './schema.ts';
 
 /** At most this many option rows and combined categories are read from a form. */

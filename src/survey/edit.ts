@@ -8,6 +8,7 @@
  * with, so there is one copy of the rules. That is why the edited shapes below are loose: a form
  * value that does not parse is kept as typed, for the schema to name its field.
  */
+import { idFromText, withSuffix } from './codes.ts';
 import type { TCondition, TQuestion, TQuestionnaire, TQuestionType } from './schema.ts';
 
 /** A question as the editor holds it before it is checked. */
@@ -24,42 +25,6 @@ export type Direction = 'up' | 'down';
 export type Form = Record<string, unknown>;
 
 export const QUESTION_TYPES: readonly TQuestionType[] = ['single', 'multi', 'scale', 'text', 'number', 'municipality'];
-const MAX_CODE = 64;
-const LETTERS: Record<string, string> = { æ: 'ae', ø: 'oe', å: 'aa' };
-
-function withSuffix(base: string, taken: Set<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `_${n}`;
-    const candidate = `${base.slice(0, MAX_CODE - suffix.length).replace(/_+$/, '')}${suffix}`;
-    if (!taken.has(candidate)) return candidate;
-  }
-}
-
-/**
- * An option code (ZCode) from a label: æ → ae, ø → oe, å → aa, accents dropped, lower case, every
- * other character an underscore, at most 64 characters, unique among `taken` by `_2`, `_3`, …
- * ("Ved ikke" → `ved_ikke`; a label without letters or digits → `svar`).
- */
-export function codeFromLabel(label: string, taken: Iterable<string> = []): string {
-  const written = label
-    .toLowerCase()
-    .replace(/[æøå]/g, (c) => LETTERS[c]!)
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, MAX_CODE)
-    .replace(/_+$/, '');
-  return withSuffix(written || 'svar', new Set(taken));
-}
-
-/** A question or section id (ZId: starts with a letter) from a text, unique among `taken`. */
-export function idFromText(text: string, taken: Iterable<string>): string {
-  const code = codeFromLabel(text);
-  return withSuffix(/^[a-z]/.test(code) ? code : `q_${code}`.slice(0, MAX_CODE), new Set(taken));
-}
-
 export function questionIds(qn: EditedQuestionnaire): string[] {
   return qn.sections.flatMap((s) => s.questions.map((q) => q.id));
 }
@@ -249,4 +214,5 @@ export function deleteSection(qn: EditedQuestionnaire, id: string): EditedQuesti
   return next;
 }
 
+export { codeFromLabel, idFromText } from './codes.ts';
 export { questionFromForm } from './edit-form.ts';

@@ -283,6 +283,20 @@ describe('questions', () => {
     expect(questionIn((await draftOf(app, study)).questionnaire, q.id)!.text).toBe('Tekst fra Bo');
   });
 
+  it('two structure changes from the same page: the second is refused with a conflict, nothing of it saved', async () => {
+    const { study, base } = await freshCopy();
+    const page = await html(base);
+    const token = csrfTokenOf(page);
+    const revision = /name="revision" value="(\d+)"/.exec(page)![1]!;
+    const [a, b] = (await draftOf(app, study)).questionnaire.sections[0]!.questions;
+    await post(`${base}/questions/${b!.id}/move`, new URLSearchParams({ _csrf: token, revision, direction: 'up' }));
+    const after = await draftOf(app, study);
+    const { text } = await post(`${base}/questions/${a!.id}/delete`, new URLSearchParams({ _csrf: token, revision }), 412);
+    expect(text).toContain('En anden har gemt kladden');
+    expect(text).toContain(`id="q-${a!.id}"`);
+    expect(await draftOf(app, study)).toEqual(after);
+  });
+
   it('shows the question in the preview with the respondent page\'s own markup', async () => {
     const { study, base } = await freshCopy();
     const q = questionsOf((await draftOf(app, study)).questionnaire).find((x) => x.type === 'single')!;
