@@ -57,6 +57,8 @@ function followLabel(row: Element): void {
 }
 
 function addRemoveButton(row: Element): void {
+  // The button replaces the form's "remove when saved" box.
+  row.querySelector('.remove-check')?.remove();
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'secondary';

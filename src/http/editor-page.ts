@@ -81,7 +81,7 @@ export function questionPage(edit: QuestionEdit, input: QuestionPageInput = {}) 
   const optionRows = isChoice(type) ? [...Array(Math.min(MAX_ROWS, rowCount(form, 'options') + extra)).keys()] : [];
   const combinedRows = isChoice(type) ? [...Array(Math.min(MAX_ROWS, rowCount(form, 'figure.combined') + 1)).keys()] : [];
   const fields = new Set(['type', 'id', 'text', 'help', 'required', 'showIf', 'showIf.question', 'showIf.operator', 'showIf.values', 'minSelected', 'maxSelected', 'maxLength', 'min', 'max', 'integer', 'unit', 'options', 'figure', 'figure.number', 'figure.title', 'figure.headline', 'figure.combined']);
-  for (const i of optionRows) for (const f of ['label', 'code', 'nonSubstantive', 'other']) fields.add(`options[${i}].${f}`);
+  for (const i of optionRows) for (const f of ['label', 'code', 'nonSubstantive', 'other', 'remove']) fields.add(`options[${i}].${f}`);
   for (const i of combinedRows) for (const f of ['label', 'code', 'options']) fields.add(`figure.combined[${i}].${f}`);
   const placed = placeProblems(input.problems ?? [], edit.prefix, fields);
   const published = existing ? publishedQuestion(view, existing.id) : undefined;

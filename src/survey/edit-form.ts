@@ -70,7 +70,7 @@ function optionsOf(form: Form, existing: TQuestion | undefined, published: TQues
     const label = text(form, key('label')).trim();
     const typed = text(form, key('code')).trim();
     const was = text(form, key('was'));
-    if (label === '' && typed === '') continue;
+    if ((label === '' && typed === '') || checked(form, key('remove'))) continue;
     const code = publishedCodes.has(was) ? was : typed;
     const old = before.find((o) => o.code === was);
     const row: Record<string, unknown> = { code, label, ...(old?.labelEn ? { labelEn: old.labelEn } : {}), nonSubstantive: checked(form, key('nonSubstantive')), other: checked(form, key('other')) };
@@ -132,8 +132,8 @@ function figureOf(form: Form, existing: TQuestion | undefined, optionCodes: stri
 
 /**
  * The question a posted question form describes (not checked: saveDraft does that). Only the
- * fields of the chosen type are read; unknown fields are ignored. A blank option code is made from
- * its label; the id of a published question and the codes of its published options (the hidden
+ * fields of the chosen type are read; unknown fields are ignored. A row with `options[i].remove`
+ * ticked, or with neither label nor code, is left out. A blank option code is made from its label; the id of a published question and the codes of its published options (the hidden
  * `options[i].was`) stay as published. A blank id is made from the text.
  */
 export function questionFromForm(form: Form, options: FromFormOptions = {}): EditedQuestion {

@@ -145,6 +145,15 @@ describe('questions', () => {
     expect(saved.options[0]).toMatchObject({ code: q.options[0]!.code, label: 'Helt altid' });
     expect(saved.options.at(-1)).toMatchObject({ code: 'naesten_aldrig', label: 'Næsten aldrig' });
     expect(saved.options.slice(1, n)).toEqual(q.options.slice(1));
+    // Without JavaScript an option, published or not, is removed by ticking its box (one the figure does not use).
+    const used = new Set([...(saved.figure?.combined.flatMap((c) => c.options) ?? []), saved.figure?.headline]);
+    const gone = saved.options.findIndex((o, i) => i < n && !used.has(o.code));
+    expect(gone).toBeGreaterThanOrEqual(0);
+    const again = await html(`${base}/questions/${q.id}`);
+    await post(`${base}/questions/${q.id}`, withFields(formFields(again), { [`options[${gone}].remove`]: 'on' }));
+    const removed = questionIn((await draftOf(app, study)).questionnaire, q.id)!;
+    if (!('options' in removed)) throw new Error('still a choice');
+    expect(removed.options.map((o) => o.code)).toEqual(saved.options.filter((_, i) => i !== gone).map((o) => o.code));
   });
 
   it('adds a condition on an earlier question; one on a later question is refused next to the field and nothing changes', async () => {

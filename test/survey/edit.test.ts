@@ -186,6 +186,12 @@ describe('questionFromForm', () => {
     expect((q.options as { code: string; label: string }[]).map((o) => [o.code, o.label])).toEqual([['ja', 'Ja tak'], ['nej', 'Nej'], ['maaske_lidt', 'Måske']]);
   });
 
+  it('leaves out a row marked for removal, even one with a published code', () => {
+    const published = qn().sections[0]!.questions[0] as TQuestion;
+    const q = questionFromForm({ type: 'single', id: 'a', text: 'A?', 'options[0].label': 'Ja', 'options[0].code': 'ja', 'options[0].was': 'ja', 'options[0].remove': 'on', 'options[1].label': 'Nej', 'options[1].was': 'nej', 'options[2].label': 'Måske' }, { existing: published, published });
+    expect((q.options as { code: string }[]).map((o) => o.code)).toEqual(['nej', 'maaske']);
+  });
+
   it('keeps the id of a published question', () => {
     const published = qn().sections[0]!.questions[0] as TQuestion;
     expect(questionFromForm({ type: 'single', id: 'nyt_id', text: 'A?' }, { existing: published, published }).id).toBe('a');
