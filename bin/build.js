@@ -4,6 +4,7 @@
 //   src/cli/main.ts          -> dist/cli.mjs                 (the praksis command, bin/praksis.js)
 //   public/js/questionnaire.ts -> dist/public/questionnaire.js (served as /assets/questionnaire.js)
 //   public/js/report.ts      -> dist/public/report.js        (served as /assets/report.js)
+//   public/js/editor.ts      -> dist/public/editor.js        (served as /assets/editor.js)
 // and then writes dist/stamp, whose modification time is the moment the build began: bin/start.js
 // refuses a build older than any file under src/ or public/js/, or package-lock.json.
 //
@@ -38,6 +39,7 @@ export const outputs = {
   'cli.mjs': { entry: 'src/cli/main.ts', options: node },
   'public/questionnaire.js': { entry: 'public/js/questionnaire.ts', options: browser },
   'public/report.js': { entry: 'public/js/report.ts', options: browser },
+  'public/editor.js': { entry: 'public/js/editor.ts', options: browser },
 };
 
 /** One line per esbuild message: `src/x.ts:12:20: Unexpected ";"`. */

@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { DEFAULT_LOGIN_LIMIT, DEFAULT_RATE_LIMIT, type Config } from './config.ts';
 import { problems } from './errors.ts';
 import { eligibilityAdminRoutes, eligibilityApiRoutes } from './http/admin-eligibility.ts';
+import { editorAdminRoutes } from './http/admin-editor.ts';
 import { auditAdminRoutes } from './http/admin-audit.ts';
 import { studiesAdminRoutes } from './http/admin-studies.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
@@ -125,6 +126,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', reportAdminRoutes(ctx));
   mount(app, '/admin', fieldworkAdminRoutes(ctx));
   mount(app, '/admin', eligibilityAdminRoutes(ctx));
+  mount(app, '/admin', editorAdminRoutes(ctx));
   mount(app, '/admin', mailAdminRoutes(ctx));
   mount(app, '/admin', auditAdminRoutes(ctx));
   mount(app, '/admin', studiesAdminRoutes(ctx));

@@ -75,10 +75,10 @@ describe('npm run build', () => {
     const project = await copyProject();
     const built = await npmRunBuild(project);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stdout).toContain('praksis: built dist/server.mjs, dist/cli.mjs, dist/public/questionnaire.js, dist/public/report.js');
-    expect(await filesUnder(join(project, 'dist'))).toEqual(['cli.mjs', 'public/questionnaire.js', 'public/report.js', 'server.mjs', 'stamp']);
+    expect(built.stdout).toContain('praksis: built dist/server.mjs, dist/cli.mjs, dist/public/questionnaire.js, dist/public/report.js, dist/public/editor.js');
+    expect(await filesUnder(join(project, 'dist'))).toEqual(['cli.mjs', 'public/editor.js', 'public/questionnaire.js', 'public/report.js', 'server.mjs', 'stamp']);
     // The browser bundles are minified scripts, each one function expression (no module syntax for the browser to parse).
-    for (const name of ['questionnaire', 'report']) {
+    for (const name of ['questionnaire', 'report', 'editor']) {
       const code = await readFile(join(project, 'dist', 'public', `${name}.js`), 'utf8');
       expect(code, name).toMatch(/^("use strict";)?\(\(\)=>\{/);
       expect(code).not.toMatch(/^\s*(import|export)\s/m);
@@ -149,7 +149,7 @@ describe('npm run build', () => {
     const failed = await node(project, 'build.js');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^praksis: the build failed: public\/js\/report\.ts:\d+:\d+: /);
-    expect(await filesUnder(join(project, 'dist'))).toEqual(['cli.mjs', 'public/questionnaire.js', 'public/report.js', 'server.mjs', 'stamp']);
+    expect(await filesUnder(join(project, 'dist'))).toEqual(['cli.mjs', 'public/editor.js', 'public/questionnaire.js', 'public/report.js', 'server.mjs', 'stamp']);
     expect((await readFile(join(project, 'dist', 'server.mjs'))).equals(before)).toBe(true);
     const start = await node(project, 'start.js');
     expect(start.code).toBe(1);

@@ -13,7 +13,7 @@ export const publicDir = join(rootDir, 'public');
 /** Where the browser bundles are. */
 export const bundleDir = join(distDir, 'public');
 
-const BUNDLES = ['questionnaire', 'report'] as const;
+const BUNDLES = ['questionnaire', 'report', 'editor'] as const;
 
 /** Throws an Error naming the file and the command to run when a browser bundle is missing from `dir`. */
 export async function checkAssets(dir = bundleDir): Promise<void> {
