@@ -148,3 +148,23 @@ export function questionChangeNotes(versions: readonly TQuestionnaire[], id: str
   }
   return notes;
 }
+
+const QUESTIONNAIRE_FIELDS: Record<string, string> = { title: 'titel', intro: 'indledning', group: 'gruppe', minutes: 'tidsangivelse' };
+
+/**
+ * Every line classifyChange gives for publishing `next` after `previous`, in Danish (what the
+ * evaluator confirms on the versions page): »kontrakt_frist: svarmuligheden »Altid« hedder nu …«.
+ */
+export function changeDetailsInDanish(previous: TQuestionnaire | undefined, next: TQuestionnaire): string[] {
+  if (!previous) return ['den første offentliggjorte version: alle spørgsmål er nye'];
+  return classifyChange(previous, next).details.map((d) => {
+    const id = /^question ([a-z][a-z0-9_]*)/.exec(d)?.[1];
+    const said = id === undefined ? undefined : danishDetail(d, id, previous, next);
+    if (said) return `${id}: ${said}`;
+    if (d === 'questions reordered') return 'spørgsmålene står i en anden rækkefølge';
+    if (d.startsWith('sections ')) return 'afsnit er omdøbt, tilføjet, fjernet eller flyttet';
+    const field = /^questionnaire (\w+) changed$/.exec(d)?.[1];
+    if (field) return `spørgeskemaets ${QUESTIONNAIRE_FIELDS[field] ?? field} er ændret`;
+    return d;
+  });
+}

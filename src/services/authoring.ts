@@ -13,6 +13,7 @@ import { issueDetails, problems, type ProblemDetail } from '../errors.ts';
 import type { TPublishedVersion, TQuestionnaireHead, TStoredStudy } from '../survey/catalog.ts';
 import { ZQuestionnaireDefinition, ZStudyInputDefinition, issuesToDetails } from '../survey/refinements.ts';
 import { ZId, ZStudySettings, type TQuestionnaire, type TStudy, type TStudySettings } from '../survey/schema.ts';
+import { changeDetailsInDanish } from '../report/versions.ts';
 import { classifyChange, contentHash, type Change } from '../survey/versions.ts';
 import type { Actor } from './access.ts';
 import { may } from './access.ts';
@@ -305,11 +306,12 @@ export function changeAgainst(previous: TQuestionnaire | undefined, next: TQuest
 }
 
 /** The change publishing the current draft would make (the editor shows it before the button), or undefined without a draft. */
-export async function pendingChange(ctx: Context, studyId: string, questionnaireId: string): Promise<(Change & { version: number }) | undefined> {
+export async function pendingChange(ctx: Context, studyId: string, questionnaireId: string): Promise<(Change & { version: number; danish: string[] }) | undefined> {
   if (templateStudy(ctx, studyId)) return undefined;
   const { head, versions } = await headOf(ctx, studyId, questionnaireId);
   if (!head.draft) return undefined;
-  return { ...changeAgainst(versions.at(-1)?.definition, head.draft), version: (versions.at(-1)?.version ?? 0) + 1 };
+  const previous = versions.at(-1)?.definition;
+  return { ...changeAgainst(previous, head.draft), version: (versions.at(-1)?.version ?? 0) + 1, danish: changeDetailsInDanish(previous, head.draft) };
 }
 
 const ZPublish = z.strictObject({
@@ -357,6 +359,8 @@ export interface VersionSummary {
   details: string[];
   title: string;
   questions: number;
+  /** `details` in Danish, as the versions page shows them. */
+  danish: string[];
 }
 
 /** `GET …/versions`: every published version, oldest first (a template's questionnaire: the file's one version). */
@@ -366,10 +370,10 @@ export async function questionnaireVersionList(ctx: Context, studyId: string, qu
   if (template) {
     const q = template.questionnaires.find((x) => x.id === questionnaireId);
     if (!q) throw problems.notFound(`The questionnaire "${questionnaireId}" of study "${studyId}"`);
-    return [{ version: q.version, hash: contentHash(q), change: 'additive', details: ['the template file'], ...summary(q) }];
+    return [{ version: q.version, hash: contentHash(q), change: 'additive', details: ['the template file'], danish: ['skabelonfilen'], ...summary(q) }];
   }
   const { versions } = await headOf(ctx, studyId, questionnaireId);
-  return versions.map((v) => ({ version: v.version, hash: v.hash, day: v.day, change: v.change, details: v.details, ...summary(v.definition) }));
+  return versions.map((v, k) => ({ version: v.version, hash: v.hash, day: v.day, change: v.change, details: v.details, danish: changeDetailsInDanish(versions[k - 1]?.definition, v.definition), ...summary(v.definition) }));
 }
 
 /** For routes that only need to know a study exists (and whether it is a template). */

@@ -68,7 +68,7 @@ describe('studies and versions in Chromium', { timeout: 120_000 }, () => {
     await page.fill('#import-tekst', JSON.stringify(draft, null, 2));
     await submit('form[action$="/import"] button[type="submit"]');
     expect(await page.locator('.notice').textContent()).toContain('Kladden er erstattet');
-    expect(await page.locator('label[for="bekraeft"]').textContent()).toContain(`option ${removed.code} removed`);
+    expect(await page.locator('label[for="bekraeft"]').textContent()).toContain(`svarmuligheden »${removed.label}« er fjernet`);
     await check('versions with a breaking draft');
     await submit('form[action$="/publish"] button[type="submit"]');
     expect(await page.locator('#fejlopsummering').textContent()).toContain('Ikke offentliggjort');

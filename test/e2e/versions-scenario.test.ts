@@ -121,7 +121,7 @@ describe('issue 19 end to end', { timeout: 300_000 }, () => {
     await submit(admin, 'button[value="save"]');
     expect(admin.url()).toContain('gemt=1');
     await admin.goto(`${base}/versions`);
-    expect(await admin.textContent('main')).toContain(`option nej removed`);
+    expect(await admin.textContent('main')).toContain(`${NEW}: svarmuligheden »Nej« er fjernet`);
     await submit(admin, 'form[action$="/publish"] button[type="submit"]');
     problems.push(...(await violationLines(admin, 'publishing refused')));
     let versions = (await (await fetch(`${env.app.url}/api/v1/studies/${STUDY}/questionnaires/${QN}/versions`, { headers: bearer })).json()) as { version: number; change: string }[];

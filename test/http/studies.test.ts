@@ -212,12 +212,12 @@ describe('studies in the evaluator area', () => {
     expect(breaking.status, await breaking.clone().text()).toBe(303);
     const panel = (await page(versionsUrl('integration_2027', 'ledere'))).html;
     expect(panel).toContain('Brud (fjernede eller ændrede');
-    expect(panel).toContain(`question ${target.id}: option ${removed.code} removed`);
+    expect(panel).toContain(`${target.id}: svarmuligheden »${removed.label}« er fjernet`);
     const refused = await publish('integration_2027', 'ledere');
     expect(refused.status).toBe(409);
     const refusedHtml = await refused.text();
     expect(refusedHtml).toContain('Ikke offentliggjort');
-    expect(refusedHtml).toContain(`question ${target.id}: option ${removed.code} removed`);
+    expect(refusedHtml).toContain(`${target.id}: svarmuligheden »${removed.label}« er fjernet`);
     expect((await app.store.catalog.versions('integration_2027', 'ledere')).length).toBe(2);
     expect((await publish('integration_2027', 'ledere', true)).status).toBe(303);
 
