@@ -14,6 +14,7 @@ import * as edit from '../survey/edit.ts';
 import { text } from '../survey/edit-form.ts';
 import type { TQuestionType } from '../survey/schema.ts';
 import { sectionRoutes } from './admin-editor-sections.ts';
+import { questionnaireRoutes } from './admin-editor-questionnaire.ts';
 import { allow } from './allow.ts';
 import { signedInActor } from './auth.ts';
 import { provideCsrfToken, requireCsrf } from './csrf.ts';
@@ -103,6 +104,7 @@ export function editorAdminRoutes(ctx: Context) {
   // --- Sections ----------------------------------------------------------------------------
 
   sectionRoutes(router, ctx, { rule, csrf, csrfToken, view });
+  questionnaireRoutes(router, ctx, { rule, csrf, csrfToken, view });
   const section = (req: Request, v: EditorView) => sectionOf(v, param(req, 'section')).id;
   router.post(`${BASE}/sections/:section/move`, rule, csrf, csrfToken, structureEdit((req, draft, v) => edit.moveSection(draft, section(req, v), direction(req)), (req) => `s-${param(req, 'section')}`));
   router.post(`${BASE}/sections/:section/duplicate`, rule, csrf, csrfToken, structureEdit((req, draft, v) => edit.duplicateSection(draft, section(req, v)).questionnaire, (req) => `s-${param(req, 'section')}`));

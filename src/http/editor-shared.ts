@@ -18,6 +18,6 @@ const MAX_FIELD = 10_000;
 export function overlong(body: Record<string, unknown>, prefix: string): ProblemDetail[] {
   return Object.entries(body)
     .filter(([, v]) => ([] as unknown[]).concat(v).some((x) => typeof x === 'string' && x.length > MAX_FIELD))
-    .map(([key]) => ({ path: `${prefix}.${key}`, message: `is longer than ${MAX_FIELD.toLocaleString('en')} characters` }));
+    .map(([key]) => ({ path: prefix ? `${prefix}.${key}` : key, message: `is longer than ${MAX_FIELD.toLocaleString('en')} characters` }));
 }
 

@@ -120,6 +120,7 @@ describe('the questionnaire editor in Chromium', { timeout: 180_000 }, () => {
       ['new municipality question form', `${base}/sections/${draft.sections[0]!.id}/new-question?type=municipality`],
       ['section form', `${base}/sections/${draft.sections[0]!.id}`],
       ['new section form', `${base}/new-section`],
+      ['questionnaire form', `${base}/questionnaire`],
     ];
     for (const [label, url] of pages) {
       await page.goto(url);

@@ -52,6 +52,7 @@ const posts = () => [
   `${BASE}/sections/${section}/move`,
   `${BASE}/sections/${section}/duplicate`,
   `${BASE}/sections/${section}/delete`,
+  `${BASE}/questionnaire`,
   `${BASE}/check`,
 ];
 

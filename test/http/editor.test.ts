@@ -373,3 +373,33 @@ describe('POST …/edit/check', () => {
     expect(await draftOf(app, study)).toEqual(before);
   });
 });
+
+describe('the questionnaire form', () => {
+  it('changes the title, group, intro and minutes; a bad value is named next to its field, a stale form is a conflict, nothing saved', async () => {
+    const { study, base } = await freshCopy();
+    const page = await html(`${base}/questionnaire`);
+    const form = formFields(page);
+    expect(form.get('title')).toBe((await draftOf(app, study)).questionnaire.title);
+
+    const bad = await post(`${base}/questionnaire`, withFields(form, { minutes: 'ti', group: '' }), 400);
+    expect(errorNextTo(bad.text, 'f-minutes')).toBeTruthy();
+    expect(errorNextTo(bad.text, 'f-group')).toBeTruthy();
+    expect(bad.text).toContain('value="ti"');
+    const before = await draftOf(app, study);
+    expect(before.questionnaire.group).toBe('Ledere');
+
+    await post(`${base}/questionnaire`, withFields(form, { title: 'Ledere 2027', group: 'Ledelse', minutes: '12', intro: 'Første afsnit.\n\nAndet afsnit.' }));
+    const after = (await draftOf(app, study)).questionnaire;
+    expect([after.title, after.group, after.minutes, after.intro]).toEqual(['Ledere 2027', 'Ledelse', 12, 'Første afsnit.\n\nAndet afsnit.']);
+    expect(after.sections).toEqual(before.questionnaire.sections);
+
+    // The same (now stale) form again: 412, the posted text kept, the draft as it was.
+    const stale = await post(`${base}/questionnaire`, withFields(form, { title: 'Forældet titel' }), 412);
+    expect(stale.text).toContain('value="Forældet titel"');
+    expect((await draftOf(app, study)).questionnaire.title).toBe('Ledere 2027');
+    // A template's form is read-only.
+    const template = await html(`/admin/studies/integration_2016/questionnaires/${QN}/edit/questionnaire`);
+    expect(template).toContain('Skabelonen kan ikke ændres');
+    expect((await client.postForm(`/admin/studies/integration_2016/questionnaires/${QN}/edit/questionnaire`, withFields(form, {}))).status).toBe(409);
+  });
+});

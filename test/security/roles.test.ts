@@ -13,6 +13,8 @@ import { bearer, makeKey, makeUser, signedIn, tokenOf, type MadeUser } from './a
 
 /** Who may use each route. Write a new route here with the rule its allow(...) declares. */
 const TABLE: Record<string, Rule> = {
+  'GET /admin/studies/:study/questionnaires/:questionnaire/edit/questionnaire': 'evaluator',
+  'POST /admin/studies/:study/questionnaires/:questionnaire/edit/questionnaire': 'evaluator',
   'POST /api/v1/studies': 'evaluator',
   'POST /api/v1/studies/:study/copy': 'evaluator',
   'GET /api/v1/studies/:study/definition': 'evaluator',
