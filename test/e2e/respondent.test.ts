@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { API_KEY } from '../http/helpers.ts';
+import { answerPage } from './answer.ts';
 import { appAndBrowser, screenshotsDir, violationLines } from './browser.ts';
 
 const env = appAndBrowser();
@@ -18,23 +19,6 @@ async function invite(questionnaire: string, municipality: string, uses = 1): Pr
   });
   const [link] = (await res.json()) as { url: string }[];
   return new URL(link!.url).pathname;
-}
-
-/** Answers every visible question on the current page: first option, or the given choice. */
-async function answerPage(page: Page, choose: Record<string, string> = {}): Promise<void> {
-  const groups = await page.$$eval('fieldset.question:not([hidden])', (sets) => sets.map((s) => s.id.replace(/^q-/, '')));
-  for (const id of groups) {
-    const code = choose[id];
-    const inputs = await page.$$(`#q-${id} input[name="${id}"]`);
-    if (inputs.length === 0) continue;
-    if (code) await page.check(`#q-${id} input[value="${code}"]`);
-    else if (!(await page.isChecked(`#q-${id} input[name="${id}"] >> nth=0`))) await inputs[0]!.check();
-  }
-  // "Andet, angiv" text only where "Andet" is chosen (the server rejects it otherwise).
-  for (const other of await page.$$('input[name$="_other"]:not([disabled])')) {
-    const question = (await other.getAttribute('name'))!.replace(/_other$/, '');
-    if (await page.isChecked(`input[name="${question}"][value="andet"]`).catch(() => false)) await other.fill('Mentor');
-  }
 }
 
 /** Clicks "Næste"/"Send svar" and waits for the next page to load. */

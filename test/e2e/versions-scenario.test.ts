@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/export/csv-parse.ts';
 import type { TQuestionnaire } from '../../src/survey/schema.ts';
 import { ADMIN_PASSWORD, API_KEY } from '../http/helpers.ts';
+import { answerPage } from './answer.ts';
 import { appAndBrowser, violationLines } from './browser.ts';
 
 const env = appAndBrowser();
@@ -23,22 +24,6 @@ const municipality = (n: number) => env.app.definitions.frames.get('dk_kommuner'
 
 async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click(selector)]);
-}
-
-/** Answers every visible choice question on the page (first option unless chosen) and the municipality. */
-async function answerPage(page: Page, choose: Record<string, string>, municipality: string): Promise<void> {
-  if (await page.$('select[name="kommune"]')) await page.selectOption('select[name="kommune"]', municipality);
-  const groups = await page.$$eval('fieldset.question:not([hidden])', (sets) => sets.map((s) => s.id.replace(/^q-/, '')));
-  for (const id of groups) {
-    const inputs = await page.$$(`#q-${id} input[name="${id}"]`);
-    if (inputs.length === 0) continue;
-    if (choose[id]) await page.check(`#q-${id} input[value="${choose[id]}"]`);
-    else if (!(await page.isChecked(`#q-${id} input[name="${id}"] >> nth=0`))) await inputs[0]!.check();
-  }
-  for (const other of await page.$$('input[name$="_other"]:not([disabled])')) {
-    const question = (await other.getAttribute('name'))!.replace(/_other$/, '');
-    if (await page.isChecked(`input[name="${question}"][value="andet"]`).catch(() => false)) await other.fill('Mentor');
-  }
 }
 
 /** Answers pages until the thank-you page; `stopAfter` pages answered, it returns early (a respondent part-way). */
