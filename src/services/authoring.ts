@@ -237,7 +237,8 @@ export async function draftView(ctx: Context, studyId: string, questionnaireId: 
   }
   const { head, versions } = await headOf(ctx, studyId, questionnaireId);
   const latest = versions.at(-1);
-  const questionnaire = head.draft ?? latest?.definition;
+  // The published version is read-only (frozen by some adapters): the editor gets its own copy.
+  const questionnaire = head.draft ?? (latest && structuredClone(latest.definition));
   // A head without a draft always has a published version (publishing is what removes a draft).
   if (!questionnaire) throw new Error(`the questionnaire "${questionnaireId}" of "${studyId}" has neither a draft nor a published version`);
   return { study: studyId, questionnaire, isDraft: head.draft !== null, ...(latest ? { latest: latest.version } : {}), template: false, etag: etagOf(head.revision), revision: head.revision };

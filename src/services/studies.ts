@@ -25,9 +25,29 @@ export interface Located {
  */
 function liveStudy(stored: TStoredStudy, versions: readonly TPublishedVersion[]): TStudy {
   const latest = new Map<string, TQuestionnaire>();
-  for (const v of versions) latest.set(v.questionnaire, v.definition);
+  for (const v of versions) latest.set(v.questionnaire, definitionOf(v));
   const questionnaires = stored.questionnaires.map((id) => latest.get(id)).filter((q): q is TQuestionnaire => q !== undefined);
   return { ...stored.settings, questionnaires, ...(stored.archived ? { archived: true } : {}) };
+}
+
+/**
+ * One object per published content: a version's definition by its content hash, so what is worked
+ * out once per questionnaire (answer validation's prepared rules, WeakMap-cached by the object) is
+ * not worked out again on every request. Not state: a hash always names the same content, so every
+ * instance agrees whatever it has seen; at most MEMO_SIZE are kept, the least recently used dropped.
+ */
+const MEMO_SIZE = 64;
+const byHash = new Map<string, TQuestionnaire>();
+function definitionOf(v: TPublishedVersion): TQuestionnaire {
+  const known = byHash.get(v.hash);
+  if (known && known.id === v.questionnaire && known.version === v.version) {
+    byHash.delete(v.hash);
+    byHash.set(v.hash, known);
+    return known;
+  }
+  byHash.set(v.hash, v.definition);
+  if (byHash.size > MEMO_SIZE) byHash.delete(byHash.keys().next().value!);
+  return v.definition;
 }
 
 /** The study defined by a file under surveys/ (a read-only template), or undefined. */
@@ -67,7 +87,7 @@ export async function questionnaireVersions(ctx: Context, study: TStudy): Promis
     for (const qn of study.questionnaires) out.set(qn.id, [qn]);
     return out;
   }
-  for (const v of await ctx.store.catalog.versions(study.id)) out.set(v.questionnaire, [...(out.get(v.questionnaire) ?? []), v.definition]);
+  for (const v of await ctx.store.catalog.versions(study.id)) out.set(v.questionnaire, [...(out.get(v.questionnaire) ?? []), definitionOf(v)]);
   return out;
 }
 

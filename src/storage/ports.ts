@@ -305,7 +305,7 @@ export interface CatalogPort {
    * there is no head yet, one is made): the new head (revision + 1), or 'conflict' and nothing changes.
    */
   saveDraft(study: string, questionnaire: string, draft: TQuestionnaire | null, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'>;
-  /** The published versions of a study (optionally one questionnaire), by questionnaire and version ascending. */
+  /** The published versions of a study (optionally one questionnaire), by questionnaire and version ascending; read-only (an adapter may hand out frozen objects). */
   versions(study: string, questionnaire?: string): Promise<TPublishedVersion[]>;
   /**
    * Publishes: when the head's revision is `expectedRevision` and `version.version` is one more

@@ -22,6 +22,14 @@ type CatalogFile = z.infer<typeof ZCatalogFile>;
 const SCHEMA = ZCatalogFile as z.ZodType<CatalogFile>;
 const EMPTY: CatalogFile = { studies: [], heads: [], versions: [], tests: [] };
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 const sameHead = (study: string, questionnaire: string) => (h: TQuestionnaireHead) => h.study === study && h.questionnaire === questionnaire;
 
 export class FileCatalog implements CatalogPort {
@@ -105,13 +113,13 @@ export class FileCatalog implements CatalogPort {
     });
   }
 
+  /** Published versions never change: they are handed out frozen, not copied (every respondent request reads them). */
   async versions(study: string, questionnaire?: string): Promise<TPublishedVersion[]> {
     const data = await this.#data();
-    return structuredClone(
-      data.versions
-        .filter((v) => v.study === study && (questionnaire === undefined || v.questionnaire === questionnaire))
-        .sort((a, b) => (a.questionnaire < b.questionnaire ? -1 : a.questionnaire > b.questionnaire ? 1 : a.version - b.version)),
-    );
+    return data.versions
+      .filter((v) => v.study === study && (questionnaire === undefined || v.questionnaire === questionnaire))
+      .sort((a, b) => (a.questionnaire < b.questionnaire ? -1 : a.questionnaire > b.questionnaire ? 1 : a.version - b.version))
+      .map(deepFreeze);
   }
 
   async publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
