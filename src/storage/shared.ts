@@ -48,3 +48,12 @@ export function checkAuditChange(change: AuditChange): AuditChange {
   }
   return { cases, eventsOf: [...of], events };
 }
+
+/** Freezes a value and everything in it (read-only records an adapter hands out without copying). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

@@ -9,6 +9,7 @@ import { ZPublishedVersion, ZQuestionnaireHead, ZStoredStudy, ZTestResponse, typ
 import type { TQuestionnaire } from '../../survey/schema.ts';
 import { changedStudy, checkCatalogDocument, checkDraft, checkNewStudy, checkTest, checkVersion } from '../catalog-checks.ts';
 import type { CatalogPort } from '../ports.ts';
+import { deepFreeze } from '../shared.ts';
 import { LazyDocument } from './document.ts';
 import type { FileIO } from './io.ts';
 
@@ -21,14 +22,6 @@ const ZCatalogFile = z.object({
 type CatalogFile = z.infer<typeof ZCatalogFile>;
 const SCHEMA = ZCatalogFile as z.ZodType<CatalogFile>;
 const EMPTY: CatalogFile = { studies: [], heads: [], versions: [], tests: [] };
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 const sameHead = (study: string, questionnaire: string) => (h: TQuestionnaireHead) => h.study === study && h.questionnaire === questionnaire;
 

@@ -10,7 +10,9 @@
 import type pg from 'pg';
 import type { z } from 'zod';
 import { ZPublishedVersion, ZQuestionnaireHead, ZStoredStudy, ZTestResponse, type TCatalogDocument, type TPublishedVersion, type TQuestionnaireHead, type TStoredStudy, type TTestResponse } from '../../survey/catalog.ts';
-import type { TQuestionnaire } from '../../survey/schema.ts';
+import { ZQuestionnaire, type TQuestionnaire } from '../../survey/schema.ts';
+import { contentHash } from '../../survey/versions.ts';
+import { deepFreeze } from '../shared.ts';
 import { changedStudy, checkCatalogDocument, checkDraft, checkNewStudy, checkRecord, checkTest, checkVersion, issuesOf } from '../catalog-checks.ts';
 import type { CatalogPort } from '../ports.ts';
 import { transaction } from './transaction.ts';
@@ -45,6 +47,17 @@ const jsonOrNull = (value: unknown) => (value === null ? null : JSON.stringify(v
 
 const HEAD = 'study, questionnaire, draft, revision';
 const TABLES = ['catalog_studies', 'catalog_heads', 'catalog_versions', 'catalog_tests'];
+
+const ZVersionFields = ZPublishedVersion.omit({ definition: true });
+
+/** Published definitions by content hash (least recently used dropped beyond DEFINITIONS). */
+const DEFINITIONS = 64;
+const definitions = new Map<string, TQuestionnaire>();
+function remember(hash: string, definition: TQuestionnaire): void {
+  definitions.delete(hash);
+  definitions.set(hash, definition);
+  if (definitions.size > DEFINITIONS) definitions.delete(definitions.keys().next().value!);
+}
 
 /** Thrown inside a transaction to roll it back and answer 'conflict' (or false). */
 class Refused extends Error {}
@@ -151,8 +164,36 @@ export class PostgresCatalog implements CatalogPort {
     return rows[0] ? headOf(rows[0]) : 'conflict';
   }
 
-  versions(study: string, questionnaire?: string): Promise<TPublishedVersion[]> {
-    return readVersions(this.#pool, study, questionnaire);
+  /**
+   * Every respondent request of a stored study reads its versions, so only their small fields are
+   * read each time; a definition (tens of kB of jsonb, validated) is read once per content hash and
+   * then reused (a hash names one content forever, so this holds on every instance; checked
+   * against contentHash when read). Handed out frozen.
+   */
+  async versions(study: string, questionnaire?: string): Promise<TPublishedVersion[]> {
+    const where = questionnaire === undefined ? 'WHERE study = $1' : 'WHERE study = $1 AND questionnaire = $2';
+    const { rows } = await this.#pool.query<{ record: Record<string, unknown>; hash: string }>(
+      `SELECT record - 'definition' AS record, record->>'hash' AS hash FROM catalog_versions ${where} ORDER BY study COLLATE "C", questionnaire COLLATE "C", version`,
+      questionnaire === undefined ? [study] : [study, questionnaire],
+    );
+    const missing = [...new Set(rows.map((r) => r.hash).filter((h) => !definitions.has(h)))];
+    if (missing.length > 0) {
+      const found = await this.#pool.query<{ hash: string; definition: unknown }>(
+        `SELECT DISTINCT ON (record->>'hash') record->>'hash' AS hash, record->'definition' AS definition FROM catalog_versions WHERE record->>'hash' = ANY($1::text[])`,
+        [missing],
+      );
+      for (const r of found.rows) {
+        const definition = fromRow(ZQuestionnaire, r.definition, 'a published version');
+        if (contentHash(definition) !== r.hash) throw new Error(`a published version in the database does not match its content hash ${r.hash}; restore it from a backup`);
+        remember(r.hash, deepFreeze(definition));
+      }
+    }
+    return rows.map((r) => {
+      const definition = definitions.get(r.hash);
+      if (!definition) throw new Error(`the published version with hash ${r.hash} went missing while it was read`);
+      // The small fields are validated on every read; the definition was when it was first read.
+      return deepFreeze({ ...fromRow(ZVersionFields, r.record, 'a published version'), definition });
+    });
   }
 
   async publish(version: TPublishedVersion, expectedRevision: number): Promise<TQuestionnaireHead | 'conflict'> {
