@@ -11,6 +11,7 @@ import { eligibilityAdminRoutes, eligibilityApiRoutes } from './http/admin-eligi
 import { editorAdminRoutes } from './http/admin-editor.ts';
 import { auditAdminRoutes } from './http/admin-audit.ts';
 import { studiesAdminRoutes } from './http/admin-studies.ts';
+import { versionsAdminRoutes } from './http/admin-versions.ts';
 import { fieldworkAdminRoutes } from './http/admin-fieldwork.ts';
 import { mailAdminRoutes } from './http/admin-mail.ts';
 import { reportAdminRoutes } from './http/admin-report.ts';
@@ -130,6 +131,7 @@ export async function createApp(options: AppOptions): Promise<Express> {
   mount(app, '/admin', mailAdminRoutes(ctx));
   mount(app, '/admin', auditAdminRoutes(ctx));
   mount(app, '/admin', studiesAdminRoutes(ctx));
+  mount(app, '/admin', versionsAdminRoutes(ctx));
   mount(app, '/', linkRoutes(ctx));
   mount(app, '/', respondentRoutes(ctx));
 

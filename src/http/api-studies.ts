@@ -6,11 +6,9 @@
  */
 import type { Request } from 'express';
 import { problems } from '../errors.ts';
-import { may } from '../services/access.ts';
-import { copyStudy, createStudy, discardDraft, draftProblems, draftView, publishQuestionnaire, questionnaireVersionList, saveDraft, setArchived, studyDefinition, studySettings, updateStudySettings } from '../services/authoring.ts';
+import { copyStudy, createStudy, discardDraft, draftProblems, draftView, publishedVersion, publishQuestionnaire, questionnaireVersionList, saveDraft, setArchived, studyDefinition, studySettings, updateStudySettings } from '../services/authoring.ts';
 import type { Context } from '../services/context.ts';
 import { clearTestAnswers, testAnswerCounts } from '../services/test-answers.ts';
-import { questionnaireVersions, findStudy, templateStudy } from '../services/studies.ts';
 import { allow } from './allow.ts';
 import { signedInActor } from './auth.ts';
 import { newRouter, param } from './router.ts';
@@ -31,12 +29,10 @@ export function studiesApiRoutes(ctx: Context) {
     res.json({ id: made.settings.id, questionnaires: made.questionnaires, revision: made.revision });
   });
 
-  // A template may be copied by any evaluator; a stored study by its members.
+  // A template may be copied by any evaluator; a stored study by its members (copyStudy decides).
   router.post('/studies/:study/copy', allow('evaluator'), async (req, res) => {
-    const actor = signedInActor(res);
     const from = param(req, 'study');
-    if (!templateStudy(ctx, from) && may(actor, 'evaluator', from) !== 'allowed') throw problems.forbidden(`You are not an evaluator of the study "${from}".`);
-    const made = await copyStudy(ctx, actor, from, req.body);
+    const made = await copyStudy(ctx, signedInActor(res), from, req.body);
     res.status(201).setHeader('Location', `/api/v1/studies/${made.settings.id}`);
     res.json({ id: made.settings.id, questionnaires: made.questionnaires, copiedFrom: from, revision: made.revision });
   });
@@ -98,11 +94,7 @@ export function studiesApiRoutes(ctx: Context) {
   });
 
   router.get(`${qn}/versions/:version`, evaluator, async (req, res) => {
-    const study = await findStudy(ctx, param(req, 'study'));
-    const wanted = Number(param(req, 'version'));
-    const found = (await questionnaireVersions(ctx, study)).get(param(req, 'questionnaire'))?.find((q) => q.version === wanted);
-    if (!found) throw problems.notFound(`Version ${param(req, 'version')} of the questionnaire "${param(req, 'questionnaire')}"`);
-    res.json(found);
+    res.json(await publishedVersion(ctx, param(req, 'study'), param(req, 'questionnaire'), param(req, 'version')));
   });
 
   router.get('/studies/:study/test-answers', evaluator, async (req, res) => {

@@ -19,7 +19,7 @@ import type { Actor } from './access.ts';
 import { may } from './access.ts';
 import { recordActivity } from './activity.ts';
 import type { Context } from './context.ts';
-import { findStudy, templateStudy } from './studies.ts';
+import { findStudy, questionnaireVersions, templateStudy } from './studies.ts';
 
 /** The definition problems of a zod error, by JSON path (prefixed with `prefix` when given). */
 function definitionProblems(error: z.ZodError, prefix = ''): ProblemDetail[] {
@@ -123,8 +123,17 @@ const ZCopy = z.strictObject({
   title: z.string().trim().min(1, 'give the new study a title').max(300),
 });
 
-/** Copies a study (a template or a stored one) under a new id and title; its questionnaires start as drafts. */
+/** Who may copy a study: any evaluator a template, only its members a stored study (403 otherwise). */
+export function assertMayCopy(ctx: Context, actor: Actor | undefined, fromId: string): void {
+  if (!templateStudy(ctx, fromId) && may(actor, 'evaluator', fromId) !== 'allowed') throw problems.forbidden(`You are not an evaluator of the study "${fromId.slice(0, 64)}".`);
+}
+
+/**
+ * Copies a study under a new id and title; its questionnaires start as drafts. A template may be
+ * copied by any evaluator, a stored study only by its members.
+ */
 export async function copyStudy(ctx: Context, actor: Actor, fromId: string, body: unknown): Promise<TStoredStudy> {
+  assertMayCopy(ctx, actor, fromId);
   const parsed = ZCopy.safeParse(body);
   if (!parsed.success) throw problems.invalidStudyDefinition('The copy', definitionProblems(parsed.error));
   const from = await studyDefinition(ctx, fromId);
@@ -375,6 +384,14 @@ export async function questionnaireVersionList(ctx: Context, studyId: string, qu
   }
   const { versions } = await headOf(ctx, studyId, questionnaireId);
   return versions.map((v, k) => ({ version: v.version, hash: v.hash, day: v.day, change: v.change, details: v.details, danish: changeDetailsInDanish(versions[k - 1]?.definition, v.definition), ...summary(v.definition) }));
+}
+
+/** One published version's definition (`version` as the URL gives it), or 404. */
+export async function publishedVersion(ctx: Context, studyId: string, questionnaireId: string, version: string): Promise<TQuestionnaire> {
+  const study = await findStudy(ctx, studyId);
+  const found = (await questionnaireVersions(ctx, study)).get(questionnaireId)?.find((v) => String(v.version) === version);
+  if (!found) throw problems.notFound(`Version ${version.slice(0, 12)} of the questionnaire "${questionnaireId.slice(0, 64)}"`);
+  return found;
 }
 
 /** For routes that only need to know a study exists (and whether it is a template). */
