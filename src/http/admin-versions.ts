@@ -4,7 +4,8 @@
  * answers stored apart). Thin: the rules live in services/authoring.ts and services/test-answers.ts.
  */
 import type { Request, Response } from 'express';
-import { draftView, pendingChange, publishedVersion, publishQuestionnaire, questionnaireVersionList, saveDraft } from '../services/authoring.ts';
+import { draftView, saveDraft } from '../services/authoring.ts';
+import { pendingChange, publishedVersion, publishQuestionnaire, questionnaireVersionList } from '../services/publishing.ts';
 import type { Context } from '../services/context.ts';
 import { findStudy } from '../services/studies.ts';
 import { parseJsonText, readForm, ZImportForm, ZPlainForm, ZPublishForm } from '../services/studies-ui.ts';

@@ -6,7 +6,8 @@
  */
 import type { Request } from 'express';
 import { problems } from '../errors.ts';
-import { copyStudy, createStudy, discardDraft, draftProblems, draftView, publishedVersion, publishQuestionnaire, questionnaireVersionList, saveDraft, setArchived, studyDefinition, studySettings, updateStudySettings } from '../services/authoring.ts';
+import { copyStudy, createStudy, discardDraft, draftProblems, draftView, saveDraft, setArchived, studyDefinition, studySettings, updateStudySettings } from '../services/authoring.ts';
+import { publishedVersion, publishQuestionnaire, questionnaireVersionList } from '../services/publishing.ts';
 import type { Context } from '../services/context.ts';
 import { clearTestAnswers, testAnswerCounts } from '../services/test-answers.ts';
 import { allow } from './allow.ts';
