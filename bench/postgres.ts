@@ -27,7 +27,7 @@ import { loadDefinitions } from '../src/storage/definitions.ts';
 import { openStore, type Store } from '../src/storage/index.ts';
 import type { TResponse } from '../src/survey/schema.ts';
 import { buildRequest, leaderResponses, load, rowOf, startChild, stop, type Child, type Result } from './http.ts';
-import { startPostgres } from './lib/embedded-pg.ts';
+import { startEmbeddedPostgres } from '../test/embedded-postgres.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const { pool } = leaderResponses(study, definitions);
   const submit = pool.map((r) => buildRequest('POST', '/api/v1/responses', JSON.stringify({ study: r.study, questionnaire: r.questionnaire, municipality: r.municipality, answers: r.answers })));
 
-  const postgres = await startPostgres();
+  const postgres = await startEmbeddedPostgres({ prefix: 'praksis-bench-pg-', password: 'bench', durable: true, maxConnections: 100 });
   const admin = new pg.Client({ connectionString: postgres.url('postgres') });
   await admin.connect();
   const settingsRow = await admin.query<{ fsync: string; synchronous_commit: string; server_version: string }>(
@@ -143,8 +143,7 @@ async function main(): Promise<void> {
     for (const { store } of stores) await store.close();
     await rm(reportDir, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
-    await postgres.server.stop();
-    await rm(postgres.dir, { recursive: true, force: true });
+    await postgres.remove();
   }
 
   const s = settingsRow.rows[0]!;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDefinitions } from '../src/storage/definitions.ts';
 import { buildRequest, leaderResponses, load, rowOf, startChild, stop, type Result } from './http.ts';
-import { startPostgres } from './lib/embedded-pg.ts';
+import { startEmbeddedPostgres } from '../test/embedded-postgres.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5_000);
@@ -66,12 +66,11 @@ async function runOn(storeName: string, database: string | undefined): Promise<v
 
 async function main(): Promise<void> {
   await runOn('files', undefined);
-  const postgres = await startPostgres();
+  const postgres = await startEmbeddedPostgres({ prefix: 'praksis-bench-pg-', password: 'bench', durable: true, maxConnections: 100 });
   try {
     await runOn('PostgreSQL (embedded, fsync on, pool 10)', postgres.url('postgres'));
   } finally {
-    await postgres.server.stop();
-    await rm(postgres.dir, { recursive: true, force: true });
+    await postgres.remove();
   }
 }
 

