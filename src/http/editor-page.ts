@@ -8,7 +8,7 @@ import type { ProblemDetail } from '../errors.ts';
 import { publishedQuestion, type EditorView, type QuestionEdit } from '../services/editor.ts';
 import type { EditedQuestionnaire, Form } from '../survey/edit.ts';
 import { QUESTION_TYPES } from '../survey/edit.ts';
-import { fieldOfPath, formFromQuestion, MAX_ROWS, OPERATORS } from '../survey/edit-form.ts';
+import { fieldId, formFromQuestion, MAX_ROWS, OPERATORS, placeProblems, type SummaryItem } from '../survey/edit-form.ts';
 import { municipalityOptions, type QuestionView } from '../survey/page.ts';
 import { ZQuestion, type TQuestion, type TQuestionType } from '../survey/schema.ts';
 import { describeCondition } from './describe.ts';
@@ -21,42 +21,6 @@ export const OPERATOR_NAMES: Record<(typeof OPERATORS)[number], string> = {
   answered: 'er besvaret',
   unanswered: 'er ikke besvaret',
 };
-
-/** The HTML id of a form field: `options[1].code` → `f-options-1-code`. */
-export function fieldId(name: string): string {
-  return `f-${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}`;
-}
-
-export interface SummaryItem {
-  message: string;
-  href?: string;
-}
-
-/** Problems placed: by field name, and the summary (every problem once, linked to its field when it has one). */
-export interface Placed {
-  byField: Map<string, string[]>;
-  summary: SummaryItem[];
-}
-
-/**
- * Places the problems of a save. `prefix` is the JSON path of what the form edits
- * (`sections[0].questions[2]`); problems elsewhere in the questionnaire go to the summary only,
- * with their path.
- */
-export function placeProblems(details: readonly ProblemDetail[], prefix: string, fields: ReadonlySet<string>): Placed {
-  const byField = new Map<string, string[]>();
-  const summary: SummaryItem[] = [];
-  for (const d of details) {
-    const inside = d.path === prefix || d.path.startsWith(`${prefix}.`) || d.path.startsWith(`${prefix}[`);
-    const relative = inside ? d.path.slice(prefix.length).replace(/^\./, '') : undefined;
-    const field = relative === undefined ? undefined : relative === '' ? undefined : fieldOfPath(relative, fields);
-    if (field) {
-      byField.set(field, [...(byField.get(field) ?? []), d.message]);
-      summary.push({ message: d.message, href: `#${fieldId(field)}` });
-    } else summary.push({ message: inside ? d.message : `${d.path || 'spørgeskemaet'}: ${d.message}` });
-  }
-  return { byField, summary };
-}
 
 const isChoice = (type: string) => type === 'single' || type === 'scale' || type === 'multi';
 

@@ -8,6 +8,7 @@
  * answered, unanswered; `keep` keeps a combined condition it cannot show) and `showIf.values`
  * (`question:code`, so one list can offer the options of every earlier question).
  */
+import type { ProblemDetail } from '../errors.ts';
 import { codeFromLabel, idFromText } from './codes.ts';
 import type { EditedQuestion, Form } from './edit.ts';
 import type { TCondition, TQuestion } from './schema.ts';
@@ -224,4 +225,42 @@ export function fieldOfPath(path: string, fields: ReadonlySet<string>): string |
     candidate = cut > 0 ? candidate.slice(0, cut) : '';
   }
   return undefined;
+}
+
+// --- Where the problems of a save go on the form ----------------------------------------------
+
+/** The HTML id of a form field: `options[1].code` → `f-options-1-code`. */
+export function fieldId(name: string): string {
+  return `f-${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}`;
+}
+
+export interface SummaryItem {
+  message: string;
+  href?: string;
+}
+
+/** Problems placed: by field name, and the summary (every problem once, linked to its field when it has one). */
+export interface Placed {
+  byField: Map<string, string[]>;
+  summary: SummaryItem[];
+}
+
+/**
+ * Places the problems of a save. `prefix` is the JSON path of what the form edits
+ * (`sections[0].questions[2]`); problems elsewhere in the questionnaire go to the summary only,
+ * with their path.
+ */
+export function placeProblems(details: readonly ProblemDetail[], prefix: string, fields: ReadonlySet<string>): Placed {
+  const byField = new Map<string, string[]>();
+  const summary: SummaryItem[] = [];
+  for (const d of details) {
+    const inside = d.path === prefix || d.path.startsWith(`${prefix}.`) || d.path.startsWith(`${prefix}[`);
+    const relative = inside ? d.path.slice(prefix.length).replace(/^\./, '') : undefined;
+    const field = relative === undefined ? undefined : relative === '' ? undefined : fieldOfPath(relative, fields);
+    if (field) {
+      byField.set(field, [...(byField.get(field) ?? []), d.message]);
+      summary.push({ message: d.message, href: `#${fieldId(field)}` });
+    } else summary.push({ message: inside ? d.message : `${d.path || 'spørgeskemaet'}: ${d.message}` });
+  }
+  return { byField, summary };
 }
